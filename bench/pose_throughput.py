@@ -1,0 +1,111 @@
+"""Throughput and memory of `formcheck analyse` against the bare pose model, on a real 1080p clip.
+
+Prints: frames/s of the whole command (start-up, decoding, pose, cleaning, analysis, annotated video,
+JSON), frames/s of the bare landmarker's inference on the same frames (decoding not counted), their
+ratio, and the command's peak RSS. With --long, also builds a 5-minute 1080p clip by remuxing the
+sample end to end (no re-encoding) and reports the command's peak RSS on it.
+
+Usage: python bench/pose_throughput.py [--clip PATH] [--kind pose] [--long]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = Path(os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples"))
+DEFAULT_CLIP = SAMPLES / "running" / "treadmill_side_phone60fps_mhuang.mp4"
+
+
+def bare_model_fps(clip: Path, max_frames: int | None = None) -> tuple[float, int]:
+    """Frames/s of PoseLandmarker.detect_for_video alone (same settings as formcheck), and frames."""
+    from formcheck.media import iter_frames, probe
+    from formcheck.model import load_model
+    from formcheck.pose import PoseEstimator
+
+    info = probe(clip)
+    spent, n = 0.0, 0
+    with PoseEstimator(load_model(), video=True) as estimator:
+        for frame in iter_frames(info, max_side=1920):
+            t0 = time.perf_counter()
+            estimator.detect(frame, info.width, info.height)
+            spent += time.perf_counter() - t0
+            n += 1
+            if max_frames and n >= max_frames:
+                break
+    return n / spent, n
+
+
+def command_run(clip: Path, kind: str, out: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of `formcheck analyse` in a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "formcheck.cli", "analyse", str(clip), "--kind", kind,
+                    "--out", str(out), "-q"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024.0
+
+
+def make_long_clip(src: Path, dst: Path, seconds: float) -> int:
+    """Remux `src` end to end until `seconds` long (no re-encoding); returns the frame count."""
+    import av
+
+    with av.open(str(src)) as probe_in:
+        stream = probe_in.streams.video[0]
+        length = float(stream.duration * stream.time_base)
+    loops = int(seconds // length) + 1
+    frames = 0
+    with av.open(str(dst), "w") as out:
+        with av.open(str(src)) as first:
+            s_out = out.add_stream_from_template(first.streams.video[0])
+        for k in range(loops):
+            with av.open(str(src)) as inp:
+                s_in = inp.streams.video[0]
+                offset = int(round(k * length / s_in.time_base))
+                for packet in inp.demux(s_in):
+                    if packet.dts is None:
+                        continue
+                    packet.pts += offset
+                    packet.dts += offset
+                    packet.stream = s_out
+                    out.mux(packet)
+                    frames += 1
+    return frames
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("--kind", default="pose")
+    parser.add_argument("--long", action="store_true", help="also measure RSS on a 5-minute 1080p clip")
+    args = parser.parse_args()
+    from formcheck.media import probe
+
+    info = probe(args.clip)
+    print(f"clip: {args.clip.name} ({info.width}x{info.height}, {info.frames} frames, {info.fps:g} fps)")
+    print(f"cores: {os.cpu_count()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, rss = command_run(args.clip, args.kind, Path(tmp) / "out")
+        whole = info.frames / wall
+        bare, n = bare_model_fps(args.clip)
+        print(f"whole command (--kind {args.kind}): {wall:.1f} s, {whole:.1f} frames/s, peak RSS {rss:.0f} MiB")
+        print(f"bare landmarker inference: {bare:.1f} frames/s over {n} frames")
+        print(f"ratio whole/bare: {whole / bare:.2f} (target >= 0.9)")
+        if args.long:
+            long_clip = Path(tmp) / "long_1080p.mp4"
+            frames = make_long_clip(args.clip, long_clip, 300.0)
+            wall, rss = command_run(long_clip, args.kind, Path(tmp) / "out_long")
+            print(f"5-minute clip: {frames} frames, {wall:.0f} s, {frames / wall:.1f} frames/s, "
+                  f"peak RSS {rss:.0f} MiB (target < 500)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""`formcheck analyse PATH --out DIR` and `formcheck batch DIR --out OUT`.
+
+Exit codes: 0 ok, 1 the input could not be analysed, 2 bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import KINDS, VARIANTS, VIEWS, Settings
+from .errors import FormCheckError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    """The analysis options shared by `analyse` and `batch`."""
+    parser.add_argument("--kind", choices=KINDS, default="auto",
+                        help="analysis: wall test, plank, running/walking, or auto-detect (default)")
+    parser.add_argument("--height-cm", type=float, help="the person's stature in cm, for cm figures "
+                        "(default: 170 cm, and results are marked as assumed scale)")
+    parser.add_argument("--hand-cm", type=float, help="thickness of a flat hand in cm for the wall test (default 3)")
+    parser.add_argument("--capture-fps", type=float, help="real capture frame rate of a slow-motion clip "
+                        "(e.g. 240 for a clip filmed at 240 fps and stored at 30 fps)")
+    parser.add_argument("--start", type=float, help="start of the part to analyse, seconds into the file")
+    parser.add_argument("--end", type=float, help="end of the part to analyse, seconds into the file")
+    parser.add_argument("--view", choices=VIEWS, default="auto", help="camera view for running (default auto)")
+    parser.add_argument("--variant", choices=VARIANTS, default="auto", help="plank variant (default auto)")
+    parser.add_argument("--model", help="another PoseLandmarker .task bundle (lite/full/heavy)")
+    parser.add_argument("--max-side", type=int, help="downscale frames larger than this (px) before pose "
+                        "estimation (default 1920)")
+    parser.add_argument("--config", help="a TOML file of settings (same names as the Settings fields)")
+    parser.add_argument("--no-video", action="store_true", help="skip the annotated video/photo")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    values: dict[str, Any] = {
+        "kind": args.kind, "height_cm": args.height_cm, "capture_fps": args.capture_fps,
+        "start_s": args.start, "end_s": args.end, "view": args.view, "variant": args.variant,
+        "model_path": args.model, "render_video": not args.no_video,
+    }
+    if args.hand_cm is not None:
+        values["hand_cm"] = args.hand_cm
+    if args.max_side is not None:
+        values["max_side_px"] = args.max_side
+    if args.config:
+        return Settings.from_toml(args.config, **{k: v for k, v in values.items() if v not in (None, "auto")})
+    return Settings(**values)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="formcheck", description="Form analysis from phone photos and "
+                                     "videos: the wall test, plank holds and running gait.")
+    parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show diagnostic log lines")
+    sub = parser.add_subparsers(dest="command", required=True)
+    analyse = sub.add_parser("analyse", aliases=["analyze"], help="analyse one photo or video")
+    analyse.add_argument("path", help="a photo (jpg, png, webp, bmp) or video (mp4, mov, m4v, avi, mkv, webm)")
+    analyse.add_argument("--out", default="formcheck-out", help="output folder (default ./formcheck-out)")
+    analyse.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_settings_arguments(analyse)
+    try:
+        from . import batch
+    except ImportError:  # TEMPORARY until batch.py lands
+        return parser
+    batch.configure_parser(sub.add_parser("batch", help="analyse every photo and video in a folder"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="formcheck: %(levelname)s: %(message)s")
+    try:
+        if args.command == "batch":
+            from . import batch
+
+            return batch.run(args)
+        return run_analyse(args)
+    except UsageError as exc:
+        print(f"formcheck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except FormCheckError as exc:
+        print(f"formcheck: cannot analyse {getattr(args, 'path', '')}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("formcheck: interrupted", file=sys.stderr)
+        return 130
+
+
+def run_analyse(args: argparse.Namespace) -> int:
+    from .outputs import save_outputs
+    from .pipeline import analyse
+
+    settings = settings_from_args(args)
+    with ProgressBars(enabled=not args.quiet) as bars:
+        result = analyse(args.path, settings, on_progress=bars.update)
+        files = save_outputs(result, args.out, on_progress=bars.update, render=settings.render_video)
+    print(summary_text(result))
+    print("written: " + ", ".join(str(p) for p in files.all()))
+    return EXIT_OK
+
+
+def summary_text(result: Any) -> str:
+    """A few lines for the terminal: kind, headline metrics, findings."""
+    from .feedback import worst_first
+
+    lines = [f"{Path(result.info.path).name}: {result.kind}"]
+    metrics = [f"{k}={_fmt(v)}" for k, v in list(result.result.metrics.items())[:10]]
+    if metrics:
+        lines.append("  " + ", ".join(metrics))
+    for finding in worst_first(result.result.findings)[:5]:
+        lines.append(f"  [{finding.severity}] {finding.title}")
+    for warning in result.warnings:
+        lines.append(f"  note: {warning}")
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+class ProgressBars:
+    """tqdm bars for the stages reported through `on_progress(stage, done, total)`."""
+
+    LABELS = {"pose": "pose", "render": "video"}
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled and sys.stderr.isatty() or enabled == "force"
+        self._bars: dict[str, Any] = {}
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self._bars.get(stage)
+        if bar is None:
+            bar = self._bars[stage] = tqdm(total=total or None, desc=self.LABELS.get(stage, stage),
+                                           unit="frame", leave=False, dynamic_ncols=True)
+        if total and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The analyses: one module each (wall, plank, running), implementing the contract in `analysis.py`."""

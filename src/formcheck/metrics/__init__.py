@@ -1,0 +1,1 @@
+"""Pure-numpy measurement helpers shared by the analyses."""

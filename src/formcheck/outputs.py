@@ -1,0 +1,85 @@
+"""Write everything an analysis produced into a folder: `<stem>.json`, `<stem>.landmarks.npz`,
+the annotated `<stem>.mp4` (video) or `<stem>.jpg` (photo), `<stem>.chart.png`, and CSV tables
+(`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .export import METRIC_CSV_COLUMNS, atomic_path, csv_text, metric_rows, write_json, write_text_atomic
+from .pipeline import AnalysisResult
+from .render.annotated import render_photo, render_video
+from .render.charts import has_curves, plot_series
+
+
+@dataclass
+class OutputFiles:
+    """Paths written for one input (None where not applicable)."""
+
+    json: Path
+    landmarks: Path
+    annotated: Path | None = None
+    chart: Path | None = None
+    tables: dict[str, Path] = field(default_factory=dict)
+
+    def all(self) -> list[Path]:
+        paths = [self.json, self.landmarks, self.annotated, self.chart, *self.tables.values()]
+        return [p for p in paths if p is not None]
+
+
+def save_outputs(result: AnalysisResult, out_dir: str | Path, stem: str | None = None,
+                 on_progress: Callable[[str, int, int], None] | None = None,
+                 render: bool = True) -> OutputFiles:
+    """Write all outputs of `result` into `out_dir` (created if needed). The JSON is written last,
+    so its presence means the rest is complete."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = stem or Path(result.info.path).stem
+    files = OutputFiles(json=out / f"{stem}.json", landmarks=out / f"{stem}.landmarks.npz")
+    with atomic_path(files.landmarks) as tmp:
+        result.seq.save_npz(tmp)
+    kr = result.result
+    tables = {"metrics": csv_text(metric_rows(result), METRIC_CSV_COLUMNS), "steps": csv_text(kr.steps),
+              "events": csv_text(kr.events)}
+    for name, text in tables.items():
+        if text:
+            files.tables[name] = write_text_atomic(out / f"{stem}.{name}.csv", text)
+    if not result.info.is_photo and has_curves(result.seq.timestamps_s, kr.series):
+        files.chart = out / f"{stem}.chart.png"
+        with atomic_path(files.chart) as tmp:
+            plot_series(result.seq.timestamps_s, kr.series, kr.events, tmp,
+                        title=f"{Path(result.info.path).name}: {result.kind}")
+    if render:
+        files.annotated = _render(result, out, stem, on_progress)
+    write_json(files.json, result.to_json() | {"outputs": {k: p.name for k, p in _named(files).items()}})
+    return files
+
+
+def _render(result: AnalysisResult, out: Path, stem: str,
+            on_progress: Callable[[str, int, int], None] | None) -> Path:
+    if result.info.is_photo:
+        target = out / f"{stem}.jpg"
+        with atomic_path(target) as tmp:
+            render_photo(result, tmp)
+        return target
+    target = out / f"{stem}.mp4"
+    total = len(result.raw)
+
+    def progress(done: int) -> None:
+        if on_progress is not None:
+            on_progress("render", done, max(total, done))
+
+    with atomic_path(target) as tmp:
+        render_video(result, tmp, on_frame=progress)
+    return target
+
+
+def _named(files: OutputFiles) -> dict[str, Path]:
+    named = {"landmarks": files.landmarks}
+    if files.annotated:
+        named["annotated"] = files.annotated
+    if files.chart:
+        named["chart"] = files.chart
+    named.update({f"{k}_csv": v for k, v in files.tables.items()})
+    return named

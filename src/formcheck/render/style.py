@@ -1,0 +1,59 @@
+"""Shared drawing helpers: colours (RGB), sizes relative to the image, text with a dark backing."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+GREEN = (46, 204, 113)
+AMBER = (243, 156, 18)
+RED = (231, 76, 60)
+WHITE = (255, 255, 255)
+BLACK = (0, 0, 0)
+BLUE = (52, 152, 219)
+GREY = (160, 160, 160)
+
+STATUS_COLOURS = {"ok": GREEN, "within": GREEN, "attention": AMBER, "warning": RED, "unknown": GREY}
+
+
+def line_width(image: np.ndarray, fraction: float = 0.004) -> int:
+    """A line thickness proportional to the image height, at least 1 px."""
+    return max(1, int(round(image.shape[0] * fraction)))
+
+
+def font_scale(image: np.ndarray, fraction: float = 0.0009) -> float:
+    """An OpenCV font scale giving text about 3% of the image height."""
+    return max(0.35, image.shape[0] * fraction)
+
+
+def visibility_colour(visibility: float) -> tuple[int, int, int]:
+    """Red (0) through amber (0.5) to green (1), RGB."""
+    v = float(np.clip(visibility, 0.0, 1.0))
+    if v < 0.5:
+        a, b, w = RED, AMBER, v / 0.5
+    else:
+        a, b, w = AMBER, GREEN, (v - 0.5) / 0.5
+    return tuple(int(round(a[i] * (1 - w) + b[i] * w)) for i in range(3))  # type: ignore[return-value]
+
+
+def put_label(image: np.ndarray, text: str, origin: tuple[int, int], colour: tuple[int, int, int] = WHITE,
+              scale: float | None = None) -> tuple[int, int]:
+    """Draw text with a dark box behind it at `origin` (top-left); returns the box's (width, height)."""
+    scale = font_scale(image) if scale is None else scale
+    thickness = max(1, int(round(scale * 1.6)))
+    (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+    x, y = int(origin[0]), int(origin[1])
+    pad = max(2, h // 4)
+    overlay = image[max(0, y):y + h + base + 2 * pad, max(0, x):x + w + 2 * pad]
+    if overlay.size:
+        overlay[:] = (overlay * 0.35).astype(np.uint8)
+    cv2.putText(image, text, (x + pad, y + h + pad), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness,
+                cv2.LINE_AA)
+    return w + 2 * pad, h + base + 2 * pad
+
+
+def put_lines(image: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]], origin: tuple[int, int]) -> None:
+    """Several labels stacked downwards from `origin`."""
+    x, y = origin
+    for text, colour in lines:
+        _, h = put_label(image, text, (x, y), colour)
+        y += h + 2

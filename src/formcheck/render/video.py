@@ -1,0 +1,69 @@
+"""H.264 MP4 output with PyAV (libx264, yuv420p, faststart): plays in browsers and `st.video`.
+
+OpenCV's VideoWriter here has no H.264 encoder, hence PyAV. Frames carry their own timestamps,
+so variable frame rate clips keep their timing.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+#: Longest side of the annotated video; larger inputs are scaled down (drawing stays sharp enough).
+OUTPUT_MAX_SIDE = 1280
+
+
+def output_size(width: int, height: int, max_side: int = OUTPUT_MAX_SIDE) -> tuple[int, int, float]:
+    """(out_width, out_height, scale): fits max_side, even dimensions (required by yuv420p)."""
+    scale = min(1.0, max_side / max(width, height))
+    w = max(2, int(round(width * scale / 2)) * 2)
+    h = max(2, int(round(height * scale / 2)) * 2)
+    return w, h, w / width
+
+
+class H264Writer:
+    """Write RGB frames with timestamps to an MP4. Use as a context manager.
+
+    time_s: the frame's time on the output timeline, seconds (strictly increasing).
+    """
+
+    TIME_BASE = Fraction(1, 1000)
+
+    def __init__(self, path: str | Path, width: int, height: int, fps: float, crf: int = 23,
+                 preset: str = "superfast") -> None:
+        self.width, self.height = width, height
+        self._container = av.open(str(path), mode="w", options={"movflags": "+faststart"})
+        rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        self._stream.width, self._stream.height = width, height
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.time_base = self.TIME_BASE
+        self._stream.codec_context.time_base = self.TIME_BASE
+        self._stream.options = {"crf": str(crf), "preset": preset}
+        self._last_pts = -1
+        self.frames = 0
+
+    def write(self, image: np.ndarray, time_s: float) -> None:
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+        pts = max(int(round(time_s / self.TIME_BASE)), self._last_pts + 1)
+        frame.pts, frame.time_base = pts, self.TIME_BASE
+        self._last_pts = pts
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self.frames += 1
+
+    def close(self) -> None:
+        if self._container is None:
+            return
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+        self._container = None
+
+    def __enter__(self) -> H264Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,75 @@
+"""Shared fixtures: where the real footage is (it must exist: tests fail, never skip, without it),
+the recorded landmark tracks, and small generated media files."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TRACKS = REPO / "tests" / "data" / "tracks"
+
+
+def samples_path() -> Path:
+    """$FORMCHECK_SAMPLES, else ../shared/samples beside the checkout."""
+    return Path(os.environ.get("FORMCHECK_SAMPLES", REPO.parent / "shared" / "samples"))
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    path = samples_path()
+    if not (path / "MANIFEST.md").is_file():
+        pytest.fail(f"the real-footage samples are missing at {path}: set FORMCHECK_SAMPLES to the "
+                    f"shared samples folder (CI always has it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tracks_dir() -> Path:
+    return TRACKS
+
+
+def load_track(name: str):
+    """(PoseSequence, metadata dict) of a recorded track, e.g. 'running__jogging_side_short_sports2d_demo3'."""
+    from formcheck.sequence import PoseSequence
+
+    meta = json.loads((TRACKS / f"{name}.json").read_text())
+    return PoseSequence.load_npz(TRACKS / f"{name}.npz"), meta
+
+
+def write_test_video(path: Path, frames: int = 30, fps: float = 30.0, size: tuple[int, int] = (160, 96),
+                     rotation: int = 0, times_s: list[float] | None = None, codec: str = "libx264",
+                     faststart: bool = False) -> Path:
+    """A small H.264 clip with an asymmetric pattern (a bright bar at the left edge, a dot top-left).
+
+    rotation: display-matrix rotation written into the file (degrees counter-clockwise, as PyAV
+    reports it); times_s: explicit per-frame timestamps (variable frame rate) instead of i / fps.
+    """
+    import av
+    from fractions import Fraction
+
+    width, height = size
+    container = av.open(str(path), mode="w", options={"movflags": "+faststart"} if faststart else {})
+    stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    stream.time_base = Fraction(1, 1000)
+    stream.codec_context.time_base = Fraction(1, 1000)
+    if rotation:
+        stream.set_display_rotation(rotation)
+    for i in range(frames):
+        image = np.zeros((height, width, 3), np.uint8)
+        image[:, : width // 8] = 255
+        image[2:10, width // 4: width // 4 + 8] = (255, 0, 0)
+        image[height // 2:, width // 2:] = (0, 0, (i * 8) % 256)
+        frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+        t = times_s[i] if times_s is not None else i / fps
+        frame.pts, frame.time_base = int(round(t * 1000)), Fraction(1, 1000)
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    for packet in stream.encode():
+        container.mux(packet)
+    container.close()
+    return path
