@@ -1,0 +1,100 @@
+"""The pipeline end to end on generated variants of real footage: slow motion, variable frame rate,
+4K, trimming, progress reporting; and the person-count rules on synthetic sequences."""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from formcheck.config import Settings
+from formcheck.errors import InsufficientData, NoPersonDetected, UsageError
+from formcheck.pipeline import _require_person, analyse
+from formcheck.sequence import MediaInfo, PoseSequence
+
+JOG = "running/jogging_side_short_sports2d_demo3.mp4"
+
+
+def _info(kind: str = "video") -> MediaInfo:
+    return MediaInfo(path="x.mp4", kind=kind, width=100, height=100, fps=30, duration_s=1, frames=30,
+                     rotation=0, codec="h264")
+
+
+def test_person_rules() -> None:
+    seq = PoseSequence.empty(30, (100, 100), 30)
+    with pytest.raises(NoPersonDetected, match="no person found"):
+        _require_person(seq, _info())
+    seq.xy[:3] = 50.0
+    with pytest.raises(InsufficientData, match="only 10% of the frames"):
+        _require_person(seq, _info())
+    seq.xy[:10] = 50.0
+    _require_person(seq, _info())
+
+
+def test_settings_are_validated() -> None:
+    for bad in (dict(kind="yoga"), dict(height_cm=1.8), dict(capture_fps=0.1), dict(start_s=3, end_s=2)):
+        with pytest.raises(UsageError):
+            Settings(**bad)
+    assert Settings(height_cm=180).digest() != Settings(height_cm=181).digest()
+
+
+def _reencode(src: Path, dst: Path, keep=lambda i: True, size: tuple[int, int] | None = None) -> list[float]:
+    """Copy a clip frame by frame, keeping the frames `keep(i)` accepts at their original times."""
+    times = []
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        s_in = inp.streams.video[0]
+        s_out = out.add_stream("libx264", rate=s_in.average_rate)
+        w, h = size or (s_in.width, s_in.height)
+        s_out.width, s_out.height, s_out.pix_fmt = w, h, "yuv420p"
+        s_out.time_base = s_out.codec_context.time_base = Fraction(1, 1000)
+        s_out.options = {"preset": "ultrafast"}
+        for i, frame in enumerate(inp.decode(s_in)):
+            if not keep(i):
+                continue
+            image = frame.to_ndarray(width=w, height=h, format="rgb24")
+            new = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+            new.pts, new.time_base = int(round(frame.time * 1000)), Fraction(1, 1000)
+            times.append(round(frame.time, 3))
+            for packet in s_out.encode(new):
+                out.mux(packet)
+        for packet in s_out.encode():
+            out.mux(packet)
+    return times
+
+
+@pytest.mark.real
+def test_variable_frame_rate_clip(samples_dir: Path, tmp_path: Path) -> None:
+    vfr = tmp_path / "vfr.mp4"
+    times = _reencode(samples_dir / JOG, vfr, keep=lambda i: i % 5 not in (1, 3))
+    result = analyse(vfr, Settings(kind="pose"))
+    assert result.info.variable_frame_rate
+    assert np.allclose(result.raw.timestamps_s, np.array(times) - times[0], atol=2e-3)
+    assert any("variable frame rate" in w for w in result.warnings)
+
+
+@pytest.mark.real
+def test_4k_clip_is_downscaled_for_the_model_but_measured_in_full_pixels(samples_dir: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.mp4"
+    _reencode(samples_dir / JOG, big, keep=lambda i: 20 <= i < 32, size=(3840, 2816))
+    small = analyse(samples_dir / JOG, Settings(kind="pose", start_s=20 / 29.97 - 0.01, end_s=31 / 29.97 + 0.01))
+    result = analyse(big, Settings(kind="pose"))
+    assert (result.info.width, result.info.height) == (3840, 2816)
+    both = small.raw.present & result.raw.present
+    assert both.sum() >= 8
+    ratio = np.nanmedian(result.raw.xy[both] / small.raw.xy[both])
+    assert ratio == pytest.approx(8.0, rel=0.03)
+
+
+@pytest.mark.real
+def test_slow_motion_override_and_progress(samples_dir: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    clip = samples_dir / "running/treadmill_side_lab_slowmo_mhuang.mp4"
+    result = analyse(clip, Settings(kind="pose", capture_fps=240, end_s=2.0),
+                     on_progress=lambda *a: calls.append(a))
+    assert result.info.fps == 240 and result.info.time_scale == pytest.approx(29.97 / 240, rel=1e-3)
+    assert result.raw.timestamps_s[-1] == pytest.approx(2.0 * 29.97 / 240, abs=0.01)
+    assert any("slow-motion" in w for w in result.warnings)
+    assert calls and calls[-1][0] == "pose" and calls[-1][1] == len(result.raw)
+    assert calls[-1][2] == pytest.approx(len(result.raw), abs=2)
