@@ -133,3 +133,30 @@ def test_cli_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str], case
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_cli_output_is_clean_of_library_noise(samples_dir: Path, tmp_path: Path) -> None:
+    """mediapipe/TFLite print banners and warnings to stderr; none of it may reach the user."""
+    import subprocess
+    import sys
+
+    photo = samples_dir / "posture/standing_side_studio_physio.jpg"
+    done = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyse", str(photo), "--kind", "pose",
+                           "--out", str(tmp_path), "-q"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "written:" in done.stdout and "INFO" not in done.stdout
+
+
+def test_segmentation_mask_covers_the_person(samples_dir: Path) -> None:
+    from formcheck.media import iter_frames, probe
+    from formcheck.model import load_model
+    from formcheck.pose import segment_frames
+
+    info = probe(samples_dir / "posture/standing_side_studio_physio.jpg")
+    (seg,) = list(segment_frames(iter_frames(info), info, load_model()))
+    assert seg.mask.shape == (info.height, info.width)
+    person = seg.mask > 0.5
+    assert 0.05 < person.mean() < 0.6
+    hip = seg.detection.xy[23:25].mean(axis=0).astype(int)
+    assert person[hip[1], hip[0]], "the hip lies inside the mask"
