@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.ndimage import median_filter
-from scipy.signal import butter, sosfiltfilt
 
 from .landmarks import LEFT_ARM, LEFT_LEG, LEFT_RIGHT_PAIRS, NUM_LANDMARKS, RIGHT_ARM, RIGHT_LEG, Landmark
 from .sequence import PoseSequence
@@ -83,7 +81,7 @@ def reject_outliers(seq: PoseSequence, k_mad: float = 6.0, min_fraction: float =
         if valid.sum() < window:
             continue
         filled = _fill_nan_linear(track, valid)
-        med = median_filter(filled, size=(window, 1), mode="nearest")
+        med = running_median(filled, window)
         dist = np.linalg.norm(track - med, axis=1)
         d = dist[valid]
         mad = np.median(np.abs(d - np.median(d))) * 1.4826
@@ -91,6 +89,13 @@ def reject_outliers(seq: PoseSequence, k_mad: float = 6.0, min_fraction: float =
         out.xy[bad, j] = np.nan
         out.z[bad, j] = np.nan
     return out
+
+
+def running_median(track: np.ndarray, window: int) -> np.ndarray:
+    """(T, D) centred running median over `window` frames, edges padded with the end values."""
+    pad = window // 2
+    padded = np.pad(track, ((pad, window - 1 - pad), (0, 0)), mode="edge")
+    return np.median(np.lib.stride_tricks.sliding_window_view(padded, window, axis=0), axis=-1)
 
 
 def _fill_nan_linear(track: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -226,6 +231,8 @@ def smooth(seq: PoseSequence, cutoff_hz: float, order: int = 2) -> PoseSequence:
     Runs on each stretch of valid samples separately; stretches too short for the filter are left
     as they are. The sampling rate is taken from the median timestamp interval.
     """
+    from scipy.signal import butter, sosfiltfilt  # slow to import (about 1 s): only when smoothing
+
     out = seq.copy()
     dt = np.median(np.diff(seq.timestamps_s))
     fs = 1.0 / dt

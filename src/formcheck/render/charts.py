@@ -5,11 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
 
 MAX_PANELS = 4
 
@@ -33,6 +29,10 @@ def plot_series(times_s: np.ndarray, series: dict[str, np.ndarray], events: list
     curves = plottable(times_s, series)
     if not curves:
         return None
+    import matplotlib  # slow to import: only when a chart is drawn
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     names = list(curves)[:MAX_PANELS]
     fig, axes = plt.subplots(len(names), 1, figsize=(9, 2.2 * len(names) + 0.6), sharex=True, squeeze=False)
     for ax, name in zip(axes[:, 0], names):
