@@ -48,32 +48,37 @@ def native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-@dataclass(frozen=True)
 class Detection:
-    """One person found in one frame. xy: (33, 2) px; z: (33,) px-scaled depth; visibility: (33,);
-    world: (33, 3) metres (hip-centred)."""
+    """One person found in one frame, stored compactly (a long clip holds one per person per frame).
 
-    xy: np.ndarray
-    z: np.ndarray
-    visibility: np.ndarray
-    world: np.ndarray
+    values: (33, 7) float32: x, y in full-resolution pixels; z (pixel-scaled depth); visibility;
+    world x, y, z in metres (hip-centred).
+    """
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        x0, y0 = np.nanmin(self.xy, axis=0)
-        x1, y1 = np.nanmax(self.xy, axis=0)
-        return float(x0), float(y0), float(x1), float(y1)
+    __slots__ = ("values", "centre", "size")
 
-    @property
-    def centre(self) -> np.ndarray:
-        x0, y0, x1, y1 = self.bbox
-        return np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = np.asarray(values, dtype=np.float32)
+        xy = self.values[:, :2]
+        lo, hi = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
+        self.centre = ((lo + hi) / 2.0).astype(np.float64)  # bounding-box centre, pixels
+        self.size = float(np.hypot(*(hi - lo)))  # bounding-box diagonal, pixels
 
     @property
-    def size(self) -> float:
-        """Diagonal of the landmarks' bounding box, pixels."""
-        x0, y0, x1, y1 = self.bbox
-        return float(np.hypot(x1 - x0, y1 - y0))
+    def xy(self) -> np.ndarray:
+        return self.values[:, :2].astype(np.float64)
+
+    @property
+    def z(self) -> np.ndarray:
+        return self.values[:, 2].astype(np.float64)
+
+    @property
+    def visibility(self) -> np.ndarray:
+        return self.values[:, 3].astype(np.float64)
+
+    @property
+    def world(self) -> np.ndarray:
+        return self.values[:, 4:7].astype(np.float64)
 
 
 class PoseEstimator:
@@ -132,10 +137,12 @@ class PoseEstimator:
 
 
 def _to_detection(landmarks: list, world_landmarks: list, width: int, height: int) -> Detection:
-    arr = np.array([(p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0) for p in landmarks])
-    world = np.array([(p.x, p.y, p.z) for p in world_landmarks]) if world_landmarks else np.full((33, 3), np.nan)
-    xy = arr[:, :2] * np.array([width, height])
-    return Detection(xy=xy, z=arr[:, 2] * width, visibility=np.clip(arr[:, 3], 0.0, 1.0), world=world)
+    values = np.full((len(landmarks), 7), np.nan)
+    values[:, :4] = [(p.x * width, p.y * height, p.z * width, p.visibility or 0.0) for p in landmarks]
+    values[:, 3] = np.clip(values[:, 3], 0.0, 1.0)
+    if world_landmarks:
+        values[:, 4:] = [(p.x, p.y, p.z) for p in world_landmarks]
+    return Detection(values)
 
 
 ProgressCallback = Callable[[int, float], None]
@@ -199,8 +206,8 @@ def _track_sequence(track: dict[int, Detection], n: int, info: MediaInfo, timest
     seq = PoseSequence.empty(n, (info.width, info.height), info.fps, timestamps_s=timestamps)
     seq.frame_index = frame_index
     for t, det in track.items():
-        seq.xy[t], seq.z[t], seq.visibility[t] = det.xy, det.z, det.visibility
-        seq.world[t] = det.world  # type: ignore[index]
+        seq.xy[t], seq.z[t], seq.visibility[t] = det.values[:, :2], det.values[:, 2], det.values[:, 3]
+        seq.world[t] = det.values[:, 4:]  # type: ignore[index]
     return seq
 
 
