@@ -118,7 +118,7 @@ def make_scene(depth_cm: float = 4.0, px_per_cm: float = 3.0, tilt_deg: float = 
     # fill the unset landmarks near the hip so that every row is finite, with zero visibility
     vis = np.where(np.isfinite(xy[:, 0]), 0.99, 0.0)
     xy[~np.isfinite(xy[:, 0])] = xy[L.LEFT_HIP]
-    det = Detection(xy=xy, z=np.zeros(33), visibility=vis, world=np.zeros((33, 3)))
+    det = Detection.from_arrays(xy=xy, z=np.zeros(33), visibility=vis, world=np.zeros((33, 3)))
     frame = Frame(index=0, time_s=0.0, image=image, scale=1.0)
     return Scene(frame=SegmentedFrame(frame=frame, detection=det, mask=mask.astype(np.float32)),
                  px_per_cm=px_per_cm, gap_px=depth_cm * px_per_cm, tilt_deg=tilt_deg, facing=facing)
@@ -276,7 +276,7 @@ def _cropped(scene: Scene, top: int = 0, bottom: int | None = None) -> Scene:
     xy = sf.detection.xy - np.array([0.0, top])
     vis = sf.detection.visibility.copy()
     vis[(xy[:, 1] < 0) | (xy[:, 1] >= mask.shape[0])] = 0.05  # the model is unsure of points off the frame
-    det = replace(sf.detection, xy=xy, visibility=vis)
+    det = Detection.from_arrays(xy=xy, z=sf.detection.z, visibility=vis, world=sf.detection.world)
     return replace(scene, frame=SegmentedFrame(frame=replace(sf.frame, image=image), detection=det, mask=mask))
 
 

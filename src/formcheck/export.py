@@ -88,10 +88,10 @@ def metric_rows(result: AnalysisResult) -> list[dict[str, Any]]:
 
 
 def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> str:
-    """CSV with a header; column order fixed by `columns` or by the first row's keys."""
+    """CSV with a header; column order fixed by `columns`, else every key in order of first appearance."""
     if not rows:
         return ""
-    columns = columns or tuple(rows[0].keys())
+    columns = columns or tuple(dict.fromkeys(k for row in rows for k in row))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

@@ -225,8 +225,8 @@ def capture_warnings(info: MediaInfo, report: DecodeReport, quality: QualityRepo
         notes.append(f"the file is truncated or damaged: only the first {report.frames} frames "
                      f"({report.last_time_s:.1f} s) could be read and were analysed")
     if not info.is_photo and info.fps < LOW_FPS:
-        notes.append(f"frame rate {info.fps:.0f} fps: one frame is {1000 / info.fps:.0f} ms, so timing figures "
-                     f"(contact time, event times) are coarse; film at 60 fps or more for timing")
+        notes.append(f"frame rate {info.fps:.0f} fps: one frame is {1000 / info.fps:.0f} ms, so times are known "
+                     f"to about that; film at 60 fps or more where short times matter (running contact time)")
     if info.time_scale != 1.0:
         notes.append(f"slow-motion clip: time rescaled from {info.playback_fps:g} fps playback to "
                      f"{info.fps:g} fps capture")

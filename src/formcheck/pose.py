@@ -64,6 +64,16 @@ class Detection:
         self.centre = ((lo + hi) / 2.0).astype(np.float64)  # bounding-box centre, pixels
         self.size = float(np.hypot(*(hi - lo)))  # bounding-box diagonal, pixels
 
+    @classmethod
+    def from_arrays(cls, xy: np.ndarray, z: np.ndarray, visibility: np.ndarray,
+                    world: np.ndarray | None = None) -> Detection:
+        """From xy (33, 2) px, z (33,), visibility (33,) and world (33, 3) metres (NaN if None)."""
+        values = np.full((len(xy), 7), np.nan)
+        values[:, :2], values[:, 2], values[:, 3] = xy, z, visibility
+        if world is not None:
+            values[:, 4:] = world
+        return cls(values)
+
     @property
     def xy(self) -> np.ndarray:
         return self.values[:, :2].astype(np.float64)
