@@ -77,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="formcheck: %(levelname)s: %(message)s")
+    # Numerical warnings (an all-NaN slice, say) are diagnostics: shown with -v only.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.INFO if args.verbose else logging.ERROR)
     try:
         if args.command == "batch":
             from . import batch
