@@ -71,6 +71,8 @@ class KindResult:
     details:    anything else worth the JSON: view, variant, reliability notes, frames used
     reliability: plain-language notes on what to trust less (low frame rate, occlusion, ...)
     annotator:  draws this analysis's overlay on the annotated video or photo (None: skeleton only)
+    sequence:   the cleaned sequence the analysis measured, when it cleaned `ctx.raw` its own way
+                (the annotated video and the landmarks file then use it); None = ctx.seq
     """
 
     kind: str
@@ -83,6 +85,7 @@ class KindResult:
     details: dict[str, Any] = field(default_factory=dict)
     reliability: list[str] = field(default_factory=list)
     annotator: FrameAnnotator | None = None
+    sequence: PoseSequence | None = None
 
 
 #: Every analysis formcheck knows, by its --kind name, with the module that implements it.

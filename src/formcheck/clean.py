@@ -28,6 +28,7 @@ class CleanConfig:
     filter_order: int = 2
     outlier_mad: float = 6.0
     outlier_min_px: float = 0.03  # as a fraction of the person's size (median body height)
+    outlier_window_s: float = 0.2  # running-median window
     repair_swaps: bool = True
 
 
@@ -36,7 +37,7 @@ def clean(seq: PoseSequence, config: CleanConfig = CleanConfig()) -> PoseSequenc
     out = gate_visibility(seq, config.min_visibility)
     if len(out) < 3:
         return out
-    out = reject_outliers(out, config.outlier_mad, config.outlier_min_px)
+    out = reject_outliers(out, config.outlier_mad, config.outlier_min_px, config.outlier_window_s)
     if config.repair_swaps:
         out = repair_left_right_swaps(out)
     out = interpolate_gaps(out, config.max_gap_s)
@@ -67,13 +68,16 @@ def body_size_px(seq: PoseSequence) -> float:
 
 
 def reject_outliers(seq: PoseSequence, k_mad: float = 6.0, min_fraction: float = 0.03,
-                    window: int = 7) -> PoseSequence:
+                    window_s: float = 0.2) -> PoseSequence:
     """Points that jump away from a running median of their own track are set to NaN.
 
-    A point is an outlier when its distance from the `window`-frame median exceeds both `k_mad`
-    median absolute deviations of that distance and `min_fraction` of the body size.
+    A point is an outlier when its distance from the running median over `window_s` seconds (at
+    least 5 frames, an odd count) exceeds both `k_mad` median absolute deviations of that distance
+    and `min_fraction` of the body size.
     """
     out = seq.copy()
+    dt = float(np.median(np.diff(seq.timestamps_s))) if len(seq) > 1 else 1.0
+    window = max(5, int(round(window_s / dt)) // 2 * 2 + 1)
     floor = min_fraction * body_size_px(seq)
     for j in range(NUM_LANDMARKS):
         track = out.xy[:, j, :]

@@ -26,8 +26,6 @@ ProgressCallback = Callable[[str, int, int], None]
 
 #: Below this share of frames with a person, a clip cannot be analysed.
 MIN_PERSON_FRACTION = 0.2
-#: Below this frame rate, timing figures are flagged unreliable.
-LOW_FPS = 60.0
 
 
 @dataclass
@@ -69,6 +67,8 @@ def analyse(path: str | Path, settings: Settings = Settings(),
     ctx.seq = clean(ctx.raw, module.CLEAN)
     ctx.quality = quality_report(ctx.raw, ctx.seq, run.max_people, run.multi_person_fraction)
     result = module.analyse(ctx)
+    if result.sequence is not None:
+        ctx.seq = result.sequence
     warnings = capture_warnings(info, report, ctx.quality)
     if ctx.raw is not run.sequence:
         warnings.append("several people were in view: the one doing the activity was analysed, "
@@ -106,6 +106,8 @@ def analyse_track(track_path: str | Path, settings: Settings = Settings(),
     ctx.seq = clean(raw, module.CLEAN)
     ctx.quality = quality_report(raw, ctx.seq)
     result = module.analyse(ctx)
+    if result.sequence is not None:
+        ctx.seq = result.sequence
     warnings = capture_warnings(info, DecodeReport(frames=len(raw)), ctx.quality)
     return AnalysisResult(info=info, settings=settings, model=model, raw=raw, seq=ctx.seq, quality=ctx.quality,
                           kind=kind, result=result, warnings=warnings, kind_scores=scores)
@@ -224,9 +226,6 @@ def capture_warnings(info: MediaInfo, report: DecodeReport, quality: QualityRepo
     if report.truncated:
         notes.append(f"the file is truncated or damaged: only the first {report.frames} frames "
                      f"({report.last_time_s:.1f} s) could be read and were analysed")
-    if not info.is_photo and info.fps < LOW_FPS:
-        notes.append(f"frame rate {info.fps:.0f} fps: one frame is {1000 / info.fps:.0f} ms, so times are known "
-                     f"to about that; film at 60 fps or more where short times matter (running contact time)")
     if info.time_scale != 1.0:
         notes.append(f"slow-motion clip: time rescaled from {info.playback_fps:g} fps playback to "
                      f"{info.fps:g} fps capture")

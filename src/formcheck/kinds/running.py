@@ -1,0 +1,176 @@
+"""Running / walking gait analysis (`--kind run`): the contract module (see analysis.py).
+
+Side view: cadence, step/contact/flight times, trunk lean, overstride, shank angle, knee flexion,
+foot strike, vertical oscillation, arm swing, left/right symmetry. Rear/front view: pelvic drop,
+step width, knee medial collapse (2D proxies). Walking is recognised (no flight phase) and gets the
+metrics that apply.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..analysis import AnalysisContext, KindResult
+from ..clean import CleanConfig, clean
+from ..feedback import Finding
+from ..metrics import running as mr
+from ..reference.running import COACHING, HEIDERSCHEIT_2011, RANGES
+from ..render.running import GaitAnnotator
+from ..sequence import PoseSequence
+
+NAME = "run"
+#: Left/right differences above this share are pointed out (a common clinical rule of thumb is 10%).
+ASYMMETRY_NOTE_PCT = 10.0
+
+#: Gait cleaning: a higher cut-off than posture (running kinematics are usually filtered at 10-12 Hz;
+#: `clean.smooth` skips filtering when the cut-off nears the Nyquist rate of a low frame rate), short
+#: gaps only (0.1 s is under half a contact), and an outlier floor of 10% of body height so that a
+#: fast foot at 30 fps is not mistaken for a glitch.
+CLEAN = CleanConfig(min_visibility=0.3, max_gap_s=0.1, cutoff_hz=12.0, outlier_min_px=0.1)
+#: The same without smoothing, for sub-frame event refinement.
+SHARP = CleanConfig(min_visibility=0.3, max_gap_s=0.1, cutoff_hz=None, outlier_min_px=0.1)
+
+
+def recognise(ctx: AnalysisContext) -> float:
+    """0-1: cyclic, alternating leg motion of an upright person (walking or running)."""
+    if ctx.info.is_photo or len(ctx.seq) < 8:
+        return 0.0
+    return mr.gait_score(ctx.seq)
+
+
+def analyse(ctx: AnalysisContext) -> KindResult:
+    """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData)."""
+    seq, sharp = ctx.seq, clean(ctx.raw, SHARP) if len(ctx.raw) >= 3 else ctx.raw
+    if len(seq) >= 8:
+        config = clean_config_for(seq)
+        if config != CLEAN:
+            seq = clean(ctx.raw, config)
+            sharp = clean(ctx.raw, replace(config, cutoff_hz=None))
+    gait = mr.analyse_gait(mr.GaitInputs(seq=seq, sharp=sharp, raw=ctx.raw, view=ctx.settings.view,
+                                         stature_cm=ctx.settings.stature_cm, scale_assumed=ctx.settings.scale_assumed))
+    return build_result(gait, seq)
+
+
+def clean_config_for(seq: PoseSequence) -> CleanConfig:
+    """CLEAN scaled to the movement's own time scale when the legs cycle slowly in file time (slow
+    motion): gaps up to 0.3 step are filled (0.1 s at 3 steps/s) and the cut-off is 4.5 step
+    frequencies (12 Hz at 2.7 steps/s), never above CLEAN's values' real-time meaning."""
+    view = mr.detect_view(seq)
+    per, _, _ = mr.gait_periodicity(seq, view)
+    if not np.isfinite(per.step_s) or per.step_s <= 0.4:
+        return CLEAN
+    return replace(CLEAN, max_gap_s=float(min(0.5, 0.3 * per.step_s)),
+                   cutoff_hz=float(min(CLEAN.cutoff_hz or 12.0, 4.5 / per.step_s)))
+
+
+def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
+    """KindResult from a GaitAnalysis: metrics, ranges, findings, events, steps, series, annotator."""
+    events = [{"time_s": round(e.time_s, 4), "label": e.label, "foot": e.foot, "kind": e.kind} for e in gait.events]
+    references = {k: v for k, v in RANGES.items() if k in gait.metrics}
+    findings = findings_for(gait)
+    cad = gait.metrics.get("cadence_spm")
+    header = f"{gait.gait}, {gait.view} view" + (f", {cad:.0f} steps/min" if cad else "")
+    annotator = GaitAnnotator(seq=seq, events=events, steps=gait.steps, header=header,
+                              occluded_rows=gait.occluded_rows)
+    details = dict(gait.details)
+    details["method"] = ("events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) "
+                         "on label-free foremost-heel / hindmost-toe tracks, moved to where the heel stops descending "
+                         "/ the toe starts rising, sub-frame corner fit on unsmoothed landmarks; cadence = steps / "
+                         "time between the first and last contact of each run of regular alternating steps")
+    return KindResult(kind=NAME, metrics=gait.metrics, references=references, findings=findings, events=events,
+                      steps=gait.steps, series=gait.series, details=details, reliability=gait.reliability,
+                      annotator=annotator)
+
+
+def _range_text(metric: str) -> str:
+    r = RANGES.get(metric)
+    return f" (typical {r.range_text()})" if r else ""
+
+
+def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
+    """Plain-language findings: context first, then what stands out, each with a cue and a drill."""
+    m = gait.metrics
+    out: list[Finding] = []
+    if gait.slow_motion_factor is not None:
+        out.append(Finding(
+            "warning", "This looks like slow motion: give the real frame rate",
+            f"The legs cycle at only {m.get('cadence_at_file_rate_spm')} steps/min at the file's frame rate, far too "
+            f"slow for real {gait.gait}. Cadence and contact/flight times are withheld.",
+            why="Slow-motion clips store frames at a playback rate, not the capture rate; every time figure would be "
+                f"about {gait.slow_motion_factor:.0f}x too long.",
+            cue="Run the analysis again with --capture-fps set to the rate the phone filmed at (often 120 or 240).",
+            metric="cadence_spm"))
+    walking = gait.gait == "walking"
+    what = "Gait" if gait.gait == "undetermined" else gait.gait.capitalize()
+    out.append(Finding("info", f"{what} recognised ({gait.view} view, {gait.setting})",
+                       f"{m.get('steps_counted')} steps analysed at {gait.fps:.0f} fps. "
+                       + ("No flight phase: walking metrics are reported; running-specific ranges do not apply."
+                          if walking else "A flight phase was seen: running metrics are reported." if gait.gait == "running"
+                          else "Running or walking cannot be told apart reliably from a rear/front view."),
+                       source="gait cues: swing knee flexion, elbow angle, flight phase"))
+    if walking:
+        return out
+    cue, drill = COACHING["cadence"]
+    cad = m.get("cadence_spm")
+    if cad:
+        out.append(Finding("info", f"Cadence {cad:.0f} steps/min (both feet)",
+                           f"Measured over {m.get('steps_counted')} steps{_range_text('cadence_spm')}.",
+                           why="A higher step rate shortens the stride and lowers knee and hip loading.",
+                           cue=cue, drill=drill, source=RANGES["cadence_spm"].source, metric="cadence_spm"))
+    over = m.get("shank_angle_at_contact_deg")
+    if over is not None and over > 10.0:
+        cue, drill = COACHING["overstride"]
+        out.append(Finding("attention", "Reaching out in front at landing (overstriding)",
+                           f"Shank {over:.0f} deg from vertical at contact, ankle {m.get('overstride_cm')} cm ahead of "
+                           f"the hip ({m.get('overstride_pct_leg')}% of leg length).",
+                           why="Landing far ahead of the body raises braking forces and knee load.",
+                           cue=cue, drill=drill, source=RANGES["shank_angle_at_contact_deg"].source,
+                           metric="shank_angle_at_contact_deg"))
+    for metric, key, title in (("trunk_lean_deg", "trunk_lean", "Trunk lean"),
+                               ("knee_flexion_contact_deg", "knee_contact", "Knee flexion at contact"),
+                               ("knee_flexion_peak_deg", "knee_contact", "Peak knee flexion in stance"),
+                               ("vertical_oscillation_cm", "oscillation", "Vertical oscillation"),
+                               ("pelvic_drop_deg", "pelvic_drop", "Pelvic drop (2D proxy)"),
+                               ("knee_frontal_angle_deg", "knee_collapse", "Knee medial collapse (2D proxy)")):
+        v = m.get(metric)
+        if v is None:
+            continue
+        ref = RANGES[metric]
+        unit = f" {ref.unit}" if ref.unit else ""
+        cue, drill = COACHING[key]
+        if ref.low is None and ref.high is None:
+            # No population range: report the value with what it means, as context.
+            out.append(Finding("info", f"{title} {v:g}{unit}", f"Measured: {v:g}{unit}. {ref.convention}.",
+                               why=ref.note, cue=cue if v > 0 else "", drill=drill if v > 0 else "",
+                               source=ref.source, metric=metric))
+            continue
+        status = ref.status(v)
+        if status == "within":
+            out.append(Finding("ok", f"{title} {v:g}{unit}", f"Within the typical range{_range_text(metric)}.",
+                               source=ref.source, metric=metric))
+        else:
+            out.append(Finding("attention", f"{title} {v:g}{unit}", f"{status.capitalize()} the typical range"
+                               f"{_range_text(metric)}.", why=ref.note, cue=cue, drill=drill, source=ref.source,
+                               metric=metric))
+    width = m.get("step_width_cm")
+    if width is not None and width < 0:
+        cue, drill = COACHING["crossover"]
+        out.append(Finding("attention", "Feet cross the midline (crossover)", f"Step width {width} cm.",
+                           cue=cue, drill=drill, source=RANGES["step_width_cm"].source, metric="step_width_cm"))
+    for key, what in (("contact_ms_asymmetry_pct", "ground contact time"), ("step_time_ms_asymmetry_pct", "step time")):
+        v = m.get(key)
+        if v is not None and v > ASYMMETRY_NOTE_PCT:
+            out.append(Finding("attention", f"Left/right difference in {what}: {v:.0f}%",
+                               f"The {what} differs by {v:.0f}% between the left and right foot (left "
+                               f"{m.get(key.replace('asymmetry_pct', 'left'))}, right "
+                               f"{m.get(key.replace('asymmetry_pct', 'right'))} ms). With the far leg often hidden, "
+                               f"part of this can come from the landmarks rather than the running.",
+                               why="A marked asymmetry can follow an old injury or a weakness on one side.",
+                               cue="Check whether one side feels different; film again to confirm.",
+                               drill="Single-leg strength work on the weaker side."))
+    cue, drill = COACHING["general"]
+    out.append(Finding("info", "General advice", "Form changes are best made gradually, one at a time.",
+                       cue=cue, drill=drill, source=HEIDERSCHEIT_2011))
+    return out
