@@ -1,0 +1,208 @@
+"""The results panel: annotated media, metric cards, findings, charts, tables, reliability, downloads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ..feedback import SCREENING_NOTICE, Finding
+from .charts import plottable_series, series_chart
+from .errors import show_error
+from .formatting import (SEVERITY_COLOURS, SEVERITY_ICONS, app_wording, card_status, findings_for, format_value,
+                         md_escape, metric_label, range_words, unit_of)
+from .view import ResultView, headline_metrics, text_metrics
+
+SEVERITY_WORDS = {"warning": "Act on it", "attention": "Worth a look", "info": "For context", "ok": "Good"}
+CARD_COLUMNS = 2
+MIME = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".png": "image/png", ".json": "application/json",
+        ".csv": "text/csv"}
+
+
+def results_panel(view: ResultView, key: str = "main") -> None:
+    """Everything about one result; `key` keeps widget keys unique when shown more than once.
+    A fault while showing it is reported as a message (and logged), never as a traceback."""
+    try:
+        _results(view, key)
+    except Exception as exc:  # noqa: BLE001 - the front end shows every error as a message
+        show_error(exc, view.name)
+
+
+def _results(view: ResultView, key: str) -> None:
+    origin = "the bundled example" if view.origin == "example" else "your upload"
+    cached = " · served from the cache (same file and settings)" if view.from_cache else ""
+    st.subheader(f"{view.kind_label}: {md_escape(view.name)}")
+    st.caption(f"From {origin}{cached}{_scores_text(view)}")
+    if view.kind == "wall":
+        st.warning(SCREENING_NOTICE, icon=":material/medical_services:")
+    media_col, cards_col = st.columns([2, 3], gap="large")
+    with media_col:
+        media_panel(view)
+    with cards_col:
+        metric_cards(view)
+    findings_panel(view.findings)
+    charts_panel(view, key)
+    tables_panel(view)
+    reliability_panel(view)
+    downloads_panel(view, key)
+    if view.kind != "wall":
+        st.caption(SCREENING_NOTICE)
+
+
+def _scores_text(view: ResultView) -> str:
+    scores = view.data.get("kind_scores") or {}
+    settings = view.data.get("settings") or {}
+    if settings.get("kind") != "auto" or not scores:
+        return ""
+    found = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: -kv[1]))
+    return f" · auto-detected (scores: {found})"
+
+
+def media_panel(view: ResultView) -> None:
+    """The annotated video (H.264 MP4) or photo."""
+    path = view.files.annotated
+    if path is None or not path.is_file():
+        st.info("No annotated video or photo for this result.")
+        return
+    if path.suffix.lower() == ".mp4":
+        st.video(path.read_bytes(), format="video/mp4")
+    else:
+        st.image(path.read_bytes(), caption="Annotated photo", width="stretch")
+    if view.is_track:
+        st.caption("Skeleton only: this example is a landmark track; its original video is not bundled.")
+
+
+def metric_cards(view: ResultView) -> None:
+    """The headline figures as cards: value with unit, status colour against the reference range,
+    the range's source in the tooltip. Figures the input could not give are listed below them."""
+    refs, metrics = view.references, view.metrics
+    headline = headline_metrics(view)
+    names = [n for n in headline if metrics.get(n) is not None]
+    if names:
+        columns = st.columns(min(CARD_COLUMNS, len(names)))
+        for i, name in enumerate(names):
+            ref = refs.get(name)
+            status = card_status(metrics.get(name), ref, findings_for(view, name))
+            with columns[i % len(columns)]:
+                st.metric(metric_label(name, ref), format_value(metrics.get(name), unit_of(name, ref)),
+                          delta=status.text or None, delta_color=status.colour, delta_arrow="off",
+                          help=status.help or None, border=True)
+    else:
+        st.info("This analysis gives no headline figures for this input.")
+    missing = [metric_label(n, refs.get(n)) for n in headline if metrics.get(n) is None]
+    if missing:
+        st.caption("Not measured in this " + ("photo" if view.is_photo else "clip") + ": " + ", ".join(missing))
+    words = text_metrics(view)
+    if words:
+        st.caption(" · ".join(f"{metric_label(name, refs.get(name))}: **{value}**" for name, value in words.items()))
+    if view.data.get("settings", {}).get("height_cm") is None and any(unit_of(n, refs.get(n)) == "cm" for n in names):
+        st.caption("Centimetres assume a stature of 170 cm: give the person's height in the sidebar.")
+
+
+def findings_panel(findings: list[Finding]) -> None:
+    """The findings, worst first, each with why it matters, a cue and a drill."""
+    st.subheader("What to work on")
+    if not findings:
+        st.info("No findings for this result.")
+        return
+    for finding in findings:
+        with st.container(border=True):
+            colour = SEVERITY_COLOURS[finding.severity]
+            badge = f":{colour}-badge[{SEVERITY_ICONS[finding.severity]} {SEVERITY_WORDS[finding.severity]}]"
+            st.markdown(f"{badge} **{app_wording(finding.title)}**")
+            lines = [app_wording(finding.detail)] if finding.detail else []
+            if finding.why:
+                lines.append(f"*Why it matters:* {app_wording(finding.why)}")
+            if finding.cue:
+                lines.append(f"**Cue:** {app_wording(finding.cue)}")
+            if finding.drill:
+                lines.append(f"**Drill:** {app_wording(finding.drill)}")
+            st.markdown("\n\n".join(lines))
+            if finding.source:
+                st.caption(f"Source: {finding.source}")
+
+
+def charts_panel(view: ResultView, key: str) -> None:
+    """The per-frame curves over time with the events, and the chart as saved (PNG)."""
+    curves = plottable_series(view.times_s, view.series)
+    if not curves:
+        return
+    st.subheader("Over time")
+    names = list(curves)
+    if len(names) > 4:
+        names = st.multiselect("Curves", list(curves), default=list(curves)[:4], key=f"{key}_curves",
+                               format_func=lambda n: metric_label(n, None))
+    for name in names:
+        st.altair_chart(series_chart(view.times_s, name, curves[name], view.events), width="stretch")
+    chart = view.files.chart
+    if chart is not None and chart.is_file():
+        with st.expander("The chart as saved with the results (PNG)"):
+            st.image(chart.read_bytes(), width="stretch")
+
+
+def tables_panel(view: ResultView) -> None:
+    """The per-step table (running) or per-rep table, the events and every figure with its range."""
+    if view.steps:
+        st.subheader("Per step" if view.kind == "run" else "Per repetition")
+        st.dataframe(pd.DataFrame(view.steps), hide_index=True, width="stretch")
+    if view.events:
+        with st.expander(f"Timeline ({len(view.events)} events)"):
+            st.dataframe(pd.DataFrame(view.events), hide_index=True, width="stretch")
+    with st.expander("All figures, with reference ranges and sources"):
+        refs = view.references
+        rows = []
+        for name, value in view.metrics.items():
+            ref = refs.get(name)
+            rows.append({"figure": metric_label(name, ref), "value": format_value(value, unit_of(name, ref)),
+                         "reference range": range_words(ref) if ref else "",
+                         "status": card_status(value, ref, findings_for(view, name)).text,
+                         "convention": ref.convention if ref else "", "source": ref.source if ref else "",
+                         "metric": name})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    details = view.data.get("details") or {}
+    if details:
+        with st.expander("Analysis details (view, variant, frames used, ...)"):
+            st.json(details, expanded=False)
+
+
+def reliability_panel(view: ResultView) -> None:
+    """How far to trust the figures: frame rate, visibility, people in view, the analysis's notes."""
+    st.subheader("Reliability")
+    media, quality = view.media, view.quality
+    facts = []
+    if view.is_photo:
+        facts.append(f"photo {media.get('width')}x{media.get('height')}")
+    else:
+        facts.append(f"{media.get('fps') or 0:.0f} fps, {media.get('frames')} frames, "
+                     f"{media.get('width')}x{media.get('height')}")
+        if quality.get("person_fraction") is not None:
+            facts.append(f"person found in {quality['person_fraction']:.0%} of frames")
+    if quality.get("mean_visibility") is not None:
+        facts.append(f"mean landmark visibility {quality['mean_visibility']:.2f} of 1")
+    st.caption(" · ".join(facts))
+    notes = view.notes
+    if notes:
+        st.info("\n".join(f"- {app_wording(note)}" for note in notes), icon=":material/info:")
+    else:
+        st.success("No capture problem was found.", icon=":material/check_circle:")
+
+
+def downloads_panel(view: ResultView, key: str) -> None:
+    """The JSON result, the CSV (per-step table where there is one), the annotated media, the chart."""
+    st.subheader("Downloads")
+    files = view.files
+    offers: list[tuple[str, Path | None]] = [
+        ("Result (JSON)", files.json),
+        ("Per-step table (CSV)" if "steps" in files.tables else "Figures (CSV)", files.csv),
+        ("Annotated video (MP4)" if files.annotated and files.annotated.suffix == ".mp4" else "Annotated photo (JPEG)",
+         files.annotated),
+        ("Chart (PNG)", files.chart),
+    ]
+    offers = [(label, path) for label, path in offers if path is not None and path.is_file()]
+    columns = st.columns(len(offers) or 1)
+    for column, (label, path) in zip(columns, offers):
+        with column:
+            st.download_button(label, path.read_bytes(), file_name=path.name,
+                               mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
+                               key=f"{key}_download_{view.key}_{path.name}", on_click="ignore",
+                               icon=":material/download:")

@@ -1,0 +1,234 @@
+"""The app's logic without Streamlit: formatting, card status, progress text, cache keys and entries,
+differences between two results. Values with known answers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.config import Settings
+from formcheck.feedback import Finding
+from formcheck.reference import ReferenceRange
+from formcheck.ui.cache import (Source, analyse_cached, cache_key, cached_result, effective_settings, prune,
+                                safe_file_name, upload_source)
+from formcheck.ui.charts import event_frames, plottable_series, series_chart
+from formcheck.ui.examples import example_source, list_examples
+from formcheck.ui.formatting import (card_status, duration_text, format_value, metric_differences, metric_label,
+                                     progress_text, range_words, unit_of)
+from formcheck.ui.view import ResultFiles, ResultView, headline_metrics, read_entry, text_metrics, write_entry
+
+REPO = Path(__file__).resolve().parents[1]
+GAP = ReferenceRange("gap_cm", "Lumbar gap", "cm", 2.5, 5.0, "distance from the wall, >= 0", "clinic guidance")
+LEAN = ReferenceRange("lean_deg", "Trunk lean", "deg", -5.0, 5.0, "0 = vertical, + forward", "a study")
+CVA = ReferenceRange("cva_deg", "CVA", "deg", 48.0, None, "angle at C7", "Yip 2008")
+OPEN = ReferenceRange("elbow_deg", "Elbow", "deg", None, None, "180 = straight", "none")
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    (3.84, "cm", "3.8 cm"), (167.4, "spm", "167 spm"), (0.834, "", "0.83"), (-2.84, "deg", "-2.8°"),
+    (12, "%", "12%"), (None, "cm", "–"), (float("nan"), "cm", "–"), (True, "", "yes"), ("left", "", "left"),
+    (358, "ms", "358 ms"), (0.0, "ms", "0 ms"),
+])
+def test_format_value(value, unit, expected) -> None:
+    assert format_value(value, unit) == expected
+
+
+@pytest.mark.parametrize("ref, expected", [
+    (GAP, "2.5–5 cm"), (LEAN, "-5 to 5°"), (CVA, "≥ 48°"), (OPEN, "no reference range"),
+    (ReferenceRange("d", "D", "", None, 0.5, "", "s"), "≤ 0.5"),
+])
+def test_range_words(ref, expected) -> None:
+    assert range_words(ref) == expected
+
+
+@pytest.mark.parametrize("value, ref, findings, text, colour", [
+    (3.8, GAP, [], "within 2.5–5 cm", "green"),
+    (6.1, GAP, [], "above 2.5–5 cm", "orange"),
+    (1.0, GAP, [], "below 2.5–5 cm", "orange"),
+    (6.1, GAP, [Finding("warning", "Arched", "", metric="gap_cm")], "above 2.5–5 cm", "red"),
+    (3.8, GAP, [Finding("ok", "Fine", "", metric="gap_cm")], "within 2.5–5 cm", "green"),
+    (3.8, GAP, [Finding("info", "Context", "", metric="gap_cm")], "within 2.5–5 cm", "green"),
+    (None, GAP, [], "not measured", "gray"),
+    (166.0, OPEN, [], "no reference range", "gray"),
+    (3.0, None, [], "", "gray"),
+])
+def test_card_status(value, ref, findings, text, colour) -> None:
+    status = card_status(value, ref, findings)
+    assert (status.text, status.colour) == (text, colour)
+    if ref is not None:
+        assert status.help.startswith("Reference: ") and f"Source: {ref.source}." in status.help
+
+
+def test_labels_and_units_without_a_reference() -> None:
+    assert metric_label("longest_gap_s", None) == "Longest gap"
+    assert unit_of("longest_gap_s", None) == "s"
+    assert unit_of("cadence_spm", None) == "spm"
+    assert metric_label("gap_cm", GAP) == "Lumbar gap" and unit_of("gap_cm", GAP) == "cm"
+
+
+def test_progress_text_counts_frames_and_time_left() -> None:
+    fraction, text = progress_text("pose", 100, 400, 10.0)  # 10 frames/s -> 300 frames in 30 s
+    assert fraction == pytest.approx(0.25)
+    assert text == "Finding the pose: frame 100 of 400, about 30 s left"
+    fraction, text = progress_text("render", 400, 400, 20.0)
+    assert fraction == 1.0 and text == "Drawing the annotated video: frame 400 of 400"
+    assert progress_text("pose", 7, 0, 1.0) == (0.0, "Finding the pose: frame 7")
+    assert duration_text(125.0) == "2 min 05 s"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("clip.mp4", "clip.mp4"), ("../../etc/passwd", "passwd"), ("my run (1).MOV", "my_run_1_.MOV"),
+    ("C:\\Users\\me\\plank.jpg", "plank.jpg"), (".hidden.mp4", "hidden.mp4"), ("ü.webm", "_.webm"),
+])
+def test_safe_file_name(name, expected) -> None:
+    assert safe_file_name(name) == expected
+
+
+def test_cache_key_follows_file_and_settings() -> None:
+    a = upload_source("a.mp4", b"one")
+    b = upload_source("renamed.mp4", b"one")
+    c = upload_source("a.mp4", b"two")
+    assert cache_key(a, Settings()) == cache_key(b, Settings())  # same bytes, any name
+    assert cache_key(a, Settings()) != cache_key(c, Settings())
+    assert cache_key(a, Settings()) != cache_key(a, Settings(height_cm=180))
+    assert cache_key(a, Settings(render_video=False)) == cache_key(a, Settings())
+
+
+def test_an_example_left_on_auto_runs_its_own_analysis() -> None:
+    examples = list_examples(REPO / "samples")
+    assert len(examples) == 3
+    source = example_source(examples[0])
+    assert source.kind == "run" and source.origin == "example" and source.track.is_file()
+    assert effective_settings(source, Settings()).kind == "run"
+    assert effective_settings(source, Settings(kind="pose")).kind == "pose"
+    assert effective_settings(upload_source("x.mp4", b"x"), Settings()).kind == "auto"
+    assert "path" not in (source.media or {})
+
+
+def test_examples_are_the_bsd_licensed_sports2d_tracks_only() -> None:
+    folder = REPO / "samples"
+    index = json.loads((folder / "examples.json").read_text())
+    for item in index:
+        assert item["licence"] == "BSD-3-Clause" and "Sports2D" in item["source"]
+    media = [p for p in folder.iterdir() if p.suffix.lower() in (".mp4", ".mov", ".jpg", ".jpeg", ".png", ".webm")]
+    assert not media, f"media files must not be bundled: {media}"
+    assert "BSD 3-Clause" in (folder / "README.md").read_text()
+
+
+def _view(tmp_path: Path, name: str, metrics: dict, references: dict, findings: list | None = None) -> ResultView:
+    folder = tmp_path / name
+    folder.mkdir()
+    data = {"kind": "wall", "kind_label": "Wall", "media": {"kind": "photo"}, "metrics": metrics,
+            "references": {k: r.to_json() for k, r in references.items()},
+            "findings": [f.to_json() for f in findings or []]}
+    (folder / f"{name}.json").write_text(json.dumps(data))
+    write_entry(folder, name=f"{name}.jpg", origin="upload", stem=name, files=ResultFiles(json=folder / f"{name}.json"),
+                times_s=np.zeros(1), series={})
+    return read_entry(folder, name, from_cache=False)
+
+
+def test_entry_round_trip_and_headline_metrics(tmp_path: Path) -> None:
+    finding = Finding("attention", "Arched", "gap 6 cm", cue="tuck", metric="gap_cm")
+    view = _view(tmp_path, "a", {"gap_cm": 6.0, "lean_deg": 1.0, "side": "left", "frames": 1},
+                 {"gap_cm": GAP, "lean_deg": LEAN}, [Finding("ok", "Fine", ""), finding])
+    assert view.references["gap_cm"] == GAP
+    assert [f.severity for f in view.findings] == ["attention", "ok"]  # worst first
+    assert headline_metrics(view) == ["gap_cm", "lean_deg"]  # those with a reference range
+    bare = _view(tmp_path, "b", {"frames": 3, "ok": True, "ratio": 0.5}, {})
+    assert headline_metrics(bare) == ["frames", "ratio"]  # numbers only, no bools
+    ordered = _view(tmp_path, "c", {"lean_deg": 1.0, "gap_cm": 6.0, "cva_deg": 50.0, "strike": "rearfoot"},
+                    {"gap_cm": GAP, "lean_deg": LEAN, "cva_deg": CVA})
+    assert headline_metrics(ordered) == ["gap_cm", "lean_deg", "cva_deg"]  # the analysis's order of references
+    assert headline_metrics(ordered, limit=2) == ["gap_cm", "lean_deg"]
+    assert text_metrics(ordered) == {"strike": "rearfoot"}
+
+
+def test_metric_differences(tmp_path: Path) -> None:
+    first = _view(tmp_path, "a", {"gap_cm": 6.0, "lean_deg": 1.0}, {"gap_cm": GAP, "lean_deg": LEAN})
+    second = _view(tmp_path, "b", {"gap_cm": 4.5, "lean_deg": None}, {"gap_cm": GAP, "lean_deg": LEAN})
+    rows = {r["metric"]: r for r in metric_differences(first, second)}
+    assert rows["gap_cm"]["difference"] == pytest.approx(-1.5)
+    assert rows["gap_cm"]["first_status"] == "above 2.5–5 cm"
+    assert rows["gap_cm"]["second_status"] == "within 2.5–5 cm"
+    assert rows["lean_deg"]["difference"] is None and rows["lean_deg"]["second_status"] == "not measured"
+
+
+def test_chart_with_events() -> None:
+    times = np.linspace(0, 2, 61)
+    series = {"knee_deg": np.sin(times), "empty_deg": np.full(61, np.nan), "short_deg": np.zeros(5)}
+    curves = plottable_series(times, series)
+    assert list(curves) == ["knee_deg"]
+    events = [{"start_s": 0.2, "end_s": 0.5, "label": "hold"}, {"time_s": 1.0, "label": "contact"}]
+    spans, instants = event_frames(events)
+    assert spans.to_dict("records") == [{"start_s": 0.2, "end_s": 0.5, "event": "hold"}]
+    assert instants.to_dict("records") == [{"time_s": 1.0, "event": "contact"}]
+    spec = series_chart(times, "knee_deg", curves["knee_deg"], events).to_dict()
+    assert len(spec["layer"]) == 3  # interval shading, instant rules, the curve
+
+
+def test_cache_serves_a_complete_entry_and_prunes(tmp_path: Path) -> None:
+    source = example_source(list_examples(REPO / "samples")[0])
+    settings = Settings(kind="pose")
+    stages: list[str] = []
+    view = analyse_cached(source, settings, on_progress=lambda stage, done, total: stages.append(stage), root=tmp_path)
+    assert not view.from_cache and stages and set(stages) == {"render"}
+    assert view.files.annotated.suffix == ".mp4" and view.files.annotated.stat().st_size > 1000
+    assert view.files.json.is_file() and view.files.csv.name.endswith(".metrics.csv")
+    assert len(view.times_s) == 401 and "hip_height_px" in view.series  # demo4: 401 frames
+    again = cached_result(view.key, tmp_path)
+    assert again is not None and again.from_cache and again.metrics == view.metrics
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no work folders left
+    assert not (tmp_path / view.key / "input").exists()
+    prune(tmp_path, keep=0)
+    assert cached_result(view.key, tmp_path) is None
+
+
+def test_failed_analysis_leaves_nothing_in_the_cache(tmp_path: Path) -> None:
+    from formcheck.errors import UnreadableMedia
+
+    with pytest.raises(UnreadableMedia):
+        analyse_cached(upload_source("note.mp4", b"just text\n" * 10), Settings(), root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_source_needs_its_content(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        analyse_cached(Source(name="x.mp4", sha256="0" * 64, origin="upload"), Settings(), root=tmp_path)
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("cm assume a stature of 170 cm: give --height-cm for real cm", "give the stature (sidebar) for real cm"),
+    ("give --height for accurate overstride", "give the stature (sidebar) for accurate overstride"),
+    ("--end (2.0 s) must come after --start (5.0 s)", "End at (2.0 s) must come after Start at (5.0 s)"),
+    ("choose one with --kind wall, plank or run", "choose one with the Analysis setting (sidebar): wall, plank or run"),
+    ("a slow-motion clip: give --capture-fps 240", "a slow-motion clip: give the capture frame rate (sidebar) 240"),
+    ("nothing to change - here", "nothing to change - here"),
+])
+def test_app_wording_names_the_sidebar_settings(message, expected) -> None:
+    from formcheck.ui.formatting import app_wording
+
+    assert expected in app_wording(message)
+
+
+def test_error_text_for_library_and_unexpected_errors() -> None:
+    from formcheck.errors import InsufficientData, UsageError
+    from formcheck.ui.errors import error_text
+
+    text = error_text(InsufficientData("a person was found in only 10% of the frames: keep the whole body in view"),
+                      "clip.mp4")
+    assert text.startswith("**Cannot analyse clip.mp4.** a person was found in only 10% of the frames")
+    assert "**What to do:** Keep the whole body in view" in text
+    assert "the Analysis setting (sidebar)" in error_text(UsageError("choose one with --kind wall"), "x")
+    text = error_text(KeyError("steps"), "clip.mp4")
+    assert "Something went wrong inside formcheck" in text and "KeyError" in text and "steps" not in text
+
+
+def test_file_names_cannot_inject_markdown() -> None:
+    from formcheck.errors import UsageError
+    from formcheck.ui.errors import error_text
+    from formcheck.ui.formatting import md_escape
+
+    assert md_escape("my *run* [1] $5 a_b.mp4") == r"my \*run\* \[1\] \$5 a_b.mp4"
+    assert error_text(UsageError("bad"), "*x*.mp4").startswith("**Cannot analyse \\*x\\*.mp4.** bad")
