@@ -33,8 +33,11 @@ class GaitSpec:
     facing: +1 = runner faces image right (side view); overground: the runner crosses the frame
     at `speed_m_s` (else stays in place, as on a treadmill); noise_px: Gaussian landmark noise;
     gaps: number of short occlusion gaps of the far leg; swaps: number of short left/right leg
-    label swaps; swap_frames: length of each swap; step_width_cm and pelvic_drop_deg: frontal-plane
-    features (rear/front views).
+    label swaps; swap_frames: length of each swap; step_width_cm, pelvic_drop_deg and sway_cm
+    (lateral pelvis shift towards the stance leg, amplitude): frontal-plane features (rear/front
+    views); recede: rear/front view, the runner runs away from (rear) or towards (front) a fixed
+    camera at `speed_m_s` and is seen in perspective (pinhole camera at `camera_height_cm`, nearest
+    distance `camera_distance_m`), so the figure shrinks or grows and moves in the image.
     """
 
     cadence_spm: float = 170.0
@@ -58,6 +61,10 @@ class GaitSpec:
     step_width_cm: float = 8.0
     pelvic_drop_deg: float = 5.0
     knee_valgus_cm: float = 2.0
+    sway_cm: float = 2.0
+    recede: bool = False
+    camera_height_cm: float = 40.0
+    camera_distance_m: float = 4.0
     seed: int = 0
     frame_size: tuple[int, int] = (1920, 1080)
 
@@ -155,7 +162,9 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
     travel = (spec.speed_m_s * 100.0 * t) if spec.overground else np.zeros(n)
 
     pts = np.full((n, NUM_LANDMARKS, 3), np.nan)  # forward, lateral (+ = runner's left), up; cm
-    hip_c = np.stack([travel, np.zeros(n), hip_h], axis=1)
+    # Lateral sway: the pelvis over the stance leg at mid stance (+ = the runner's left), one cycle per stride.
+    sway = spec.sway_cm * np.cos(2 * np.pi * (t - mid_stance0) / (2 * step_s))
+    hip_c = np.stack([travel, sway, hip_h], axis=1)
     lean = np.radians(spec.trunk_lean_deg)
     trunk = TRUNK_FRACTION * H
     half_hip, half_sh = 0.09 * H, 0.115 * H
@@ -192,6 +201,11 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
         pts[other_stance, hip_id, 2] -= half_hip * np.sin(drop)
         pts[stance_flags[foot], hip_id, 2] += half_hip * np.sin(drop)
     sh_c = hip_c + np.stack([np.full(n, trunk * np.sin(lean)), np.zeros(n), np.full(n, trunk * np.cos(lean))], axis=1)
+    pelvis_depth = None
+    if spec.view in ("rear", "front") and spec.recede:
+        # World distance of the pelvis from the camera (cm): running away (rear) or towards (front).
+        run_cm = spec.speed_m_s * 100.0 * t
+        pelvis_depth = 100.0 * spec.camera_distance_m + (run_cm if spec.view == "rear" else run_cm[::-1])
     arm_phase = 2 * np.pi * (t - 0.1) / (2 * step_s)
     for sign, sh_id, el_id, wr_id, fingers in (
             (1, L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, (L.LEFT_PINKY, L.LEFT_INDEX, L.LEFT_THUMB)),
@@ -214,7 +228,7 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
     for lid, (f, lat, up) in face.items():
         pts[:, lid] = head + np.array([f * H, lat * H, up * H])
 
-    seq = _project(pts, spec)
+    seq = _project(pts, spec, pelvis_depth)
     truth = GaitTruth(contacts={f: c[(c >= 0) & (c <= t[-1])] for f, c in contacts.items()},
                       toe_offs={f: c[(c >= 0) & (c <= t[-1])] for f, c in toe_offs.items()},
                       cadence_spm=spec.cadence_spm, contact_ms=spec.contact_ms,
@@ -227,9 +241,11 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
     return seq, truth
 
 
-def _project(pts: np.ndarray, spec: GaitSpec) -> PoseSequence:
+def _project(pts: np.ndarray, spec: GaitSpec, pelvis_depth_cm: np.ndarray | None = None) -> PoseSequence:
     """Orthographic projection to pixels (y down), centred in the frame; depth and visibility from
-    which side faces the camera."""
+    which side faces the camera. With `pelvis_depth_cm` (T,) (rear/front view of a runner going away
+    or coming nearer), a pinhole projection instead: a point at distance d from a camera at
+    `camera_height_cm` is scaled by px_per_cm x nearest distance / d, about a horizon at mid height."""
     n = pts.shape[0]
     w, h = spec.frame_size
     s = spec.px_per_cm
@@ -249,6 +265,10 @@ def _project(pts: np.ndarray, spec: GaitSpec) -> PoseSequence:
     if spec.overground and spec.facing < 0 and spec.view == "side":
         x0 = w * 0.9 - s * x[0, L.LEFT_HIP]
     xy = np.stack([x0 + s * x, h * 0.92 - s * up], axis=-1)
+    if pelvis_depth_cm is not None:
+        dist = pelvis_depth_cm[:, None] + depth  # depth: + = farther from the camera than the pelvis
+        scale = s * float(np.min(pelvis_depth_cm)) / dist
+        xy = np.stack([w / 2 + scale * x, h * 0.5 - scale * (up - spec.camera_height_cm)], axis=-1)
     z = s * depth
     far = depth > np.nanmedian(depth, axis=1, keepdims=True) + 1e-9
     vis = np.where(far, 0.75, 0.98) if spec.view == "side" else np.full((n, NUM_LANDMARKS), 0.95)

@@ -43,14 +43,19 @@ def recognise(ctx: AnalysisContext) -> float:
 def analyse(ctx: AnalysisContext) -> KindResult:
     """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData)."""
     seq, sharp = ctx.seq, clean(ctx.raw, SHARP) if len(ctx.raw) >= 3 else ctx.raw
+    recleaned = False
     if len(seq) >= 8:
         config = clean_config_for(seq)
         if config != CLEAN:
             seq = clean(ctx.raw, config)
             sharp = clean(ctx.raw, replace(config, cutoff_hz=None))
+            recleaned = True
     gait = mr.analyse_gait(mr.GaitInputs(seq=seq, sharp=sharp, raw=ctx.raw, view=ctx.settings.view,
                                          stature_cm=ctx.settings.stature_cm, scale_assumed=ctx.settings.scale_assumed))
-    return build_result(gait, seq)
+    result = build_result(gait, seq)
+    if recleaned:
+        result.sequence = seq  # the video and the landmarks file then show what was measured
+    return result
 
 
 def clean_config_for(seq: PoseSequence) -> CleanConfig:
@@ -69,16 +74,29 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
     """KindResult from a GaitAnalysis: metrics, ranges, findings, events, steps, series, annotator."""
     events = [{"time_s": round(e.time_s, 4), "label": e.label, "foot": e.foot, "kind": e.kind} for e in gait.events]
     references = {k: v for k, v in RANGES.items() if k in gait.metrics}
+    if gait.gait == "walking":  # running ranges do not apply: keep unit, convention and source only
+        references = {k: replace(v, low=None, high=None,
+                                 note=("Running range, not applied to walking. " + v.note).strip())
+                      for k, v in references.items()}
     findings = findings_for(gait)
     cad = gait.metrics.get("cadence_spm")
     header = f"{gait.gait}, {gait.view} view" + (f", {cad:.0f} steps/min" if cad else "")
     annotator = GaitAnnotator(seq=seq, events=events, steps=gait.steps, header=header,
                               occluded_rows=gait.occluded_rows)
     details = dict(gait.details)
-    details["method"] = ("events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) "
-                         "on label-free foremost-heel / hindmost-toe tracks, moved to where the heel stops descending "
-                         "/ the toe starts rising, sub-frame corner fit on unsmoothed landmarks; cadence = steps / "
-                         "time between the first and last contact of each run of regular alternating steps")
+    if gait.view == "side":
+        details["method"] = ("events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) "
+                             "on label-free foremost-heel / hindmost-toe tracks, moved to where the heel stops "
+                             "descending / the toe starts rising, sub-frame corner fit on unsmoothed landmarks; cadence = "
+                             "steps / time between the first and last contact of each run of regular alternating steps")
+    else:
+        details["method"] = ("rear/front view: step period from the combined autocorrelation of the pelvis's vertical "
+                             "oscillation, the feet's alternating height and the pelvis's lateral sway, each scaled by "
+                             "the trunk length frame by frame; one instant per step at the pelvis's lowest point (about "
+                             "mid stance), completed by the feet's alternation extremes; feet voted by the lower foot "
+                             "and the sway, then alternated; cadence = steps / time over the regular runs of the "
+                             "pelvis's lowest and of its highest points, pooled; contact / toe-off where the stance "
+                             "foot's height above the ground line enters / leaves the bottom 15% of its range")
     return KindResult(kind=NAME, metrics=gait.metrics, references=references, findings=findings, events=events,
                       steps=gait.steps, series=gait.series, details=details, reliability=gait.reliability,
                       annotator=annotator)
@@ -135,7 +153,9 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                                ("pelvic_drop_deg", "pelvic_drop", "Pelvic drop (2D proxy)"),
                                ("knee_frontal_angle_deg", "knee_collapse", "Knee medial collapse (2D proxy)")):
         v = m.get(metric)
-        if v is None:
+        if v is None or (metric == "vertical_oscillation_cm" and gait.view != "side"):
+            # From behind or in front the pelvis's bounce is seen through perspective (and the gait
+            # type is undecided): reported in the metrics, not compared with the running range.
             continue
         ref = RANGES[metric]
         unit = f" {ref.unit}" if ref.unit else ""

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..calibrate import SHANK_FRACTION, THIGH_FRACTION
+from ..calibrate import SHANK_FRACTION, THIGH_FRACTION, TRUNK_FRACTION
 from ..clean import near_side
 from ..errors import ActivityNotFound, InsufficientData
 from ..landmarks import Landmark as L
@@ -200,7 +200,14 @@ def gait_score(seq: PoseSequence) -> float:
     floor = MIN_SEPARATION_AMPLITUDE[view]
     amp = float(np.clip((per.amplitude - floor / 2) / (1.5 * floor), 0.0, 1.0))
     cycles = float(np.clip(len(seq) / per.step_rows / 3.0, 0.0, 1.0))
-    periodic = float(np.clip((per.strength - 0.1) / 0.4, 0.0, 1.0))  # 0.1 -> 0, >= 0.5 -> 1
+    strength = per.strength
+    if view != "side":
+        # From behind or in front, the pelvis's bounce and sway and the feet's alternation, scaled by
+        # the trunk length, show the gait more clearly than the feet's separation alone (which a
+        # runner going away from the camera shrinks).
+        frontal, _ = ge.frontal_period(ge.frontal_signals(seq, per.step_rows), seq.timestamps_s)
+        strength = max(strength, frontal.strength)
+    periodic = float(np.clip((strength - 0.1) / 0.4, 0.0, 1.0))  # 0.1 -> 0, >= 0.5 -> 1
     return periodic * amp * cycles
 
 
@@ -230,13 +237,37 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     sharp, _ = ge.repair_swaps(inputs.sharp, fwd, leg_px, stride_rows, view)
     signals = ge.leg_signals(fixed, fwd, leg_px)
     rate = 1.0 / float(np.median(np.diff(seq.timestamps_s)))
+    frontal: FrontalDetection | None = None
     if view == "side":
         refine = max(2, int(round(0.02 * rate)))
         events = ge.side_events(signals, seq.timestamps_s, per.step_rows, ge.leg_signals(sharp, fwd, leg_px), refine)
+        steps = ge.build_steps(events, per.step_s)
+        simple_spm, n_steps, _ = ge.cadence_from_steps(steps)
+        pelvis = ge.frontal_signals(fixed, per.step_rows, inputs.raw.present)
+        lows, _, highs, _ = ge.frontal_midstances(pelvis, per.step_rows, view)
+        est = cadence_by_pass({"contacts": [e.time_s for e in events if e.kind == "contact"],
+                               "pelvis_lows": [_time_at_row(r, seq.timestamps_s) for r in lows],
+                               "pelvis_highs": [_time_at_row(r, seq.timestamps_s) for r in highs]},
+                              "contacts", per.step_s)
     else:
-        events = ge.frontal_events(ge.foot_height(fixed, leg_px, stride_rows), seq.timestamps_s, per.step_rows)
-    steps = ge.build_steps(events, per.step_s)
-    cadence, n_steps, span_s = ge.cadence_from_steps(steps)
+        frontal = detect_frontal(fixed, per, view, inputs.raw.present)
+        per = frontal.period if np.isfinite(frontal.period.step_rows) else per
+        steps = []  # the side-view step loop below is skipped; rows come from `frontal_rows`
+        events = frontal.events
+        simple_spm, n_steps, _ = frontal_cadence(frontal)
+        est = cadence_by_pass({"pelvis_lows": [s.midstance.time_s for s in frontal.steps],
+                               "pelvis_highs": frontal.highs_s}, "pelvis_lows", per.step_s)
+    cadence = est.cadence_spm
+    if n_steps < MIN_STEPS and frontal is not None:
+        duration_s = float(seq.timestamps_s[-1] - seq.timestamps_s[0])
+        upright_s = float(np.isfinite(frontal.signals.size_px).sum() / rate)
+        raise InsufficientData(
+            f"fewer than two strides could be followed in this {view}-view clip: {n_steps} regular step(s) in a row "
+            f"were found ({len(frontal.steps)} mid-stance instants: {frontal.sources['pelvis']} from the pelvis's "
+            f"up-down motion, {frontal.sources['alternation']} more from the feet's alternation) in {duration_s:.1f} s, "
+            f"of which the whole body was seen upright for {upright_s:.1f} s; gait analysis needs at least {MIN_STEPS} "
+            f"steps in a row: film 5-10 s with the whole body in view, camera at hip height behind (or in front of) "
+            f"the runner, ideally on a treadmill so the runner does not shrink into the distance, or film from the side")
     if n_steps < MIN_STEPS:
         apparent = 60.0 / per.step_s
         gait_guess, _ = classify_gait([], knee_flexion_series(fixed), fixed)
@@ -250,6 +281,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
             f"gait analysis needs at least {MIN_STEPS} steps in a row: film 5-10 s of steady running or walking{slow}")
 
     px_per_cm = leg_px / (LEG_FRACTION * inputs.stature_cm)
+    if frontal is not None:
+        # Rear/front view: scaled from the trunk length frame by frame (the legs bend and swing in
+        # depth; a runner going away from the camera changes size quickly).
+        px_per_cm = frontal.signals.size_px / (TRUNK_FRACTION * inputs.stature_cm)
     knee = knee_flexion_series(fixed)
     trunk = trunk_lean_series(fixed, fwd)
     foot = foot_angle_series(fixed, fwd)
@@ -319,8 +354,8 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
             "leg_to_camera": (("near" if (s.foot == "R") == (near == "right") else "far") if view == "side" else None),
             "far_leg_occluded": occl,
         })
-    if view != "side":
-        _add_frontal(rows, steps, fixed, px_per_cm)
+    if frontal is not None:
+        rows = frontal_rows(frontal, fixed, px_per_cm, inputs.stature_cm)
 
     gait, evidence = classify_gait(rows, knee, fixed) if view == "side" else ("undetermined", {})
     near_foot = ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
@@ -372,9 +407,8 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     if swapped.any():
         reliability.append(f"left/right leg labels were exchanged back in {int(swapped.sum())} frames "
                            f"(the model confused the legs; repaired from the stride pattern)")
-    if view != "side":
-        reliability.append("rear/front view: contact and toe-off are approximate (from foot height); pelvic drop "
-                           "and knee collapse are 2D proxies")
+    if frontal is not None:
+        reliability.extend(frontal_notes(frontal, rate))
     if inputs.scale_assumed:
         reliability.append(f"distances in cm assume a stature of {inputs.stature_cm:.0f} cm: give --height for "
                            f"accurate overstride and oscillation")
@@ -382,6 +416,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     setting, travel = detect_setting(fixed, leg_px)
     series = {"knee_flexion_left_deg": knee["L"], "knee_flexion_right_deg": knee["R"],
               "pelvis_height_cm": -(hip[:, 1] - np.nanmedian(hip[:, 1])) / px_per_cm}
+    if frontal is not None:
+        # Perspective moves the whole runner in the image as the distance changes: the pelvis
+        # oscillation around its own trend line is what is meaningful here.
+        series["pelvis_height_cm"] = frontal.signals.pelvis * TRUNK_FRACTION * inputs.stature_cm
     details = {
         "view": view, "view_detected": inputs.view == "auto", "setting": setting, "travel_leg_lengths": round(travel, 2),
         "facing": ("right" if np.nanmedian(fwd) > 0 else "left") if view == "side" else ("away" if view == "rear" else "camera"),
@@ -396,6 +434,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         "slow_motion_suspected": slow_factor is not None,
         "slow_motion_factor_estimate": _r(slow_factor, 1) if slow_factor else None,
     }
+    details["passes"] = est.passes
+    details["cadence_first_to_last_spm"] = _r(simple_spm)
+    if frontal is not None:
+        details.update(frontal_details(frontal, rate))
     return GaitAnalysis(view=view, gait=gait, setting=setting, facing=details["facing"], near_side=near, fps=rate,
                         steps=rows, events=events, metrics=metrics, series=series, reliability=reliability,
                         details=details, slow_motion_factor=slow_factor, occluded_rows=occluded)
@@ -461,47 +503,247 @@ def classify_gait(rows: list[dict[str, Any]], knee: dict[str, np.ndarray], seq: 
     return ("running" if votes > 0 else "walking"), evidence
 
 
-def _add_frontal(rows: list[dict[str, Any]], steps: list[ge.Step], seq: PoseSequence, px_per_cm: np.ndarray) -> None:
-    """Rear/front view columns per step, measured over the stance (contact to toe-off):
+#: A pass's first and last step (entering or leaving the frame, starting or stopping at a turn) are
+#: left out of its cadence when the pass spans at least this many steps.
+STEADY_MIN_STEPS = 5
+#: Within a pass, a clock whose cadence is further than this share from the clocks' median is left out.
+CLOCK_AGREEMENT = 0.04
+#: Instants within this many steps outside a pass's steady span belong to it (the pelvis's highest
+#: point falls about half a step from a contact or a lowest point).
+PASS_MARGIN_STEPS = 0.6
 
-    pelvic_drop_deg: peak drop of the swing-side hip below the stance-side hip, deg from the image
-    horizontal; positive = swing side lower (contralateral pelvic drop). A 2D proxy: MediaPipe's hip
-    landmarks are joint centres, not the iliac crests, and the camera must be level.
-    step_width_cm: lateral distance between this foot's ankle at mid stance and the previous
-    (other) foot's ankle at its mid stance, each relative to the pelvis midline; negative = the feet
-    cross the midline (crossover).
-    knee_frontal_angle_deg: peak knee deviation in the frontal plane (180 - hip-knee-ankle angle),
-    positive when the knee lies medial to the hip-ankle line (medial collapse proxy, 2D).
-    """
-    hip = ge.hip_centre(seq)
-    mid_lateral: dict[int, float] = {}
-    for s, row in zip(steps, rows):
-        row.update({"pelvic_drop_deg": None, "step_width_cm": None, "knee_frontal_angle_deg": None})
-        if s.toe_off is None:
-            continue
-        a, b = int(np.ceil(s.contact.row)), int(np.floor(s.toe_off.row))
-        if b <= a:
-            continue
-        stance_ids = ge.LEG_IDS[s.foot]
-        swing_ids = ge.LEG_IDS["R" if s.foot == "L" else "L"]
-        st_hip, sw_hip = seq.xy[a:b + 1, stance_ids[0]], seq.xy[a:b + 1, swing_ids[0]]
-        drop = np.degrees(np.arctan2(sw_hip[:, 1] - st_hip[:, 1], np.abs(sw_hip[:, 0] - st_hip[:, 0])))
-        row["pelvic_drop_deg"] = _r(float(np.nanmax(drop))) if np.isfinite(drop).any() else None
-        outward = np.sign(np.nanmedian(st_hip[:, 0] - sw_hip[:, 0]))  # image direction of this side
-        mid = (a + b) // 2
-        lateral = (seq.xy[mid, stance_ids[2], 0] - hip[mid, 0]) * outward / px_per_cm[mid]
-        mid_lateral[s.index] = float(lateral)
-        prev = mid_lateral.get(s.index - 1)
-        if prev is not None and s.index > 1 and steps[s.index - 2].foot != s.foot:
-            row["step_width_cm"] = _r(lateral + prev)
-        h, k, an = seq.xy[a:b + 1, stance_ids[0]], seq.xy[a:b + 1, stance_ids[1]], seq.xy[a:b + 1, stance_ids[2]]
+
+@dataclass(frozen=True)
+class CadenceEstimate:
+    """cadence_spm: steps/min (both feet), pooled over the passes and the clocks; steps: steps
+    spanned by the primary clock's passes; passes: per pass, its span, steps and the cadence by
+    each clock (JSON-ready)."""
+
+    cadence_spm: float
+    steps: int
+    passes: list[dict[str, Any]]
+
+
+def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float) -> CadenceEstimate:
+    """Cadence per pass of steady gait. `clocks`: name -> instants (s) that each mark every step
+    (contacts, the pelvis's lowest points, its highest points); passes are found on the `primary`
+    clock (split at pauses such as a turn, `ge.gait_passes`). Within each pass the steady part runs
+    from one fitted step after its first primary instant to one before its last (when it spans at
+    least STEADY_MIN_STEPS; else the whole pass), widened by PASS_MARGIN_STEPS; each clock's
+    instants there are fitted by least squares (step time = slope of time against step number); a
+    clock further than CLOCK_AGREEMENT from the clocks' median is left out, and the rest are combined
+    by inverse-variance weighting (`ge.pooled_cadence`). Several independent clocks, and every
+    instant rather than the first and the last, keep a few mis-placed instants from biasing it."""
+    passes = ge.gait_passes(clocks[primary], step_s)
+    fits: list[ge.GaitPass] = []
+    table = []
+    for p in passes:
+        trim = p.step_s if p.steps >= STEADY_MIN_STEPS else 0.0
+        a, b = p.start_s + trim - PASS_MARGIN_STEPS * p.step_s, p.end_s - trim + PASS_MARGIN_STEPS * p.step_s
+        row: dict[str, Any] = {"start_s": round(p.start_s, 3), "end_s": round(p.end_s, 3), "steps": p.steps,
+                               "steady_from_s": round(max(a, p.start_s), 3), "steady_to_s": round(min(b, p.end_s), 3)}
+        by_clock = {name: ge.gait_passes([t for t in instants if a <= t <= b], step_s)
+                    for name, instants in clocks.items()}
+        by_clock = {name: sub for name, sub in by_clock.items() if sub}
+        for name in clocks:
+            row[f"cadence_{name}_spm"] = _r(ge.pooled_cadence(by_clock[name])[0]) if name in by_clock else None
+        # Consensus: a clock that disagrees with the clocks' median by more than CLOCK_AGREEMENT is
+        # left out (e.g. the pelvis's bounce blurred by glare, or contacts scattered by noisy feet).
+        rates = {name: ge.pooled_cadence(sub)[0] for name, sub in by_clock.items()}
+        median = float(np.median(list(rates.values()))) if rates else float("nan")
+        agreeing = [name for name, v in rates.items() if abs(v / median - 1) <= CLOCK_AGREEMENT]
+        row["clocks_used"] = agreeing
+        pass_fits = [f for name in agreeing for f in by_clock[name]]
+        row["cadence_spm"] = _r(ge.pooled_cadence(pass_fits)[0]) if pass_fits else None
+        fits += pass_fits
+        table.append(row)
+    return CadenceEstimate(ge.pooled_cadence(fits)[0] if fits else float("nan"), sum(p.steps for p in passes), table)
+
+
+def _time_at_row(row: float, timestamps_s: np.ndarray) -> float:
+    return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
+
+
+@dataclass(frozen=True)
+class FrontalDetection:
+    """Rear/front-view step detection: the signals, the combined period, each signal's own step
+    period (rows), the steps, the events (mid stances, contacts, toe-offs, sorted), how many step
+    instants came from each signal, and the camera roll estimate (deg, + = image right side lower)."""
+
+    signals: ge.FrontalSignals
+    period: ge.Periodicity
+    own_rows: dict[str, float]
+    steps: list[ge.FrontalStep]
+    highs_s: list[float]
+    highs_next_s: list[float | None]
+    events: list[ge.GaitEvent]
+    sources: dict[str, int]
+    roll_deg: float
+    view: str
+
+
+def hip_line_deg(seq: PoseSequence) -> np.ndarray:
+    """(T,) angle of the line from the image-left hip to the image-right hip, deg from the image
+    horizontal; + = the image-right hip lower."""
+    lh, rh = seq.xy[:, L.LEFT_HIP], seq.xy[:, L.RIGHT_HIP]
+    left_first = lh[:, 0] <= rh[:, 0]
+    a = np.where(left_first[:, None], lh, rh)
+    b = np.where(left_first[:, None], rh, lh)
+    return np.degrees(np.arctan2(b[:, 1] - a[:, 1], b[:, 0] - a[:, 0]))
+
+
+def detect_frontal(seq: PoseSequence, per: ge.Periodicity, view: str, observed: np.ndarray | None = None
+                   ) -> FrontalDetection:
+    """Steps of a rear/front view (see gait_events' rear/front section). The signals are built with
+    the separation-based period `per`, the period is re-estimated from the combined signals, and
+    the signals are rebuilt once with it."""
+    ts = seq.timestamps_s
+    sig = ge.frontal_signals(seq, per.step_rows, observed)
+    period, own = ge.frontal_period(sig, ts)
+    if np.isfinite(period.step_rows):
+        sig = ge.frontal_signals(seq, period.step_rows, observed)
+        period, own = ge.frontal_period(sig, ts)
+    step_rows = period.step_rows if np.isfinite(period.step_rows) else per.step_rows
+    steps, highs, highs_next, sources = ge.frontal_steps(sig, ts, step_rows, view)
+    events = [s.midstance for s in steps] + [e for s in steps for e in (s.contact, s.toe_off) if e is not None]
+    line = hip_line_deg(seq)[np.isfinite(sig.size_px)]
+    roll = float(np.nanmedian(line)) if np.isfinite(line).any() else 0.0
+    return FrontalDetection(sig, period, own, steps, highs, highs_next, sorted(events, key=lambda e: e.time_s),
+                            sources, roll, view)
+
+
+def frontal_cadence(det: FrontalDetection) -> tuple[float, int, float]:
+    """(cadence spm, steps, seconds) of a rear/front view: the pelvis's lowest points (mid stance)
+    and its highest points each mark every step; steps / time over the regular runs of both series,
+    pooled (two independent clocks halve the effect of one mis-placed extremum). The step count is
+    the larger of the two series' counts (they overlap in time)."""
+    c1, n1, s1 = ge.cadence_from_intervals([s.midstance.time_s for s in det.steps],
+                                           [s.next_midstance_s for s in det.steps])
+    c2, n2, s2 = ge.cadence_from_intervals(det.highs_s, det.highs_next_s)
+    total_s = s1 + s2
+    cadence = 60.0 * (n1 + n2) / total_s if total_s > 0 else float("nan")
+    return cadence, max(n1, n2), max(s1, s2)
+
+
+def frontal_rows(det: FrontalDetection, seq: PoseSequence, px_per_cm: np.ndarray, stature_cm: float
+                 ) -> list[dict[str, Any]]:
+    """The steps table of a rear/front view (same leading columns as the side view; side-only
+    columns empty), with per step:
+
+    midstance_s: the step's instant at about mid stance (pelvis lowest), s.
+    pelvic_drop_deg: at mid stance, the swing-side hip's drop below the stance-side hip, deg from
+    the image horizontal, after removing the clip's median hip-line tilt (camera roll and
+    perspective); + = swing side lower (contralateral pelvic drop). A 2D proxy: MediaPipe's hip
+    landmarks are joint centres, not the iliac crests.
+    step_width_cm: lateral distance between this foot's ankle at its mid stance and the previous
+    (other) foot's ankle at its mid stance, each measured from the pelvis's path (its trend line,
+    so the sway does not count); negative = the feet cross the midline (crossover).
+    knee_frontal_angle_deg: peak over the stance (contact to toe-off, else mid stance +- a quarter
+    step) of 180 - hip-knee-ankle angle, + when the knee lies medial to the hip-ankle line (medial
+    collapse proxy, 2D).
+    vertical_oscillation_cm: range of the pelvis's height around its trend from this mid stance to
+    the next, cm (scaled from the trunk length)."""
+    sig = det.signals
+    n = len(seq)
+    rows: list[dict[str, Any]] = []
+    lateral: dict[int, float] = {}
+    trunk_cm = TRUNK_FRACTION * stature_cm
+    quarter = 0.25 * det.period.step_rows if np.isfinite(det.period.step_rows) else 2.0
+    for i, s in enumerate(det.steps):
+        m = s.midstance.row
+        mi = int(np.clip(round(m), 0, n - 1))
+        nxt = det.steps[i + 1] if i + 1 < len(det.steps) else None
+        flight = None
+        if s.toe_off is not None and nxt is not None and nxt.contact is not None and s.next_midstance_s is not None:
+            flight = nxt.contact.time_s - s.toe_off.time_s
+        stance_ids, swing_ids = ge.LEG_IDS[s.foot], ge.LEG_IDS["R" if s.foot == "L" else "L"]
+        st_hip = np.array([_at(seq.xy[:, stance_ids[0], k], m) for k in (0, 1)])
+        sw_hip = np.array([_at(seq.xy[:, swing_ids[0], k], m) for k in (0, 1)])
+        drop = float(np.degrees(np.arctan2(sw_hip[1] - st_hip[1], abs(sw_hip[0] - st_hip[0]))))
+        drop -= float(np.sign(sw_hip[0] - st_hip[0])) * det.roll_deg
+        outward = float(np.sign(st_hip[0] - sw_hip[0]))  # image direction of the stance side
+        lat = (_at(seq.xy[:, stance_ids[2], 0], m) - _at(sig.path_x, m)) * outward / _at(px_per_cm, m)
+        lateral[s.index] = lat
+        width = None
+        prev = det.steps[i - 1] if i > 0 else None
+        if prev is not None and prev.foot != s.foot and prev.next_midstance_s is not None and prev.index in lateral:
+            width = lat + lateral[prev.index]
+        observed = s.contact is not None and s.toe_off is not None
+        a, b = (s.contact.row, s.toe_off.row) if observed else (m - quarter, m + quarter)
+        a, b = max(0, int(np.ceil(a))), min(n - 1, int(np.floor(b)))
+        h, k, an = (seq.xy[a:b + 1, stance_ids[j]] for j in (0, 1, 2))
         dev = 180.0 - joint_angle_deg(h, k, an)
-        # Medial: the knee lies on the midline side of the hip-ankle line.
-        t = np.clip(np.sum((k - h) * (an - h), axis=1) / np.maximum(np.sum((an - h) ** 2, axis=1), 1e-9), 0, 1)
-        foot_line = h + (an - h) * t[:, None]
-        medial = np.sign((foot_line[:, 0] - k[:, 0]) * outward)
-        signed = dev * medial
-        row["knee_frontal_angle_deg"] = _r(float(np.nanmax(signed))) if np.isfinite(signed).any() else None
+        tproj = np.clip(np.sum((k - h) * (an - h), axis=1) / np.maximum(np.sum((an - h) ** 2, axis=1), 1e-9), 0, 1)
+        foot_line = h + (an - h) * tproj[:, None]
+        signed = dev * np.sign((foot_line[:, 0] - k[:, 0]) * outward)
+        knee = float(np.nanmax(signed)) if np.isfinite(signed).any() else float("nan")
+        osc = float("nan")
+        if s.next_midstance_s is not None and nxt is not None:
+            seg = sig.pelvis[int(np.floor(m)):int(np.ceil(nxt.midstance.row)) + 1]
+            if seg.size >= 3 and np.isfinite(seg).all():
+                osc = float(np.max(seg) - np.min(seg)) * trunk_cm
+        rows.append({
+            "step": s.index, "foot": s.foot,
+            "contact_s": _r(s.contact.time_s, 3) if s.contact is not None else None,
+            "toe_off_s": _r(s.toe_off.time_s, 3) if s.toe_off is not None else None,
+            "contact_ms": _r(1000 * s.contact_s, 0) if s.contact_s is not None else None,
+            "flight_ms": _r(1000 * max(0.0, flight), 0) if flight is not None else None,
+            "double_support_ms": _r(1000 * max(0.0, -flight), 0) if flight is not None else None,
+            "step_time_ms": _r(1000 * s.step_s, 0) if s.step_s is not None else None,
+            "overstride_cm": None, "overstride_pct_leg": None, "shank_angle_at_contact_deg": None,
+            "knee_flexion_contact_deg": None, "knee_flexion_peak_deg": None, "strike": None,
+            "foot_strike_angle_deg": None, "trunk_lean_deg": None,
+            "vertical_oscillation_cm": _r(osc),
+            "leg_to_camera": None, "far_leg_occluded": False,
+            "midstance_s": _r(s.midstance.time_s, 3),
+            "pelvic_drop_deg": _r(drop) if np.isfinite(drop) else None,
+            "step_width_cm": _r(width) if width is not None and np.isfinite(width) else None,
+            "knee_frontal_angle_deg": _r(knee),
+        })
+    return rows
+
+
+def frontal_scale_change(det: FrontalDetection) -> float:
+    """How much the runner's size changed over the frames used (largest / smallest trunk length)."""
+    size = det.signals.size_px[np.isfinite(det.signals.size_px)]
+    return float(size.max() / size.min()) if size.size else 1.0
+
+
+def frontal_notes(det: FrontalDetection, rate: float) -> list[str]:
+    """Reliability notes for a rear/front view."""
+    notes = [f"{det.view} view: steps come from the pelvis's up-down motion, the feet's alternating height and the "
+             f"pelvis's sway, scaled by the trunk length frame by frame; each step is timed at about mid stance "
+             f"(pelvis lowest), so cadence and step time are the figures to trust; contact and toe-off (from the "
+             f"foot's height above the ground) are approximate, and pelvic drop, step width and knee collapse are "
+             f"2D proxies (hip landmarks are joint centres, not the iliac crests)"]
+    change = frontal_scale_change(det)
+    if change > 1.3:
+        notes.append(f"the runner's size in the image changed by a factor of {change:.1f} (moving away from or towards "
+                     f"the camera): positions are scaled frame by frame from the trunk length, but the last, smallest "
+                     f"frames carry a few pixels of foot motion only, and perspective from a low or near camera "
+                     f"distorts the frontal angles; film behind a treadmill for these figures")
+    own = {k: 60.0 * rate / v for k, v in det.own_rows.items() if np.isfinite(v)}
+    if len(own) >= 2 and (max(own.values()) / min(own.values()) - 1) > CADENCE_CHECK_TOLERANCE:
+        notes.append("the signals disagree on the step rate (" + ", ".join(f"{k} {v:.0f}" for k, v in own.items())
+                     + " steps/min): the cadence is less certain")
+    notes.append(f"cadence and all times assume the file's frame rate ({rate:.3g} fps) is the real capture rate: "
+                 f"if the clip was rebuilt from images, re-timed or is slow motion, give --capture-fps")
+    if abs(det.roll_deg) > 1.0:
+        notes.append(f"the hip line was tilted by {det.roll_deg:+.1f} deg on average (camera roll or perspective): "
+                     f"removed from the pelvic drop figures")
+    return notes
+
+
+def frontal_details(det: FrontalDetection, rate: float) -> dict[str, Any]:
+    """JSON details of a rear/front-view detection."""
+    return {
+        "frontal_step_period_by_signal_spm": {k: (round(60.0 * rate / v, 1) if np.isfinite(v) else None)
+                                               for k, v in det.own_rows.items()},
+        "frontal_instants_from": dict(det.sources),
+        "size_change_factor": round(frontal_scale_change(det), 2),
+        "camera_roll_deg_estimate": round(det.roll_deg, 1),
+        "frames_used": int(np.isfinite(det.signals.size_px).sum()),
+    }
 
 
 #: Per-step columns summarised as metrics (median, IQR, left, right).

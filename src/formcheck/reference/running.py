@@ -63,15 +63,17 @@ RANGES: dict[str, ReferenceRange] = {r.metric: r for r in (
                    f"{ALTMAN_DAVIS_2012}: > 8 deg rearfoot, -1.6 to 8 midfoot, < -1.6 forefoot",
                    "Strike type is descriptive: no pattern is best for everyone."),
     ReferenceRange("pelvic_drop_deg", "Contralateral pelvic drop (2D proxy)", "deg", None, None,
-                   "peak drop of the swing-side hip below the stance-side hip in stance, from the image "
-                   "horizontal; + = swing side lower", f"{BRAMAH_2018}",
+                   "at mid stance (the pelvis's lowest point), drop of the swing-side hip below the stance-side "
+                   "hip, from the image horizontal after removing the clip's median hip-line tilt; + = swing "
+                   "side lower", f"{BRAMAH_2018}",
                    "In that study each extra degree of drop raised the odds of being in the injured group. "
                    "A 2D proxy: hip landmarks are joint centres, not the iliac crests."),
     ReferenceRange("step_width_cm", "Step width", "cm", 0.0, None,
-                   "lateral distance between the two feet at mid stance relative to the pelvis midline; "
-                   "negative = crossover", f"{SOUZA_2016}", "Negative values mean the feet cross the midline."),
+                   "lateral distance between the two feet at their mid stances, each measured from the "
+                   "pelvis's path (its trend line); negative = crossover", f"{SOUZA_2016}", "Negative values mean the feet cross the midline."),
     ReferenceRange("knee_frontal_angle_deg", "Knee medial collapse (2D proxy)", "deg", None, None,
-                   "180 - hip-knee-ankle angle in the frontal view, + = knee inside the hip-ankle line",
+                   "peak in stance of 180 - hip-knee-ankle angle in the frontal view, + = knee inside the "
+                   "hip-ankle line",
                    f"{SOUZA_2016}", "A 2D frontal plane projection angle; depends on camera height."),
     ReferenceRange("duty_factor", "Duty factor", "", None, 0.5,
                    "contact time / stride time; > 0.5 means double support (walking)",

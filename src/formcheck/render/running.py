@@ -1,4 +1,5 @@
-"""Gait annotator: contact / toe-off markers on the feet and the current step's figures.
+"""Gait annotator: contact / toe-off (and, rear/front view, mid-stance) markers on the feet and the
+current step's figures.
 
 Draws on an RGB uint8 frame at output size; landmark pixels are multiplied by `scale`.
 """
@@ -14,7 +15,7 @@ from ..landmarks import Landmark as L
 from ..sequence import PoseSequence
 
 FOOT_COLOURS = {"L": (60, 140, 255), "R": (255, 120, 40)}  # RGB: left blue, right orange
-#: How long a contact / toe-off marker stays on screen, seconds.
+#: How long an event marker stays on screen, seconds.
 MARKER_S = 0.12
 
 
@@ -43,12 +44,16 @@ class GaitAnnotator:
                 lm = L.LEFT_HEEL if foot == "L" else L.RIGHT_HEEL
                 if ev["kind"] == "toe_off":
                     lm = L.LEFT_FOOT_INDEX if foot == "L" else L.RIGHT_FOOT_INDEX
+                elif ev["kind"] == "midstance":
+                    lm = L.LEFT_ANKLE if foot == "L" else L.RIGHT_ANKLE
                 p = self.seq.xy[row, lm]
                 if np.all(np.isfinite(p)):
                     c = (int(p[0] * scale), int(p[1] * scale))
                     r = max(6, int(h / 60))
                     if ev["kind"] == "contact":
                         cv2.circle(image, c, r, FOOT_COLOURS[foot], -1, cv2.LINE_AA)
+                    elif ev["kind"] == "midstance":
+                        cv2.drawMarker(image, c, FOOT_COLOURS[foot], cv2.MARKER_DIAMOND, 2 * r, thick + 1, cv2.LINE_AA)
                     else:
                         cv2.circle(image, c, r, FOOT_COLOURS[foot], thick + 1, cv2.LINE_AA)
                     _text(image, ev["label"], (c[0] + r + 4, c[1]), font * 0.8, thick, FOOT_COLOURS[foot])
@@ -57,7 +62,8 @@ class GaitAnnotator:
             lines = [f"step {step['step']} ({step['foot']})"]
             for key, unit in (("contact_ms", "ms contact"), ("flight_ms", "ms flight"), ("overstride_cm", "cm overstride"),
                               ("knee_flexion_contact_deg", "deg knee at contact"), ("strike", ""),
-                              ("pelvic_drop_deg", "deg pelvic drop")):
+                              ("pelvic_drop_deg", "deg pelvic drop (2D)"), ("step_width_cm", "cm step width"),
+                              ("knee_frontal_angle_deg", "deg knee frontal (2D)")):
                 v = step.get(key)
                 if v is not None:
                     lines.append(f"{v:g} {unit}" if isinstance(v, (int, float)) else f"{v} strike")
@@ -72,7 +78,8 @@ class GaitAnnotator:
     def _current_step(self, t: float) -> dict[str, Any] | None:
         current = None
         for s in self.steps:
-            if s["contact_s"] is not None and s["contact_s"] <= t:
+            start = s["contact_s"] if s.get("contact_s") is not None else s.get("midstance_s")
+            if start is not None and start <= t:
                 current = s
         return current
 
