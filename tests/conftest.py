@@ -73,3 +73,15 @@ def write_test_video(path: Path, frames: int = 30, fps: float = 30.0, size: tupl
         container.mux(packet)
     container.close()
     return path
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's AppTest runs app.py as `__main__` and leaves it there; worker processes started
+    with 'spawn' (the batch engine) would then re-run the app script. Put the real one back."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

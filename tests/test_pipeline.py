@@ -98,3 +98,21 @@ def test_slow_motion_override_and_progress(samples_dir: Path) -> None:
     assert any("slow-motion" in w for w in result.warnings)
     assert calls and calls[-1][0] == "pose" and calls[-1][1] == len(result.raw)
     assert calls[-1][2] == pytest.approx(len(result.raw), abs=2)
+
+
+@pytest.mark.real
+def test_cut_clip_with_intact_index_is_flagged_truncated(samples_dir: Path, tmp_path: Path) -> None:
+    """A phone clip cut short whose index is at the start decodes without error, only shorter."""
+    src = samples_dir / JOG
+    full = tmp_path / "full.mp4"
+    with av.open(str(src)) as inp, av.open(str(full), "w", options={"movflags": "+faststart"}) as out:
+        s_out = out.add_stream_from_template(inp.streams.video[0])
+        for packet in inp.demux(inp.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = s_out
+                out.mux(packet)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size * 2 // 3])
+    result = analyse(cut, Settings(kind="pose"))
+    assert result.info.frames == len(result.raw) < 40
+    assert any("truncated" in w and f"first {len(result.raw)} frames" in w for w in result.warnings)

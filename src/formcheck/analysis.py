@@ -92,6 +92,14 @@ class KindResult:
 KIND_MODULES = {"wall": "formcheck.kinds.wall", "plank": "formcheck.kinds.plank",
                 "run": "formcheck.kinds.running", "pose": "formcheck.kinds.pose"}
 
+#: The figures that summarise each analysis (batch summary columns, the CLI's summary line), in order.
+HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
+    "wall": ("lumbar_gap_cm", "lumbar_gap_hands", "lordosis_class", "craniovertebral_angle_deg"),
+    "plank": ("variant", "hold_s", "good_form_pct", "score"),
+    "run": ("gait", "view", "cadence_spm", "contact_ms", "trunk_lean_deg", "overstride_cm", "vertical_oscillation_cm"),
+    "pose": ("person_fraction", "mean_visibility"),
+}
+
 KIND_LABELS = {"wall": "Wall test and standing posture", "plank": "Plank hold", "run": "Running / walking gait",
                "pose": "Landmarks only"}
 

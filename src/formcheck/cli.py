@@ -64,10 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--out", default="formcheck-out", help="output folder (default ./formcheck-out)")
     analyse.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_settings_arguments(analyse)
-    try:
-        from . import batch
-    except ImportError:  # TEMPORARY until batch.py lands
-        return parser
+    from . import batch
+
     batch.configure_parser(sub.add_parser("batch", help="analyse every photo and video in a folder"))
     return parser
 
@@ -75,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="formcheck: %(levelname)s: %(message)s")
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING,
+                        format="formcheck: %(levelname)s: %(message)s", force=True)
     # Numerical warnings (an all-NaN slice, say) are diagnostics: shown with -v only.
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").setLevel(logging.INFO if args.verbose else logging.ERROR)
@@ -114,8 +112,11 @@ def summary_text(result: Any) -> str:
     """A few lines for the terminal: kind, headline metrics, findings."""
     from .feedback import worst_first
 
+    from .analysis import HEADLINE_METRICS
+
     lines = [f"{Path(result.info.path).name}: {result.kind}"]
-    metrics = [f"{k}={_fmt(v)}" for k, v in list(result.result.metrics.items())[:10]]
+    values = {**result.result.details, **result.result.metrics}
+    metrics = [f"{k}={_fmt(values.get(k))}" for k in HEADLINE_METRICS.get(result.kind, ())]
     if metrics:
         lines.append("  " + ", ".join(metrics))
     for finding in worst_first(result.result.findings)[:5]:
@@ -159,5 +160,16 @@ class ProgressBars:
             bar.close()
 
 
-if __name__ == "__main__":
+def entry() -> None:
+    """The `formcheck` command. mediapipe's C++ code logs straight to file descriptor 2 at any time;
+    unless -v is given, that descriptor goes to /dev/null and our own messages, progress bars and
+    Python tracebacks reach the real stderr through a stream of their own."""
+    if not {"-v", "--verbose"} & set(sys.argv[1:]):
+        from .pose import divert_native_stderr
+
+        sys.stderr = divert_native_stderr()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

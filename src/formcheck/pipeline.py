@@ -58,6 +58,7 @@ def analyse(path: str | Path, settings: Settings = Settings(),
     report = DecodeReport()
     run = estimate_poses(_stream(info, settings, report), info, model,
                          on_frame=_pose_progress(info, settings, on_progress))
+    _check_complete(report, expected_frames(info, settings))
     info = _with_decoded_facts(info, report, run.sequence)
     _require_person(run.sequence, info)
     contexts = [_context(info, settings, raw, model, run.max_people, run.multi_person_fraction)
@@ -69,10 +70,7 @@ def analyse(path: str | Path, settings: Settings = Settings(),
     result = module.analyse(ctx)
     if result.sequence is not None:
         ctx.seq = result.sequence
-    warnings = capture_warnings(info, report, ctx.quality)
-    if ctx.raw is not run.sequence:
-        warnings.append("several people were in view: the one doing the activity was analysed, "
-                        "not the largest")
+    warnings = capture_warnings(info, report, ctx.quality, main_subject=ctx.raw is run.sequence)
     return AnalysisResult(info=info, settings=settings, model=model, raw=ctx.raw, seq=ctx.seq,
                           quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores)
 
@@ -138,6 +136,14 @@ def expected_frames(info: MediaInfo, settings: Settings) -> int:
     end = settings.end_s if settings.end_s is not None else info.duration_s / info.time_scale
     span = max(0.0, min(end, info.duration_s / info.time_scale) - start)
     return max(1, min(info.frames, int(round(span * info.playback_fps)))) if info.frames else 0
+
+
+def _check_complete(report: DecodeReport, expected: int) -> None:
+    """Flag a video that ended well before the frame count its container announces (a cut file whose
+    index survived decodes without an error, just short)."""
+    if not report.truncated and expected > 10 and report.frames < 0.9 * expected:
+        report.truncated = True
+        report.error = f"only {report.frames} of the {expected} frames the file announces could be decoded"
 
 
 def _with_decoded_facts(info: MediaInfo, report: DecodeReport, seq: PoseSequence) -> MediaInfo:
@@ -220,8 +226,10 @@ def choose_analysis(contexts: list[AnalysisContext]) -> tuple[str, AnalysisConte
     return best_kind, contexts[best_person], scores[0]
 
 
-def capture_warnings(info: MediaInfo, report: DecodeReport, quality: QualityReport) -> list[str]:
-    """Plain-language notes on the capture that make results less reliable."""
+def capture_warnings(info: MediaInfo, report: DecodeReport, quality: QualityReport,
+                     main_subject: bool = True) -> list[str]:
+    """Plain-language notes on the capture that make results less reliable. `main_subject`: the
+    analysed person is the largest, most consistently visible one (else the one doing the activity)."""
     notes: list[str] = []
     if report.truncated:
         notes.append(f"the file is truncated or damaged: only the first {report.frames} frames "
@@ -231,9 +239,10 @@ def capture_warnings(info: MediaInfo, report: DecodeReport, quality: QualityRepo
                      f"{info.fps:g} fps capture")
     if info.variable_frame_rate:
         notes.append("variable frame rate: per-frame timestamps from the file were used")
-    if quality.multi_person_fraction > 0.05:
-        notes.append(f"more than one person in {quality.multi_person_fraction:.0%} of frames: the largest, "
-                     f"most consistently visible person was analysed")
+    if quality.multi_person_fraction > 0.05 or not main_subject:
+        who = ("the largest, most consistently visible person" if main_subject else
+               "the person doing the activity (not the largest one in view)")
+        notes.append(f"more than one person in {quality.multi_person_fraction:.0%} of frames: {who} was analysed")
     if not info.is_photo and quality.person_fraction < 0.8:
         notes.append(f"the person was found in {quality.person_fraction:.0%} of frames only")
     if quality.mean_visibility < 0.6:

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
@@ -46,6 +47,21 @@ def native_stderr_silenced() -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def divert_native_stderr() -> TextIO:
+    """For a command-line process: point file descriptor 2 at /dev/null for good, so that native
+    libraries' log lines (which can appear at any frame) never reach the terminal, and return a text
+    stream on the original stderr for the program's own messages. Call once, early."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        return sys.stderr
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    return os.fdopen(saved, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8", errors="replace")
 
 
 class Detection:

@@ -16,7 +16,7 @@ from ..analysis import AnalysisContext, KindResult
 from ..clean import CleanConfig, clean
 from ..feedback import Finding
 from ..metrics import running as mr
-from ..reference.running import COACHING, HEIDERSCHEIT_2011, RANGES
+from ..reference.running import COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
 from ..render.running import GaitAnnotator
 from ..sequence import PoseSequence
 
@@ -74,9 +74,10 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
     """KindResult from a GaitAnalysis: metrics, ranges, findings, events, steps, series, annotator."""
     events = [{"time_s": round(e.time_s, 4), "label": e.label, "foot": e.foot, "kind": e.kind} for e in gait.events]
     references = {k: v for k, v in RANGES.items() if k in gait.metrics}
-    if gait.gait == "walking":  # running ranges do not apply: keep unit, convention and source only
-        references = {k: replace(v, low=None, high=None,
-                                 note=("Running range, not applied to walking. " + v.note).strip())
+    if gait.gait == "walking":  # running ranges do not apply: walking ones where known, else none
+        references = {k: WALKING_RANGES.get(k) or replace(v, low=None, high=None,
+                                                          note=("Running range, not applied to walking. "
+                                                                + v.note).strip())
                       for k, v in references.items()}
     findings = findings_for(gait)
     cad = gait.metrics.get("cadence_spm")

@@ -107,3 +107,18 @@ COACHING = {
     "general": ("Build mileage gradually; mix surfaces (trails, grass, track) and cross-train (cycling, swimming) "
                 "to vary the load.", "Core and glute strength work twice a week."),
 }
+
+
+TUDOR_LOCKE_2019 = ("Tudor-Locke C et al. Walking cadence (steps/min) and intensity in 21-40 year olds: "
+                    "CADENCE-adults. Int J Behav Nutr Phys Act 2019;16:8 (100 steps/min ~ moderate, 130 ~ vigorous)")
+TUDOR_LOCKE_ROWE_2012 = ("Tudor-Locke C, Rowe DA. Using cadence to study free-living ambulatory behaviour. Sports Med "
+                         "2012;42(5):381-398 (laboratory walking: 96-138 steps/min women, 81-135 men)")
+
+#: Ranges that replace the running ones when the gait is walking (the others then show no range).
+WALKING_RANGES: dict[str, ReferenceRange] = {r.metric: r for r in (
+    ReferenceRange("cadence_spm", "Cadence (walking)", "steps/min", 100.0, 130.0,
+                   "steps per minute counting both feet (not strides)",
+                   f"{TUDOR_LOCKE_2019}; {TUDOR_LOCKE_ROWE_2012}",
+                   "Brisk, purposeful walking: about 100 steps/min marks moderate intensity in adults."),
+)}
+

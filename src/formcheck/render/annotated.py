@@ -39,8 +39,10 @@ def render_photo(result: AnalysisResult, out_path: str | Path) -> Path:
     frame = next(iter_frames(result.info, max_side=PHOTO_MAX_SIDE))
     image = _draw(result, frame.image.copy(), 0, frame.scale, 0.0, SkeletonAnnotator(result.seq))
     out = Path(out_path)
-    if not cv2.imwrite(str(out), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]):
-        raise OSError(f"could not write {out}")
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:
+        raise OSError(f"could not encode the annotated photo for {out.name}")
+    out.write_bytes(encoded.tobytes())  # not cv2.imwrite: it crashes on paths that are not UTF-8
     return out
 
 
