@@ -401,7 +401,7 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
                              render=job.settings.render_video)
         row.update(status="ok", kind=result.kind,
                    **headline_values(result.kind, result.result.metrics, result.result.details))
-        row["outputs"] = {name: _relative(p, Path(job.out_root)) for name, p in _output_names(files).items()}
+        row["outputs"] = {name: _relative(p, Path(job.out_root)) for name, p in files.named().items()}
         row["warnings"] = list(result.warnings)
         write_record(job, row, st)
     except FormCheckError as exc:
@@ -451,16 +451,6 @@ def _media_columns(info: Any) -> dict[str, Any]:
         return {"duration_s": None, "fps": None, "frames": 1}
     return {"duration_s": round(float(info.duration_s), 3), "fps": round(float(info.fps), 3),
             "frames": int(info.frames)}
-
-
-def _output_names(files: Any) -> dict[str, Path]:
-    named = {"json": files.json, "landmarks": files.landmarks}
-    if files.annotated:
-        named["annotated"] = files.annotated
-    if files.chart:
-        named["chart"] = files.chart
-    named.update({f"{k}_csv": v for k, v in files.tables.items()})
-    return named
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -23,6 +23,16 @@ class OutputFiles:
     chart: Path | None = None
     tables: dict[str, Path] = field(default_factory=dict)
 
+    def named(self) -> dict[str, Path]:
+        """What was written, by role: json, landmarks, annotated, chart, <table>_csv."""
+        named = {"json": self.json, "landmarks": self.landmarks}
+        if self.annotated:
+            named["annotated"] = self.annotated
+        if self.chart:
+            named["chart"] = self.chart
+        named.update({f"{k}_csv": v for k, v in self.tables.items()})
+        return named
+
     def all(self) -> list[Path]:
         paths = [self.json, self.landmarks, self.annotated, self.chart, *self.tables.values()]
         return [p for p in paths if p is not None]
@@ -52,7 +62,8 @@ def save_outputs(result: AnalysisResult, out_dir: str | Path, stem: str | None =
                         title=f"{Path(result.info.path).name}: {result.kind}")
     if render:
         files.annotated = _render(result, out, stem, on_progress)
-    write_json(files.json, result.to_json() | {"outputs": {k: p.name for k, p in _named(files).items()}})
+    outputs = {k: p.name for k, p in files.named().items() if k != "json"}
+    write_json(files.json, result.to_json() | {"outputs": outputs})
     return files
 
 
@@ -74,12 +85,3 @@ def _render(result: AnalysisResult, out: Path, stem: str,
         render_video(result, tmp, on_frame=progress)
     return target
 
-
-def _named(files: OutputFiles) -> dict[str, Path]:
-    named = {"landmarks": files.landmarks}
-    if files.annotated:
-        named["annotated"] = files.annotated
-    if files.chart:
-        named["chart"] = files.chart
-    named.update({f"{k}_csv": v for k, v in files.tables.items()})
-    return named
