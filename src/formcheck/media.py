@@ -181,12 +181,15 @@ def _downscale_size(width: int, height: int, max_side: int | None) -> tuple[int,
 
 
 def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | None = None,
-                max_side: int | None = None, report: DecodeReport | None = None) -> Iterator[Frame]:
+                max_side: int | None = None, report: DecodeReport | None = None,
+                fast_scaling: bool = False) -> Iterator[Frame]:
     """Stream upright RGB frames of a photo (one frame) or a video.
 
     start_s / end_s trim in the file's own (container) seconds. A decoding error part-way through a
     video ends the stream and is recorded in `report` (truncated=True) instead of raising, unless no
-    frame at all could be decoded.
+    frame at all could be decoded. fast_scaling: downscale video frames with fast bilinear
+    interpolation (about 30% quicker here than the default bicubic; fine for display, not used for
+    pose estimation).
     """
     report = report if report is not None else DecodeReport()
     if info.is_track:
@@ -201,11 +204,11 @@ def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | No
         report.frames = 1
         yield Frame(0, 0.0, np.ascontiguousarray(image), scale)
         return
-    yield from _iter_video(info, start_s, end_s, max_side, report)
+    yield from _iter_video(info, start_s, end_s, max_side, report, fast_scaling)
 
 
 def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                report: DecodeReport) -> Iterator[Frame]:
+                report: DecodeReport, fast_scaling: bool = False) -> Iterator[Frame]:
     import av
 
     p = Path(info.path)
@@ -218,6 +221,7 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
         # Decode size before rotation: a 90/270 rotation swaps width and height.
         stored_w, stored_h = (info.height, info.width) if k % 2 else (info.width, info.height)
         out_w, out_h, scale = _downscale_size(stored_w, stored_h, max_side)
+        scaling = {"interpolation": "FAST_BILINEAR"} if fast_scaling and scale != 1.0 else {}
         t0: float | None = None
         prev_t = -np.inf
         index = -1
@@ -246,7 +250,7 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
             if np.isfinite(prev_t):
                 report.intervals_s.append(t - prev_t)
             prev_t = t
-            rgb = vframe.to_ndarray(width=out_w, height=out_h, format="rgb24")
+            rgb = vframe.to_ndarray(width=out_w, height=out_h, format="rgb24", **scaling)
             # PyAV returns rows with padding (not C-contiguous); mediapipe silently misreads such arrays.
             rgb = np.ascontiguousarray(np.rot90(rgb, k) if k else rgb)
             report.frames += 1

@@ -69,7 +69,7 @@ def render_video(result: AnalysisResult, out_path: str | Path,
     if info.is_track:
         frames = blank_frames(result.raw, out_w, out_h)
     else:
-        frames = prefetch(iter_frames(info, settings.start_s, settings.end_s, OUTPUT_MAX_SIDE))
+        frames = prefetch(iter_frames(info, settings.start_s, settings.end_s, OUTPUT_MAX_SIDE, fast_scaling=True))
     with H264Writer(out_path, out_w, out_h, info.playback_fps or info.fps) as writer:
         for n, frame in enumerate(frames, start=1):
             image = frame.image
