@@ -1,4 +1,4 @@
-"""`formcheck batch --engine ray`: the same per-clip function (`batch.run_job`) as Ray tasks.
+"""`formcheck batch --engine ray`: the same per-clip function (`jobs.run_job`) as Ray tasks.
 
 Optional: needs `pip install 'formcheck[ray]'`. Every Ray node must have the same formcheck version and
 pose model installed, and see DIR and OUT at the same paths (a shared file system): each task reads its
@@ -6,15 +6,13 @@ clip and writes its outputs and done-record itself, exactly like a local worker,
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .batch import Interrupted, Job, JobOutcome, Sink, failed_outcome, run_job, worker_log_level
-from .errors import UsageError
-
-log = logging.getLogger(__name__)
+from ..errors import UsageError
+from .engines import Interrupted, Sink, failed_outcome, worker_log_level
+from .jobs import Job, JobOutcome, run_job
 
 #: Ray retries a task once when its worker process dies (node lost, out of memory), then gives up.
 TASK_RETRIES = 1
