@@ -133,17 +133,17 @@ def test_frontal_too_short_says_fewer_than_two_strides():
 def test_gait_passes_known_answers():
     """Step instants every 0.5 s (120 steps/min) with one contact found twice, one missed and a
     3 s pause (a turn) in between: two passes, each fitted to exactly 0.5 s a step."""
-    from formcheck.metrics import gait_events as ge
+    from formcheck.metrics import cadence
 
     first = [0.0, 0.5, 0.52, 1.0, 2.0, 2.5, 3.0]  # 0.52: found twice; 1.5: missed
     second = [6.0 + 0.5 * k for k in range(7)]
-    passes = ge.gait_passes(first + second, 0.5)
+    passes = cadence.gait_passes(first + second, 0.5)
     assert len(passes) == 2
     assert [p.steps for p in passes] == [6, 6]
     assert passes[0].dropped == 1 and passes[0].instants == 6
     for p in passes:
         assert p.cadence_spm == pytest.approx(120.0, rel=1e-6)
-    assert ge.pooled_cadence(passes)[0] == pytest.approx(120.0, rel=1e-6)
+    assert cadence.pooled_cadence(passes)[0] == pytest.approx(120.0, rel=1e-6)
 
 
 def test_view_override_is_used():

@@ -15,6 +15,7 @@ import numpy as np
 from ..analysis import AnalysisContext, KindResult
 from ..clean import CleanConfig, clean
 from ..feedback import Finding
+from ..metrics import gait_classify
 from ..metrics import running as mr
 from ..reference.running import COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
 from ..render.running import GaitAnnotator
@@ -37,7 +38,7 @@ def recognise(ctx: AnalysisContext) -> float:
     """0-1: cyclic, alternating leg motion of an upright person (walking or running)."""
     if ctx.info.is_photo or len(ctx.seq) < 8:
         return 0.0
-    return mr.gait_score(ctx.seq)
+    return gait_classify.gait_score(ctx.seq)
 
 
 def analyse(ctx: AnalysisContext) -> KindResult:
@@ -62,8 +63,8 @@ def clean_config_for(seq: PoseSequence) -> CleanConfig:
     """CLEAN scaled to the movement's own time scale when the legs cycle slowly in file time (slow
     motion): gaps up to 0.3 step are filled (0.1 s at 3 steps/s) and the cut-off is 4.5 step
     frequencies (12 Hz at 2.7 steps/s), never above CLEAN's values' real-time meaning."""
-    view = mr.detect_view(seq)
-    per, _, _ = mr.gait_periodicity(seq, view)
+    view = gait_classify.detect_view(seq)
+    per, _, _ = gait_classify.gait_periodicity(seq, view)
     if not np.isfinite(per.step_s) or per.step_s <= 0.4:
         return CLEAN
     return replace(CLEAN, max_gap_s=float(min(0.5, 0.3 * per.step_s)),
