@@ -269,7 +269,7 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
 T = TypeVar("T")
 
 
-def prefetch(items: Iterable[T], depth: int = 8) -> Iterator[T]:
+def prefetch(items: Iterable[T], depth: int = 3) -> Iterator[T]:
     """Run an iterator in a background thread, `depth` items ahead (overlaps decoding with inference).
 
     Exceptions raised by the producer are re-raised in the consumer. Stopping early is safe.

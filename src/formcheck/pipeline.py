@@ -64,13 +64,14 @@ def analyse(path: str | Path, settings: Settings = Settings(),
     contexts = [_context(info, settings, raw, model, run.max_people, run.multi_person_fraction)
                 for raw in run.candidates]
     kind, ctx, scores = choose_analysis(contexts)
+    main_subject = ctx.raw is run.sequence
+    del contexts, run  # the people not analysed: a long clip's tracks are tens of MB each
     module = kind_module(kind)
-    ctx.seq = clean(ctx.raw, module.CLEAN)
-    ctx.quality = quality_report(ctx.raw, ctx.seq, run.max_people, run.multi_person_fraction)
+    _clean_for(ctx, module.CLEAN)
     result = module.analyse(ctx)
     if result.sequence is not None:
         ctx.seq = result.sequence
-    warnings = capture_warnings(info, report, ctx.quality, main_subject=ctx.raw is run.sequence)
+    warnings = capture_warnings(info, report, ctx.quality, main_subject=main_subject)
     return AnalysisResult(info=info, settings=settings, model=model, raw=ctx.raw, seq=ctx.seq,
                           quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores)
 
@@ -101,14 +102,23 @@ def analyse_track(track_path: str | Path, settings: Settings = Settings(),
     ctx = _context(info, settings, raw, model, 1, 0.0)
     kind, ctx, scores = choose_analysis([ctx])
     module = kind_module(kind)
-    ctx.seq = clean(raw, module.CLEAN)
-    ctx.quality = quality_report(raw, ctx.seq)
+    _clean_for(ctx, module.CLEAN)
     result = module.analyse(ctx)
     if result.sequence is not None:
         ctx.seq = result.sequence
     warnings = capture_warnings(info, DecodeReport(frames=len(raw)), ctx.quality)
     return AnalysisResult(info=info, settings=settings, model=model, raw=raw, seq=ctx.seq, quality=ctx.quality,
                           kind=kind, result=result, warnings=warnings, kind_scores=scores)
+
+
+def _clean_for(ctx: AnalysisContext, config: CleanConfig) -> None:
+    """Re-clean the context's person with the analysis's own settings (unless they are the defaults
+    it was cleaned with already) and refresh the quality report."""
+    if config == CleanConfig():
+        return
+    ctx.seq = ctx.raw  # let the default-cleaned copy go before the new one is made
+    ctx.seq = clean(ctx.raw, config)
+    ctx.quality = quality_report(ctx.raw, ctx.seq, ctx.quality.max_people, ctx.quality.multi_person_fraction)
 
 
 def _stream(info: MediaInfo, settings: Settings, report: DecodeReport) -> Iterator[Frame]:
