@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,15 +41,17 @@ def bare_model_fps(clip: Path, max_frames: int | None = None) -> tuple[float, in
     return n / spent, n
 
 
-def command_run(clip: Path, kind: str, out: Path) -> tuple[float, float]:
+def command_run(clip: Path, kind: str, out: Path, *extra: str) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of `formcheck analyse` in a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "formcheck.cli", "analyse", str(clip), "--kind", kind,
-                    "--out", str(out), "-q"], check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "analyse", str(clip), "--kind", kind,
+                              "--out", str(out), "-q", *extra], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS (KiB on Linux)
+    child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024.0
+    if child.returncode != 0:
+        raise SystemExit(f"formcheck analyse failed on {clip} (exit {child.returncode})")
+    return wall, usage.ru_maxrss / 1024.0
 
 
 def make_long_clip(src: Path, dst: Path, seconds: float) -> int:
@@ -99,6 +100,9 @@ def main() -> int:
         print(f"whole command (--kind {args.kind}): {wall:.1f} s, {whole:.1f} frames/s, peak RSS {rss:.0f} MiB")
         print(f"bare landmarker inference: {bare:.1f} frames/s over {n} frames")
         print(f"ratio whole/bare: {whole / bare:.2f} (target >= 0.9)")
+        wall_nv, rss_nv = command_run(args.clip, args.kind, Path(tmp) / "out_nv", "--no-video")
+        print(f"without the annotated video (--no-video): {wall_nv:.1f} s, {info.frames / wall_nv:.1f} frames/s, "
+              f"ratio to bare {info.frames / wall_nv / bare:.2f}, peak RSS {rss_nv:.0f} MiB")
         if args.long:
             long_clip = Path(tmp) / "long_1080p.mp4"
             frames = make_long_clip(args.clip, long_clip, args.long_seconds)
