@@ -181,3 +181,22 @@ def test_auto_on_a_front_view_explains_the_view(samples_dir, name):
     """A standing front view is recognised only weakly as the wall test, which then says why it cannot run."""
     with pytest.raises(WrongView, match="not side-on"):
         analyse(samples_dir / "posture" / name, Settings(kind="auto"))
+
+
+def test_lordosis_rule_is_a_setting(samples_dir, tmp_path):
+    """The same photo classified by the seed's hand rule and by the popular 2.5-5 cm band."""
+    import json
+
+    from formcheck.cli import main
+
+    photo = samples_dir / "posture" / "standing_side_studio_physio.jpg"
+    classes = {}
+    for rule in ("seed_rule", "popular_2.5_5cm"):
+        out = tmp_path / rule
+        assert main(["analyse", str(photo), "--kind", "wall", "--lordosis-rule", rule, "--out", str(out),
+                     "-q", "--no-video"]) == 0
+        data = json.loads((out / f"{photo.stem}.json").read_text())
+        assert data["details"]["lordosis_rule"]["name"] == rule
+        classes[rule] = data["metrics"]["lordosis_class"]
+    assert classes["seed_rule"] == "possible excess lordosis"  # 3.7 cm > one 3 cm hand
+    assert classes["popular_2.5_5cm"] == "typical"  # 3.7 cm inside 2.5-5 cm

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .config import KINDS, VARIANTS, VIEWS, Settings
+from .config import KINDS, LORDOSIS_RULES, VARIANTS, VIEWS, Settings
 from .errors import FormCheckError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -31,6 +31,9 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--end", type=float, help="end of the part to analyse, seconds into the file")
     parser.add_argument("--view", choices=VIEWS, default="auto", help="camera view for running (default auto)")
     parser.add_argument("--variant", choices=VARIANTS, default="auto", help="plank variant (default auto)")
+    parser.add_argument("--lordosis-rule", choices=LORDOSIS_RULES,
+                        help="wall test: more than one hand = possible excess lordosis (seed_rule, default) or "
+                        "the popular 2.5-5 cm band")
     parser.add_argument("--model", help="another PoseLandmarker .task bundle (lite/full/heavy)")
     parser.add_argument("--max-side", type=int, help="downscale frames larger than this (px) before pose "
                         "estimation (default 1920)")
@@ -46,6 +49,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     }
     if args.hand_cm is not None:
         values["hand_cm"] = args.hand_cm
+    if args.lordosis_rule is not None:
+        values["lordosis_rule"] = args.lordosis_rule
     if args.max_side is not None:
         values["max_side_px"] = args.max_side
     if args.config:

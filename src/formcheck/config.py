@@ -12,6 +12,9 @@ from .errors import UsageError
 KINDS = ("auto", "wall", "plank", "run", "pose")
 VIEWS = ("auto", "side", "rear", "front")
 VARIANTS = ("auto", "forearm", "high", "knee", "side_left", "side_right", "side_knee")
+#: The wall test's lordosis rules (thresholds and sources in reference/wall.py): the seed's hand rule
+#: (default) or the popular 2.5-5 cm band.
+LORDOSIS_RULES = ("seed_rule", "popular_2.5_5cm")
 
 #: Stature assumed when none is given: a round adult figure; results are then marked "assumed scale".
 DEFAULT_HEIGHT_CM = 170.0
@@ -39,6 +42,7 @@ class Settings:
     end_s: float | None = None
     view: str = "auto"
     variant: str = "auto"
+    lordosis_rule: str = "seed_rule"
     model_path: str | None = None
     max_side_px: int = DEFAULT_MAX_SIDE_PX
     render_video: bool = True
@@ -50,6 +54,8 @@ class Settings:
             raise UsageError(f"unknown view {self.view!r}: choose one of {', '.join(VIEWS)}")
         if self.variant not in VARIANTS:
             raise UsageError(f"unknown plank variant {self.variant!r}: choose one of {', '.join(VARIANTS)}")
+        if self.lordosis_rule not in LORDOSIS_RULES:
+            raise UsageError(f"unknown lordosis rule {self.lordosis_rule!r}: choose one of {', '.join(LORDOSIS_RULES)}")
         if self.height_cm is not None and not 50.0 <= self.height_cm <= 250.0:
             raise UsageError(f"height {self.height_cm} cm is not a human stature: give it in cm (50-250)")
         if not 0.5 <= self.hand_cm <= 10.0:

@@ -325,7 +325,7 @@ def analyse(ctx: AnalysisContext) -> KindResult:
     if not measures:
         raise InsufficientData("the person segmentation found nobody in the frames chosen for the wall test: "
                                "photograph the whole body, well lit, against a plain background")
-    return summarise(ctx, measures, (start, stop), motion_px)
+    return summarise(ctx, measures, (start, stop), motion_px, R.LORDOSIS_RULES[ctx.settings.lordosis_rule])
 
 
 def summarise(ctx: AnalysisContext, measures: list[FrameMeasure], stretch: tuple[int, int],
