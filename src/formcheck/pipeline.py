@@ -67,11 +67,7 @@ def analyse(path: str | Path, settings: Settings = Settings(),
     kind, ctx, scores = choose_analysis(contexts)
     main_subject = ctx.raw is run.sequence
     del contexts, run  # the people not analysed: a long clip's tracks are tens of MB each
-    module = kind_module(kind)
-    _clean_for(ctx, module.CLEAN)
-    result = module.analyse(ctx)
-    if result.sequence is not None:
-        ctx.seq = result.sequence
+    result = _measure(kind, ctx)
     warnings = capture_warnings(info, report, ctx.quality, main_subject=main_subject)
     return AnalysisResult(info=info, settings=settings, model=model, raw=ctx.raw, seq=ctx.seq,
                           quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores)
@@ -102,11 +98,7 @@ def analyse_track(track_path: str | Path, settings: Settings = Settings(),
     _require_person(raw, info)
     ctx = _context(info, settings, raw, model, 1, 0.0)
     kind, ctx, scores = choose_analysis([ctx])
-    module = kind_module(kind)
-    _clean_for(ctx, module.CLEAN)
-    result = module.analyse(ctx)
-    if result.sequence is not None:
-        ctx.seq = result.sequence
+    result = _measure(kind, ctx)
     warnings = capture_warnings(info, DecodeReport(frames=len(raw)), ctx.quality)
     return AnalysisResult(info=info, settings=settings, model=model, raw=raw, seq=ctx.seq, quality=ctx.quality,
                           kind=kind, result=result, warnings=warnings, kind_scores=scores)
@@ -121,6 +113,17 @@ def release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def _measure(kind: str, ctx: AnalysisContext) -> KindResult:
+    """Run the chosen analysis on its person: clean with its settings, measure, and keep the
+    sequence it measured (for the annotated video and the landmarks file) in `ctx.seq`."""
+    module = kind_module(kind)
+    _clean_for(ctx, module.CLEAN)
+    result = module.analyse(ctx)
+    if result.sequence is not None:
+        ctx.seq = result.sequence
+    return result
 
 
 def _clean_for(ctx: AnalysisContext, config: CleanConfig) -> None:

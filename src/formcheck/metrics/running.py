@@ -23,7 +23,7 @@ from ..sequence import PoseSequence
 from .cadence import CADENCE_CHECK_TOLERANCE, cadence_by_pass, cadence_from_steps, frontal_cadence
 from .gait_classify import (MIN_PERIODICITY, MIN_SEPARATION_AMPLITUDE, MIN_UPRIGHT_LEGS, classify_gait,
                             detect_setting, detect_view, gait_periodicity, uprightness)
-from .gait_events import GaitEvent, Step, build_steps, side_events
+from .gait_events import GaitEvent, Step, _time_at, build_steps, side_events
 from .gait_rear import FrontalDetection, detect_frontal, frontal_midstances, frontal_signals
 from .gait_series import (_at, _r, far_leg_occluded, foot_angle_series, knee_flexion_series,
                           shank_angle_series, trunk_lean_series)
@@ -123,8 +123,8 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         pelvis = frontal_signals(fixed, per.step_rows, inputs.raw.present)
         lows, _, highs, _ = frontal_midstances(pelvis, per.step_rows, view)
         est = cadence_by_pass({"contacts": [e.time_s for e in events if e.kind == "contact"],
-                               "pelvis_lows": [_time_at_row(r, seq.timestamps_s) for r in lows],
-                               "pelvis_highs": [_time_at_row(r, seq.timestamps_s) for r in highs]},
+                               "pelvis_lows": [_time_at(r, seq.timestamps_s) for r in lows],
+                               "pelvis_highs": [_time_at(r, seq.timestamps_s) for r in highs]},
                               "contacts", per.step_s)
     else:
         frontal = detect_frontal(fixed, per, view, inputs.raw.present)
@@ -356,6 +356,3 @@ def _strike(fsa_deg: float) -> str | None:
         return "forefoot"
     return "midfoot"
 
-
-def _time_at_row(row: float, timestamps_s: np.ndarray) -> float:
-    return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))

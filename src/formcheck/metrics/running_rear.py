@@ -42,7 +42,6 @@ def frontal_rows(det: FrontalDetection, seq: PoseSequence, px_per_cm: np.ndarray
     quarter = 0.25 * det.period.step_rows if np.isfinite(det.period.step_rows) else 2.0
     for i, s in enumerate(det.steps):
         m = s.midstance.row
-        mi = int(np.clip(round(m), 0, n - 1))
         nxt = det.steps[i + 1] if i + 1 < len(det.steps) else None
         flight = None
         if s.toe_off is not None and nxt is not None and nxt.contact is not None and s.next_midstance_s is not None:
