@@ -429,12 +429,12 @@ def test_a_crashing_or_raising_clip_becomes_an_error_row(tmp_path: Path) -> None
 
 def test_an_exception_inside_the_analysis_becomes_an_error_row(tmp_path: Path, monkeypatch,
                                                                samples_dir: Path) -> None:
-    import formcheck.pipeline
+    import formcheck.outputs
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("inside the analysis")
 
-    monkeypatch.setattr(formcheck.pipeline, "analyse", broken)
+    monkeypatch.setattr(formcheck.outputs, "analyse", broken)
     (tmp_path / "in").mkdir()
     shutil.copy(samples_dir / PLANK_PHOTO, tmp_path / "in" / "p.jpg")
     report = run_batch(tmp_path / "in", tmp_path / "out", Settings(kind="pose"), SerialEngine())

@@ -101,13 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
-    from .outputs import save_outputs
-    from .pipeline import analyse
+    from .outputs import analyse_to
 
     settings = settings_from_args(args)
     with ProgressBars(enabled=not args.quiet) as bars:
-        result = analyse(args.path, settings, on_progress=bars.update)
-        files = save_outputs(result, args.out, on_progress=bars.update, render=settings.render_video)
+        result, files = analyse_to(args.path, settings, args.out, on_progress=bars.update)
     print(summary_text(result))
     print("written: " + ", ".join(str(p) for p in files.all()))
     return EXIT_OK

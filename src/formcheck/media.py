@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -173,6 +174,12 @@ def _probe_video(p: Path, capture_fps: float | None) -> MediaInfo:
                      playback_fps=playback_fps, time_scale=time_scale)
 
 
+def frame_shape(info: MediaInfo, max_side: int | None = None) -> tuple[int, int, int]:
+    """(height, width, 3) of the upright frames `iter_frames(info, max_side=max_side)` streams."""
+    w, h, _ = _downscale_size(info.width, info.height, max_side)
+    return h, w, 3
+
+
 def _downscale_size(width: int, height: int, max_side: int | None) -> tuple[int, int, float]:
     if not max_side or max(width, height) <= max_side:
         return width, height, 1.0
@@ -182,14 +189,14 @@ def _downscale_size(width: int, height: int, max_side: int | None) -> tuple[int,
 
 def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | None = None,
                 max_side: int | None = None, report: DecodeReport | None = None,
-                fast_scaling: bool = False) -> Iterator[Frame]:
+                fast_scaling: bool = False, threads: int = 2) -> Iterator[Frame]:
     """Stream upright RGB frames of a photo (one frame) or a video.
 
     start_s / end_s trim in the file's own (container) seconds. A decoding error part-way through a
     video ends the stream and is recorded in `report` (truncated=True) instead of raising, unless no
-    frame at all could be decoded. fast_scaling: downscale video frames with fast bilinear
-    interpolation (about 30% quicker here than the default bicubic; fine for display, not used for
-    pose estimation).
+    frame at all could be decoded. fast_scaling: downscale with bilinear interpolation (quicker than
+    the default area averaging; fine for display, not used for pose estimation). threads: decoding
+    threads (1 where another core is busy anyway: less memory and CPU per frame).
     """
     report = report if report is not None else DecodeReport()
     if info.is_track:
@@ -204,11 +211,11 @@ def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | No
         report.frames = 1
         yield Frame(0, 0.0, np.ascontiguousarray(image), scale)
         return
-    yield from _iter_video(info, start_s, end_s, max_side, report, fast_scaling)
+    yield from _iter_video(info, start_s, end_s, max_side, report, fast_scaling, threads)
 
 
 def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                report: DecodeReport, fast_scaling: bool = False) -> Iterator[Frame]:
+                report: DecodeReport, fast_scaling: bool = False, threads: int = 2) -> Iterator[Frame]:
     import av
 
     p = Path(info.path)
@@ -216,12 +223,12 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
     try:
         stream = container.streams.video[0]
         stream.thread_type = "FRAME"  # measured here: faster and leaner than AUTO's default thread count
-        stream.thread_count = 2
+        stream.thread_count = threads
         k = (info.rotation // 90) % 4
         # Decode size before rotation: a 90/270 rotation swaps width and height.
         stored_w, stored_h = (info.height, info.width) if k % 2 else (info.width, info.height)
         out_w, out_h, scale = _downscale_size(stored_w, stored_h, max_side)
-        scaling = {"interpolation": "FAST_BILINEAR"} if fast_scaling and scale != 1.0 else {}
+        upright = _Upright(k, (out_w, out_h) if scale != 1.0 else None, fast_scaling)
         t0: float | None = None
         prev_t = -np.inf
         index = -1
@@ -250,9 +257,7 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
             if np.isfinite(prev_t):
                 report.intervals_s.append(t - prev_t)
             prev_t = t
-            rgb = vframe.to_ndarray(width=out_w, height=out_h, format="rgb24", **scaling)
-            # PyAV returns rows with padding (not C-contiguous); mediapipe silently misreads such arrays.
-            rgb = np.ascontiguousarray(np.rot90(rgb, k) if k else rgb)
+            rgb = upright(vframe.to_ndarray(format="rgb24"))
             report.frames += 1
             report.last_time_s = t
             yield Frame(index, t, rgb, scale)
@@ -264,6 +269,72 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
                                   f"or truncated; copy or export the original clip again")
         raise UnreadableMedia(f"{p.name}: no frames in the chosen time range; check --start/--end "
                               f"(the clip lasts {info.duration_s / max(info.time_scale, 1e-9):.1f} s)")
+
+
+#: Most frame buffers one stream keeps for reuse.
+POOL_SIZE = 16
+
+
+class FrameBuffers:
+    """Reusable (H, W, 3) uint8 frame arrays for one stream.
+
+    Writing every decoded frame into a fresh multi-megabyte array costs page faults (about 4 ms a
+    1080p frame here) and fragments the heap over a long clip. A buffer is handed out again only when
+    nothing refers to it any more (CPython's reference count shows that; views count too), so a
+    consumer that keeps a frame keeps it intact. Past `size` buffers in use, fresh arrays are made.
+    """
+
+    def __init__(self, shape: tuple[int, int, int], size: int = POOL_SIZE) -> None:
+        self.shape = shape
+        self.size = size
+        self._buffers: list[np.ndarray] = []
+        for buffer in [np.empty(0, np.uint8)]:  # the same expression as in take(), on an unshared array
+            self._idle_refs = sys.getrefcount(buffer)
+
+    def take(self) -> np.ndarray:
+        for buffer in self._buffers:
+            if sys.getrefcount(buffer) == self._idle_refs:
+                return buffer
+        fresh = np.empty(self.shape, np.uint8)
+        if len(self._buffers) < self.size:
+            self._buffers.append(fresh)
+        return fresh
+
+
+class _Upright:
+    """Turns a decoded RGB frame (its rows may be padded) upright and to the output size, written into
+    a reused contiguous buffer (mediapipe misreads arrays whose rows are padded)."""
+
+    def __init__(self, quarter_turns: int, size: tuple[int, int] | None, fast_scaling: bool) -> None:
+        import cv2
+
+        self._cv2 = cv2
+        self._rotate = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180,
+                        3: cv2.ROTATE_90_CLOCKWISE}.get(quarter_turns % 4)
+        self._size = size  # (width, height) before rotation, or None to keep the decoded size
+        self._interpolation = cv2.INTER_LINEAR if fast_scaling else cv2.INTER_AREA
+        self._buffers: FrameBuffers | None = None
+        self._scaled: np.ndarray | None = None  # intermediate of a frame both scaled and rotated
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        cv2 = self._cv2
+        if self._size is not None and self._rotate is not None:
+            self._scaled = cv2.resize(rgb, self._size, dst=self._scaled, interpolation=self._interpolation)
+            rgb = self._scaled
+        out = self._buffer_for(rgb)
+        if self._rotate is not None:
+            return cv2.rotate(rgb, self._rotate, dst=out)
+        if self._size is not None:
+            return cv2.resize(rgb, self._size, dst=out, interpolation=self._interpolation)
+        np.copyto(out, rgb)
+        return out
+
+    def _buffer_for(self, rgb: np.ndarray) -> np.ndarray:
+        if self._buffers is None:
+            h, w = rgb.shape[:2] if self._size is None or self._rotate is not None else self._size[::-1]
+            quarter = self._rotate in (self._cv2.ROTATE_90_CLOCKWISE, self._cv2.ROTATE_90_COUNTERCLOCKWISE)
+            self._buffers = FrameBuffers((w, h, 3) if quarter else (h, w, 3))
+        return self._buffers.take()
 
 
 T = TypeVar("T")

@@ -3,12 +3,14 @@ the annotated `<stem>.mp4` (video) or `<stem>.jpg` (photo), `<stem>.chart.png`, 
 (`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events)."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import Settings
+from .errors import FormCheckError
 from .export import METRIC_CSV_COLUMNS, atomic_path, csv_text, metric_rows, write_json, write_text_atomic
-from .pipeline import AnalysisResult
+from .media import media_kind
+from .pipeline import AnalysisResult, ProgressCallback, analyse
 from .render.annotated import render_photo, render_video
 from .render.charts import has_curves, plot_series
 
@@ -38,11 +40,39 @@ class OutputFiles:
         return [p for p in paths if p is not None]
 
 
+def analyse_to(path: str | Path, settings: Settings, out_dir: str | Path, stem: str | None = None,
+               on_progress: ProgressCallback | None = None) -> tuple[AnalysisResult, OutputFiles]:
+    """`analyse()` one photo or video and write its outputs (`save_outputs`) into `out_dir`.
+
+    With `--kind pose`, a video's annotated MP4 is drawn during the pose pass (`render.live`, in the
+    decoder process), so the clip is decoded once; the analyses draw theirs after the analysis, in a
+    second pass.
+    """
+    stem = stem or Path(path).stem
+    if not (settings.kind == "pose" and settings.render_video and _is_video(path)):
+        result = analyse(path, settings, on_progress)
+        return result, save_outputs(result, out_dir, stem, on_progress, render=settings.render_video)
+    target = Path(out_dir) / f"{stem}.mp4"
+    with atomic_path(target) as tmp:
+        result = analyse(path, settings, on_progress, live_video=tmp)
+        if result.live_video is None:  # no decoder process here: draw it now
+            _render_video(result, tmp, on_progress)
+    return result, save_outputs(result, out_dir, stem, on_progress, render=False, annotated=target)
+
+
+def _is_video(path: str | Path) -> bool:
+    try:
+        return media_kind(Path(path)) == "video"
+    except FormCheckError:
+        return False  # analyse() says what is wrong with it
+
+
 def save_outputs(result: AnalysisResult, out_dir: str | Path, stem: str | None = None,
-                 on_progress: Callable[[str, int, int], None] | None = None,
-                 render: bool = True) -> OutputFiles:
+                 on_progress: ProgressCallback | None = None, render: bool = True,
+                 annotated: Path | None = None) -> OutputFiles:
     """Write all outputs of `result` into `out_dir` (created if needed). The JSON is written last,
-    so its presence means the rest is complete."""
+    so its presence means the rest is complete. `annotated`: an annotated video already written
+    (no rendering then)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = stem or Path(result.info.path).stem
@@ -60,28 +90,33 @@ def save_outputs(result: AnalysisResult, out_dir: str | Path, stem: str | None =
         with atomic_path(files.chart) as tmp:
             plot_series(result.seq.timestamps_s, kr.series, kr.events, tmp,
                         title=f"{Path(result.info.path).name}: {result.kind}")
-    if render:
+    if annotated is not None:
+        files.annotated = annotated
+    elif render:
         files.annotated = _render(result, out, stem, on_progress)
     outputs = {k: p.name for k, p in files.named().items() if k != "json"}
     write_json(files.json, result.to_json() | {"outputs": outputs})
     return files
 
 
-def _render(result: AnalysisResult, out: Path, stem: str,
-            on_progress: Callable[[str, int, int], None] | None) -> Path:
+def _render(result: AnalysisResult, out: Path, stem: str, on_progress: ProgressCallback | None) -> Path:
     if result.info.is_photo:
         target = out / f"{stem}.jpg"
         with atomic_path(target) as tmp:
             render_photo(result, tmp)
         return target
     target = out / f"{stem}.mp4"
+    with atomic_path(target) as tmp:
+        _render_video(result, tmp, on_progress)
+    return target
+
+
+def _render_video(result: AnalysisResult, path: Path, on_progress: ProgressCallback | None) -> None:
     total = len(result.raw)
 
     def progress(done: int) -> None:
         if on_progress is not None:
             on_progress("render", done, max(total, done))
 
-    with atomic_path(target) as tmp:
-        render_video(result, tmp, on_frame=progress)
-    return target
+    render_video(result, path, on_frame=progress)
 

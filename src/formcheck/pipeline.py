@@ -1,7 +1,9 @@
 """`analyse()`: the one orchestrator. Each stage is one call; front ends (CLI, app, batch) use it."""
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,7 +16,8 @@ from .analysis import AnalysisContext, KindResult, available_kinds, kind_module
 from .clean import CleanConfig, QualityReport, clean, quality_report
 from .config import Settings
 from .errors import ActivityNotFound, InsufficientData, NoPersonDetected, UsageError
-from .media import DecodeReport, Frame, iter_frames, prefetch, probe
+from .decoder_process import open_frames
+from .media import DecodeReport, Frame, iter_frames, probe
 from .model import ModelBundle, load_model
 from .pose import SegmentedFrame, estimate_poses, segment_frames
 from .sequence import MediaInfo, PoseSequence
@@ -42,6 +45,7 @@ class AnalysisResult:
     result: KindResult
     warnings: list[str] = field(default_factory=list)
     kind_scores: dict[str, float] = field(default_factory=dict)
+    live_video: Path | None = None
     version: str = __version__
 
     def to_json(self) -> dict[str, Any]:
@@ -50,14 +54,19 @@ class AnalysisResult:
         return result_to_json(self)
 
 
-def analyse(path: str | Path, settings: Settings = Settings(),
-            on_progress: ProgressCallback | None = None) -> AnalysisResult:
-    """Analyse one photo or video: probe, pose, clean, pick the analysis, measure, give feedback."""
+def analyse(path: str | Path, settings: Settings = Settings(), on_progress: ProgressCallback | None = None,
+            live_video: Path | None = None) -> AnalysisResult:
+    """Analyse one photo or video: probe, pose, clean, pick the analysis, measure, give feedback.
+
+    live_video: for `--kind pose`, write the annotated MP4 there during the pose pass (drawn by the
+    decoder process); `result.live_video` says whether it was (else draw it afterwards).
+    """
     info = probe(path, settings.capture_fps)
-    model = load_model(settings.model_path)
     report = DecodeReport()
-    run = estimate_poses(_stream(info, settings, report), info, model,
-                         on_frame=_pose_progress(info, settings, on_progress))
+    with open_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report, live_video) as source:
+        model = load_model(settings.model_path)  # while the decoder process starts
+        run = estimate_poses(source.frames(), info, model, on_frame=_pose_progress(info, settings, on_progress),
+                             on_detections=source.draw)
     release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
     _check_complete(report, expected_frames(info, settings))
     info = _with_decoded_facts(info, report, run.sequence)
@@ -70,7 +79,8 @@ def analyse(path: str | Path, settings: Settings = Settings(),
     result = _measure(kind, ctx)
     warnings = capture_warnings(info, report, ctx.quality, main_subject=main_subject)
     return AnalysisResult(info=info, settings=settings, model=model, raw=ctx.raw, seq=ctx.seq,
-                          quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores)
+                          quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores,
+                          live_video=source.live_video)
 
 
 def analyse_track(track_path: str | Path, settings: Settings = Settings(),
@@ -136,19 +146,18 @@ def _clean_for(ctx: AnalysisContext, config: CleanConfig) -> None:
     ctx.quality = quality_report(ctx.raw, ctx.seq, ctx.quality.max_people, ctx.quality.multi_person_fraction)
 
 
-def _stream(info: MediaInfo, settings: Settings, report: DecodeReport) -> Iterator[Frame]:
-    frames = iter_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report)
-    return frames if info.is_photo else prefetch(frames)
-
-
 def _pose_progress(info: MediaInfo, settings: Settings,
-                   on_progress: ProgressCallback | None) -> Callable[[int, float], None] | None:
-    if on_progress is None:
-        return None
+                   on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
+    """Called after each frame of the pose pass: reports progress, and after the first frame starts
+    importing what the analysis needs next (SciPy's signal package takes about 0.5 s to import) in a
+    background thread: while the model runs, this process's interpreter is mostly idle."""
     total = expected_frames(info, settings)
 
     def report(done: int, _time_s: float) -> None:
-        on_progress("pose", done, max(total, done))
+        if done == 1:
+            threading.Thread(target=importlib.import_module, args=("scipy.signal",), daemon=True).start()
+        if on_progress is not None:
+            on_progress("pose", done, max(total, done))
 
     return report
 

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
@@ -198,71 +199,116 @@ class PoseRun:
 MIN_OTHER_FRACTION = 0.2
 
 
-def estimate_poses(frames: Iterable[Frame], info: MediaInfo, model: ModelBundle,
-                   num_poses: int = DEFAULT_NUM_POSES,
-                   on_frame: ProgressCallback | None = None) -> PoseRun:
-    """Run the landmarker over streamed frames and split the detections into people.
+#: on_detections(frame, people): called after each frame of the pose pass (e.g. to draw it live).
+DetectionsCallback = Callable[[Frame, list[Detection]], None]
 
-    `on_frame(frames_done, time_s)` is called after each frame (progress)."""
-    times: list[float] = []
-    indices: list[int] = []
-    per_frame: list[list[Detection]] = []
+
+def estimate_poses(frames: Iterable[Frame], info: MediaInfo, model: ModelBundle,
+                   num_poses: int = DEFAULT_NUM_POSES, on_frame: ProgressCallback | None = None,
+                   on_detections: DetectionsCallback | None = None) -> PoseRun:
+    """Run the landmarker over streamed frames and link the detections into people as they come.
+
+    `on_frame(frames_done, time_s)` is called after each frame (progress); `on_detections(frame,
+    people)` too, with the people found in it."""
+    times, indices = array("d"), array("l")
+    linker = TrackLinker()
     with PoseEstimator(model, video=not info.is_photo, num_poses=num_poses) as estimator:
         for n, frame in enumerate(frames, start=1):
             people, _ = estimator.detect(frame, info.width, info.height)
-            per_frame.append(people)
+            linker.add(people)
             times.append(frame.time_s)
             indices.append(frame.index)
+            if on_detections is not None:
+                on_detections(frame, people)
             if on_frame is not None:
                 on_frame(n, frame.time_s)
     timestamps = np.asarray(times, dtype=np.float64)
     frame_index = np.asarray(indices, dtype=np.int64)
-    tracks = link_tracks(per_frame)
-    sequences = [_track_sequence(track, len(per_frame), info, timestamps, frame_index) for track in tracks]
-    if not sequences:
-        sequences = [_track_sequence({}, len(per_frame), info, timestamps, frame_index)]
-    others = tuple(s for s in sequences[1:3] if s.present.mean() >= MIN_OTHER_FRACTION)
-    counts = np.array([len(p) for p in per_frame])
-    return PoseRun(sequences[0], others, int(counts.max(initial=0)),
+    n = len(times)
+    tracks = linker.tracks() or [Track()]
+    others = [tr for tr in tracks[1:3] if len(tr.rows) >= MIN_OTHER_FRACTION * n]
+    people = [_track_sequence(tr, n, info, timestamps, frame_index) for tr in [tracks[0], *others]]
+    counts = np.asarray(linker.counts)
+    return PoseRun(people[0], tuple(people[1:]), int(counts.max(initial=0)),
                    float(np.mean(counts > 1)) if len(counts) else 0.0)
 
 
-def _track_sequence(track: dict[int, Detection], n: int, info: MediaInfo, timestamps: np.ndarray,
+def _track_sequence(track: Track, n: int, info: MediaInfo, timestamps: np.ndarray,
                     frame_index: np.ndarray) -> PoseSequence:
     seq = PoseSequence.empty(n, (info.width, info.height), info.fps, timestamps_s=timestamps)
     seq.frame_index = frame_index
-    for t, det in track.items():
-        seq.xy[t], seq.z[t], seq.visibility[t] = det.values[:, :2], det.values[:, 2], det.values[:, 3]
-        seq.world[t] = det.values[:, 4:]  # type: ignore[index]
+    if track.rows:
+        rows, values = np.asarray(track.rows), track.values()
+        seq.xy[rows], seq.z[rows], seq.visibility[rows] = values[:, :, :2], values[:, :, 2], values[:, :, 3]
+        seq.world[rows] = values[:, :, 4:]  # type: ignore[index]
     return seq
 
 
-def link_tracks(per_frame: list[list[Detection]], max_jump: float = 0.6) -> list[dict[int, Detection]]:
-    """People linked frame to frame into tracks ({row: detection}), main subject first.
+class Track:
+    """One person followed through the frames: the rows where they were found and their (33, 7)
+    float32 values (as in Detection), the last detection's box, and a score (sum of box sizes).
 
-    Linking: nearest bounding-box centre, within `max_jump` of the track's size. Order: by the sum
-    of sizes over frames, i.e. people who are both large and consistently present come first.
-    """
-    tracks: list[dict] = []  # {"last": Detection, "rows": {t: Detection}, "score": float}
-    for t, people in enumerate(per_frame):
-        free = list(range(len(tracks)))
+    Values are kept in chunks (16 rows, doubling up to 1024), not one small array per frame: a long
+    clip's many small arrays fragmented the heap (about 4 KiB a frame here)."""
+
+    MAX_CHUNK = 1024
+
+    def __init__(self) -> None:
+        self.rows = array("l")
+        self.centre = np.zeros(2)
+        self.size = 0.0
+        self.score = 0.0
+        self._chunks: list[np.ndarray] = []
+        self._free = 0  # unused rows in the last chunk
+
+    def add(self, row: int, det: Detection) -> None:
+        if not self._free:
+            rows = min(self.MAX_CHUNK, 16 << len(self._chunks))
+            self._chunks.append(np.empty((rows, *det.values.shape), np.float32))
+            self._free = rows
+        chunk = self._chunks[-1]
+        chunk[len(chunk) - self._free] = det.values
+        self._free -= 1
+        self.rows.append(row)
+        self.centre, self.size = det.centre, det.size
+        self.score += det.size
+
+    def values(self) -> np.ndarray:
+        """(len(rows), 33, 7) float32."""
+        if not self._chunks:
+            return np.empty((0, 33, 7), np.float32)
+        return np.concatenate(self._chunks)[:len(self.rows)]
+
+
+class TrackLinker:
+    """Links the people of each new frame to tracks: nearest bounding-box centre, within `max_jump`
+    of the track's size; the largest person is placed first. Only compact values are kept."""
+
+    def __init__(self, max_jump: float = 0.6) -> None:
+        self.max_jump = max_jump
+        self.counts = array("b")  # people per frame
+        self._tracks: list[Track] = []
+
+    def add(self, people: list[Detection]) -> None:
+        row = len(self.counts)
+        self.counts.append(len(people))
+        free = list(self._tracks)
         for det in sorted(people, key=lambda d: -d.size):
             best, best_dist = None, np.inf
-            for k in free:
-                last = tracks[k]["last"]
-                dist = float(np.linalg.norm(det.centre - last.centre)) / max(last.size, 1.0)
+            for track in free:
+                dist = float(np.linalg.norm(det.centre - track.centre)) / max(track.size, 1.0)
                 if dist < best_dist:
-                    best, best_dist = k, dist
-            if best is not None and best_dist <= max_jump:
+                    best, best_dist = track, dist
+            if best is not None and best_dist <= self.max_jump:
                 free.remove(best)
-                track = tracks[best]
             else:
-                track = {"rows": {}, "score": 0.0}
-                tracks.append(track)
-            track["last"] = det
-            track["rows"][t] = det
-            track["score"] += det.size
-    return [tr["rows"] for tr in sorted(tracks, key=lambda tr: -tr["score"])]
+                best = Track()
+                self._tracks.append(best)
+            best.add(row, det)
+
+    def tracks(self) -> list[Track]:
+        """All tracks, main subject first: people both large and consistently present come first."""
+        return sorted(self._tracks, key=lambda tr: -tr.score)
 
 
 @dataclass(frozen=True)

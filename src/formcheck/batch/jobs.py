@@ -224,8 +224,8 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
     """Analyse one clip and write its outputs and done-record. Never raises for a bad clip: every
     exception becomes an error row carrying its message."""
     from ..media import probe
-    from ..outputs import save_outputs
-    from ..pipeline import analyse
+    from ..model import load_model
+    from ..outputs import analyse_to
 
     started, cpu_started = time.perf_counter(), time.process_time()
     row = base_row(job.rel, job.settings, job.model_sha256)
@@ -251,14 +251,13 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
         row["input_sha256"] = sha
         info = probe(job.source, job.settings.capture_fps)
         row.update(_media_columns(info))
-        result = analyse(job.source, job.settings, on_progress=progress)
-        if result.model.sha256 != job.model_sha256:
-            raise UsageError(f"this worker's pose model has sha256 {result.model.sha256[:12]}..., the batch "
+        model_sha256 = load_model(job.settings.model_path).sha256
+        if model_sha256 != job.model_sha256:
+            raise UsageError(f"this worker's pose model has sha256 {model_sha256[:12]}..., the batch "
                              f"was started with {job.model_sha256[:12]}...: use the same model everywhere")
+        result, files = analyse_to(job.source, job.settings, job.out_dir, stem=job.stem, on_progress=progress)
         row.update(_media_columns(result.info))
         stats["frames"] = len(result.raw)
-        files = save_outputs(result, job.out_dir, stem=job.stem, on_progress=progress,
-                             render=job.settings.render_video)
         row.update(status="ok", kind=result.kind,
                    **headline_values(result.kind, result.result.metrics, result.result.details))
         row["outputs"] = {name: _relative(p, Path(job.out_root)) for name, p in files.named().items()}

@@ -12,7 +12,7 @@ import numpy as np
 from ..media import Frame, iter_frames, prefetch
 from ..sequence import PoseSequence
 from .skeleton import SkeletonAnnotator
-from .style import put_label
+from .style import put_clock
 from .video import OUTPUT_MAX_SIDE, H264Writer, output_size
 
 if TYPE_CHECKING:
@@ -28,9 +28,7 @@ def _draw(result: AnalysisResult, image: np.ndarray, row: int | None, scale: flo
     if result.result.annotator is not None:
         image = result.result.annotator.annotate(image, row, scale)
     if not result.info.is_photo:
-        minutes, seconds = divmod(time_s, 60.0)
-        put_label(image, f"formcheck  {int(minutes)}:{seconds:04.1f}", (4, image.shape[0] - 4 - int(
-            image.shape[0] * 0.05)))
+        put_clock(image, time_s)
     return image
 
 
@@ -72,11 +70,11 @@ def render_video(result: AnalysisResult, out_path: str | Path,
         frames = prefetch(iter_frames(info, settings.start_s, settings.end_s, OUTPUT_MAX_SIDE, fast_scaling=True))
     with H264Writer(out_path, out_w, out_h, info.playback_fps or info.fps) as writer:
         for n, frame in enumerate(frames, start=1):
-            image = frame.image
+            image = frame.image  # this stream's own buffer: drawn on in place
             if image.shape[1] != out_w or image.shape[0] != out_h:
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
             scale = out_w / info.width
-            image = _draw(result, image.copy(), rows.get(frame.index), scale, frame.time_s, skeleton)
+            image = _draw(result, image, rows.get(frame.index), scale, frame.time_s, skeleton)
             writer.write(image, frame.time_s / info.time_scale)
             if on_frame is not None:
                 on_frame(n)

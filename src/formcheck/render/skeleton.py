@@ -1,4 +1,4 @@
-"""The skeleton annotator: bones and joints of one PoseSequence row, coloured by visibility."""
+"""The skeleton: bones and joints of one person, coloured by visibility."""
 from __future__ import annotations
 
 import cv2
@@ -12,8 +12,23 @@ from .style import line_width, visibility_colour
 DRAWN_POINTS = sorted({i for edge in SKELETON_EDGES for i in edge} - {1, 3, 4, 6})
 
 
+def draw_skeleton(image: np.ndarray, xy: np.ndarray, visibility: np.ndarray,
+                  thickness_fraction: float = 0.004) -> np.ndarray:
+    """Draw one person in place. xy: (33, 2) image pixels (NaN = not drawn); visibility: (33,) 0-1.
+    Colours: green = high visibility, red = low."""
+    width = line_width(image, thickness_fraction)
+    for a, b in SKELETON_EDGES:
+        if np.all(np.isfinite(xy[[a, b]])):
+            colour = visibility_colour(min(visibility[a], visibility[b]))
+            cv2.line(image, _pt(xy[a]), _pt(xy[b]), colour, width, cv2.LINE_AA)
+    for i in DRAWN_POINTS:
+        if np.all(np.isfinite(xy[i])):
+            cv2.circle(image, _pt(xy[i]), width + 1, visibility_colour(visibility[i]), -1, cv2.LINE_AA)
+    return image
+
+
 class SkeletonAnnotator:
-    """Draws the skeleton of `seq` on frames. Colours: green = high visibility, red = low."""
+    """Draws the skeleton of `seq`'s rows on frames."""
 
     def __init__(self, seq: PoseSequence, thickness_fraction: float = 0.004) -> None:
         self.seq = seq
@@ -22,17 +37,7 @@ class SkeletonAnnotator:
     def annotate(self, image: np.ndarray, row: int | None, scale: float) -> np.ndarray:
         if row is None:
             return image
-        xy = self.seq.xy[row] * scale
-        vis = self.seq.visibility[row]
-        width = line_width(image, self.thickness_fraction)
-        for a, b in SKELETON_EDGES:
-            if np.all(np.isfinite(xy[[a, b]])):
-                colour = visibility_colour(min(vis[a], vis[b]))
-                cv2.line(image, _pt(xy[a]), _pt(xy[b]), colour, width, cv2.LINE_AA)
-        for i in DRAWN_POINTS:
-            if np.all(np.isfinite(xy[i])):
-                cv2.circle(image, _pt(xy[i]), width + 1, visibility_colour(vis[i]), -1, cv2.LINE_AA)
-        return image
+        return draw_skeleton(image, self.seq.xy[row] * scale, self.seq.visibility[row], self.thickness_fraction)
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:

@@ -57,3 +57,9 @@ def put_lines(image: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]], 
     for text, colour in lines:
         _, h = put_label(image, text, (x, y), colour)
         y += h + 2
+
+
+def put_clock(image: np.ndarray, time_s: float) -> None:
+    """The 'formcheck m:ss.s' label in the bottom-left corner of a video frame."""
+    minutes, seconds = divmod(time_s, 60.0)
+    put_label(image, f"formcheck  {int(minutes)}:{seconds:04.1f}", (4, image.shape[0] - 4 - int(image.shape[0] * 0.05)))

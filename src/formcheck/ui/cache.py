@@ -141,14 +141,15 @@ def analyse_cached(source: Source, settings: Settings, on_progress: ProgressCall
 
 
 def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: ProgressCallback | None) -> None:
-    from ..outputs import save_outputs
-    from ..pipeline import analyse, analyse_track
+    from ..outputs import analyse_to, save_outputs
+    from ..pipeline import analyse_track
 
     stem = Path(safe_file_name(source.name)).stem
     if source.origin == "example":
         if source.track is None:
             raise ValueError("an example source needs its track path")
         result = analyse_track(source.track, settings, source.media)
+        outputs = save_outputs(result, work, stem=stem, on_progress=on_progress, render=settings.render_video)
     else:
         if source.data is None:
             raise ValueError("an upload source needs its bytes")
@@ -156,8 +157,7 @@ def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: P
         inputs.mkdir()
         path = inputs / safe_file_name(source.name)
         path.write_bytes(source.data)
-        result = analyse(path, settings, on_progress=on_progress)
-    outputs = save_outputs(result, work, stem=stem, on_progress=on_progress, render=settings.render_video)
+        result, outputs = analyse_to(path, settings, work, stem=stem, on_progress=on_progress)
     shutil.rmtree(work / "input", ignore_errors=True)
     files = ResultFiles(json=outputs.json, annotated=outputs.annotated, chart=outputs.chart, tables=outputs.tables)
     write_entry(work, name=source.name, origin=source.origin, stem=stem, files=files,
