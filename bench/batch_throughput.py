@@ -25,6 +25,7 @@ from pathlib import Path
 from formcheck import __version__
 from formcheck.batch import BatchReport, LocalEngine, run_batch
 from formcheck.config import Settings
+from proc_memory import PeakTreeMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBSET = (
@@ -73,11 +74,13 @@ def children_cpu_s() -> float:
 def measure(clips: Path, out: Path, settings: Settings, workers: int) -> dict:
     load_before = os.getloadavg()[0]
     cpu_before, own_before, (busy_before, _) = children_cpu_s(), own_cpu_s(), machine_busy_s()
-    report = run_batch(clips, out, settings, LocalEngine(workers=workers))
+    with PeakTreeMemory() as tree:
+        report = run_batch(clips, out, settings, LocalEngine(workers=workers))
     cpu_s = children_cpu_s() - cpu_before
     others_s = machine_busy_s()[0] - busy_before - cpu_s - (own_cpu_s() - own_before)
     result = figures(report, workers, cpu_s, load_before)
     result["others_cores"] = max(0.0, others_s / report.seconds)
+    result["tree_pss_mb"] = tree.peak_mib
     return result
 
 
@@ -120,7 +123,8 @@ def main() -> int:
                 result = measure(clips, out, settings, workers)
                 print(f"{workers} worker(s): {result['seconds']:.1f} s, {result['clips_per_min']:.1f} clips/min, "
                       f"{result['frames_per_s']:.1f} frames/s, cores busy {result['cores_busy']:.2f}, "
-                      f"peak RSS per worker {result['peak_rss_mb']} MB, other processes used "
+                      f"peak RSS per worker {result['peak_rss_mb']} MB, whole batch PSS {result['tree_pss_mb']:.0f} MB, "
+                      f"other processes used "
                       f"{result['others_cores']:.2f} cores meanwhile",
                       flush=True)
                 if best is None or result["seconds"] < best["seconds"]:
@@ -157,14 +161,15 @@ def write_results(path: Path, runs: list[dict], resume_s: float, resume_cli_s: f
         f"phone photos), linked from the shared samples. Each run starts from an empty output folder.",
         "",
         "| workers | wall time (s) | clips/min | frames/s | speed-up | worker CPU (s) | cores busy | "
-        "frames per CPU-s | peak RSS per worker (MB) | other processes (cores) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "frames per CPU-s | peak RSS per worker (MB) | peak PSS of the whole batch (MB) | other processes (cores) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         lines.append(f"| {r['workers']} | {r['seconds']:.1f} | {r['clips_per_min']:.1f} | {r['frames_per_s']:.1f} | "
                      f"{base['seconds'] / r['seconds']:.2f}x | {r['worker_cpu_s']:.0f} | {r['cores_busy']:.2f} | "
                      f"{r['frames'] / max(r['worker_cpu_s'], 1e-9):.1f} | "
-                     f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | {r['others_cores']:.2f} |")
+                     f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | {r['tree_pss_mb']:.0f} | "
+                     f"{r['others_cores']:.2f} |")
     for r in runs[1:]:
         speedup = base["seconds"] / r["seconds"]
         lines += ["", f"Speed-up with {r['workers']} workers: **{speedup:.2f}x** measured (target >= 1.8x with 2 "
@@ -188,10 +193,11 @@ def write_results(path: Path, runs: list[dict], resume_s: float, resume_cli_s: f
         "- frames/s counts the frames that went through the pose model (photos count 1); the wall time "
         "includes starting the worker processes (each imports mediapipe, about 1-2 s), decoding, pose, "
         "cleaning, charts and encoding the annotated H.264 video.",
-        "- 'cores busy' is the CPU time of the worker processes divided by the wall time: above 1.0 with one "
-        "worker means one clip already keeps more than one core partly busy (PyAV decodes in its own threads "
-        "ahead of the model, and x264 encodes with threads), which caps what a second worker can add on a "
-        "2-core machine.",
+        "- 'cores busy' is the CPU time of the worker processes (and their decoder processes) divided by the "
+        "wall time: above 1.0 with one worker means one clip already keeps more than one core busy (each "
+        "clip's decoder process decodes on the other core, and with --kind pose draws and encodes the "
+        "annotated video there, while the model runs), which caps what a second worker can add on a 2-core "
+        "machine at about 2 / (cores busy with 1 worker).",
         "- The machine was shared with other jobs while this ran: 'other processes' is the CPU the rest of "
         "the machine used during each run (from /proc/stat), in cores out of "
         f"{os.cpu_count()}. When it is near 1, only one core was left for the batch and 2 workers cannot be "

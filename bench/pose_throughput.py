@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from proc_memory import PeakTreeMemory
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples"))
 DEFAULT_CLIP = SAMPLES / "running" / "treadmill_side_phone60fps_mhuang.mp4"
@@ -41,42 +43,20 @@ def bare_model_fps(clip: Path, max_frames: int | None = None) -> tuple[float, in
     return n / spent, n
 
 
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants (the decoder process), MiB (Linux /proc)."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS")), 0)
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo.extend(int(c) for c in fh.read().split())
-        except (FileNotFoundError, ProcessLookupError, StopIteration):
-            continue
-    return total / 1024.0
-
-
 def command_run(clip: Path, kind: str, out: Path, *extra: str) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS of the command's own process MiB, peak RSS of its process tree MiB) of
-    `formcheck analyse` in a child process. The tree (the command and its decoder process) is
-    sampled every 50 ms, so its peak is a close lower bound; the process's own peak is exact."""
+    """(wall seconds, peak RSS of the command's process MiB, peak PSS of its process tree MiB) of
+    `formcheck analyse` in a child process. The tree (the command and its decoder process) is sampled
+    every 50 ms (`proc_memory`), so its peak is a close lower bound."""
     t0 = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "analyse", str(clip), "--kind", kind,
                               "--out", str(out), "-q", *extra], stdout=subprocess.DEVNULL)
-    tree_peak = 0.0
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        tree_peak = max(tree_peak, tree_rss_mib(child.pid))
-        time.sleep(0.05)
+    with PeakTreeMemory(child.pid) as tree:
+        _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     if child.returncode != 0:
         raise SystemExit(f"formcheck analyse failed on {clip} (exit {child.returncode})")
-    own_peak = usage.ru_maxrss / 1024.0  # this child's own peak (KiB on Linux)
-    return wall, own_peak, max(tree_peak, own_peak)
+    return wall, usage.ru_maxrss / 1024.0, tree.peak_mib
 
 
 def make_long_clip(src: Path, dst: Path, seconds: float) -> int:
@@ -123,24 +103,24 @@ def main() -> int:
         whole = info.frames / wall
         bare, n = bare_model_fps(args.clip)
         print(f"whole command (--kind {args.kind}): {wall:.1f} s, {whole:.1f} frames/s, peak RSS {rss:.0f} MiB "
-              f"(with the decoder process {tree:.0f} MiB)")
+              f"(the command and its decoder process together: PSS {tree:.0f} MiB)")
         print(f"bare landmarker inference: {bare:.1f} frames/s over {n} frames")
         print(f"ratio whole/bare: {whole / bare:.2f} (target >= 0.9)")
         wall_nv, rss_nv, tree_nv = command_run(args.clip, args.kind, Path(tmp) / "out_nv", "--no-video")
         print(f"without the annotated video (--no-video): {wall_nv:.1f} s, {info.frames / wall_nv:.1f} frames/s, "
-              f"ratio to bare {info.frames / wall_nv / bare:.2f}, peak RSS {rss_nv:.0f} MiB (tree {tree_nv:.0f})")
+              f"ratio to bare {info.frames / wall_nv / bare:.2f}, peak RSS {rss_nv:.0f} MiB (tree PSS {tree_nv:.0f})")
         if args.kind == "pose":
             wall_a, rss_a, tree_a = command_run(args.clip, "auto", Path(tmp) / "out_auto")
             print(f"with --kind auto (the analysis's overlays drawn in a second pass): {wall_a:.1f} s, "
                   f"{info.frames / wall_a:.1f} frames/s, ratio to bare {info.frames / wall_a / bare:.2f}, "
-                  f"peak RSS {rss_a:.0f} MiB (tree {tree_a:.0f})")
+                  f"peak RSS {rss_a:.0f} MiB (tree PSS {tree_a:.0f})")
         if args.long:
             long_clip = Path(tmp) / "long_1080p.mp4"
             frames = make_long_clip(args.clip, long_clip, args.long_seconds)
             wall, rss, tree = command_run(long_clip, args.kind, Path(tmp) / "out_long")
             print(f"long clip ({frames / info.fps:.0f} s): {frames} frames, {wall:.0f} s, {frames / wall:.1f} "
-                  f"frames/s, ratio to bare {frames / wall / bare:.2f}, peak RSS {rss:.0f} MiB, with the decoder "
-                  f"process {tree:.0f} MiB (target < 500)")
+                  f"frames/s, ratio to bare {frames / wall / bare:.2f}, peak RSS {rss:.0f} MiB, the command and its "
+                  f"decoder process together: PSS {tree:.0f} MiB (target < 500)")
     return 0
 
 

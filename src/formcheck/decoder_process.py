@@ -3,7 +3,7 @@
 Why a process and not a thread: mediapipe's Python API hands each frame to a dispatcher thread and
 back; with decoding (and drawing) in threads of the same process those hand-offs wait for the GIL,
 and the model ran 10-15% slower here. The decoder process writes each upright frame into a small
-ring of shared buffers (a file on /dev/shm) and, for `--kind pose`, also draws and encodes the
+ring of shared buffers (anonymous shared memory) and, for `--kind pose`, also draws and encodes the
 annotated video (`render.live`) from the people the pose pass sends back for each frame.
 
 Use: `with DecoderProcess(info, ...) as decoder: for frame in decoder.frames(): ...`. A frame's image
@@ -53,23 +53,13 @@ class DecoderProcess:
         self.live_video = live_video
         self.shape = frame_shape(info, max_side)
         self._people: list[tuple[np.ndarray, np.ndarray]] = []
-        self._conn: Connection | None = None
-        self._ring_path, self._ring = _create_ring(self.shape, SLOTS)
-        # A fresh interpreter (not multiprocessing): it never re-imports the caller's __main__, and it
-        # may be started from a daemonic process (a multiprocessing pool's worker).
-        ours, theirs = socket.socketpair()
+        fd = _ring_file(SLOTS * int(np.prod(self.shape)))
         try:
-            self._process = subprocess.Popen([sys.executable, "-m", "formcheck.decoder_process",
-                                              str(theirs.fileno())], pass_fds=[theirs.fileno()],
-                                             stdin=subprocess.DEVNULL)
-        except OSError as exc:
-            ours.close()
-            self._release_ring()
-            raise DecoderUnavailable(str(exc)) from exc
+            self._ring: list[np.ndarray] | None = _map_ring(fd, self.shape, SLOTS)
+            self._process, self._conn = _start(fd)
         finally:
-            theirs.close()
-        self._conn = Connection(ours.detach())
-        self._conn.send((str(self._ring_path), self.shape, info, start_s, end_s, max_side,
+            os.close(fd)  # mapped here; the child was given its own copy of the descriptor
+        self._conn.send((self.shape, info, start_s, end_s, max_side,
                          None if live_video is None else str(live_video)))
 
     def frames(self) -> Iterator[Frame]:
@@ -119,37 +109,38 @@ class DecoderProcess:
         return message
 
     def _release_ring(self) -> None:
-        if self._ring is None:
-            return
-        self._ring = None  # the views go first; the mapping closes when they are collected
-        if self._conn is not None:
-            self._conn.close()
-        try:
-            os.unlink(self._ring_path)
-        except FileNotFoundError:
-            pass
+        self._ring = None  # the views go first; the mapping closes when the last frame is collected
+        self._conn.close()
 
 
-def _ring_dir(size: int) -> str:
-    """/dev/shm (memory-backed) when it has room for the ring twice over, else the temp folder."""
+def _ring_file(size: int) -> int:
+    """A file descriptor of `size` bytes of shared memory with no name (so nothing is left behind,
+    however the processes end): memfd on Linux, else an unlinked temporary file."""
     try:
-        st = os.statvfs("/dev/shm")
-        if st.f_bavail * st.f_frsize > 2 * size:
-            return "/dev/shm"
-    except OSError:
-        pass
-    return tempfile.gettempdir()
+        fd = os.memfd_create("formcheck-frames")
+    except (AttributeError, OSError):
+        fd, path = tempfile.mkstemp(prefix="formcheck-frames-")
+        os.unlink(path)
+    os.ftruncate(fd, size)
+    return fd
 
 
-def _create_ring(shape: tuple[int, int, int], slots: int) -> tuple[Path, list[np.ndarray]]:
-    size = slots * int(np.prod(shape))
-    fd, path = tempfile.mkstemp(prefix="formcheck-frames-", dir=_ring_dir(size))
+def _start(ring_fd: int) -> tuple[subprocess.Popen, Connection]:
+    """Start `python -m formcheck.decoder_process` with the ring and one end of a socket pair."""
+    ours, theirs = socket.socketpair()
+    package_root = str(Path(__file__).resolve().parents[1])  # this formcheck, however it was imported
+    paths = [package_root, os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     try:
-        os.ftruncate(fd, size)
-        ring = _map_ring(fd, shape, slots)
+        process = subprocess.Popen([sys.executable, "-m", "formcheck.decoder_process", str(theirs.fileno()),
+                                    str(ring_fd)], pass_fds=[theirs.fileno(), ring_fd], stdin=subprocess.DEVNULL,
+                                   env=env)
+    except OSError as exc:
+        ours.close()
+        raise DecoderUnavailable(str(exc)) from exc
     finally:
-        os.close(fd)
-    return Path(path), ring
+        theirs.close()
+    return process, Connection(ours.detach())
 
 
 def _map_ring(fd: int, shape: tuple[int, int, int], slots: int) -> list[np.ndarray]:
@@ -158,18 +149,17 @@ def _map_ring(fd: int, shape: tuple[int, int, int], slots: int) -> list[np.ndarr
     return [frames[k] for k in range(slots)]
 
 
-def decode_into_ring(conn: Connection) -> None:
+def decode_into_ring(conn: Connection, ring_fd: int) -> None:
     """The decoder process: decode into the ring, announce each frame, draw the live video from the
-    people sent back. Messages in: the job (ring path, shape, info, start_s, end_s, max_side, live
-    video path), then ("done", slot, people) per frame; out: ("frame", slot, index, time_s, scale),
+    people sent back. Messages in: the job (shape, info, start_s, end_s, max_side, live video path),
+    then ("done", slot, people) per frame; out: ("frame", slot, index, time_s, scale),
     ("end", DecodeReport), ("closed",), or ("error", exception)."""
     try:
-        ring_path, shape, info, start_s, end_s, max_side, live_video = conn.recv()
-        fd = os.open(ring_path, os.O_RDWR)
+        shape, info, start_s, end_s, max_side, live_video = conn.recv()
         try:
-            ring = _map_ring(fd, shape, SLOTS)
+            ring = _map_ring(ring_fd, shape, SLOTS)
         finally:
-            os.close(fd)
+            os.close(ring_fd)
         video = None
         if live_video is not None:
             from .render.live import LiveSkeletonVideo
@@ -246,4 +236,4 @@ def open_frames(info: MediaInfo, start_s: float | None, end_s: float | None, max
 
 
 if __name__ == "__main__":
-    decode_into_ring(Connection(int(sys.argv[1])))
+    decode_into_ring(Connection(int(sys.argv[1])), int(sys.argv[2]))

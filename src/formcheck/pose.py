@@ -248,8 +248,8 @@ class Track:
     """One person followed through the frames: the rows where they were found and their (33, 7)
     float32 values (as in Detection), the last detection's box, and a score (sum of box sizes).
 
-    Values are kept in chunks (16 rows, doubling up to 1024), not one small array per frame: a long
-    clip's many small arrays fragmented the heap (about 4 KiB a frame here)."""
+    Values are kept in chunks (16 rows, doubling up to 1024), not one small array per frame, whose
+    many small allocations fragment the heap over a long clip."""
 
     MAX_CHUNK = 1024
 

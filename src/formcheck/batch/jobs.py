@@ -208,8 +208,8 @@ def sweep_partial_files(jobs: Sequence[Job], out_root: Path) -> int:
 class JobOutcome:
     """What `run_job` returns: the summary row, and measurements for the benchmark (not in the summary).
 
-    stats: pid, seconds (wall clock of this clip), cpu_s (CPU time of the worker during it, all threads),
-           frames (through the pose model), peak_rss_mb (of the worker so far)
+    stats: pid, seconds (wall clock of this clip), cpu_s (CPU time of the worker during it, all threads,
+           its decoder process included), frames (through the pose model), peak_rss_mb (of the worker so far)
     """
 
     index: int
@@ -227,7 +227,7 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
     from ..model import load_model
     from ..outputs import analyse_to
 
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), _cpu_s()
     row = base_row(job.rel, job.settings, job.model_sha256)
     stats: dict[str, Any] = {"pid": os.getpid(), "frames": 0}
 
@@ -275,7 +275,7 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
         row.update(status="error", error=f"internal error ({type(exc).__name__}: {exc}); please report it "
                    f"with the clip if you can", error_code="internal")
     stats["seconds"] = time.perf_counter() - started
-    stats["cpu_s"] = time.process_time() - cpu_started  # all threads of this worker
+    stats["cpu_s"] = _cpu_s() - cpu_started
     stats["peak_rss_mb"] = _peak_rss_mb()
     return JobOutcome(job.index, row, stats)
 
@@ -323,3 +323,13 @@ def _peak_rss_mb() -> float | None:
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads) and its finished child processes (the decoders)."""
+    try:
+        import resource
+    except ImportError:
+        return time.process_time()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
