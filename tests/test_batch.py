@@ -503,3 +503,21 @@ def test_two_workers_run_clips_at_the_same_time(tmp_path: Path) -> None:
     first, second = sorted(stats, key=lambda s: s["start"])[:2]
     assert second["start"] < first["end"]  # the second clip started before the first one finished
     assert max(s["end"] for s in stats) - min(s["start"] for s in stats) < 3.5  # 4 x 1 s on 2 workers
+
+
+def test_jobs_with_most_frames_start_first_whatever_their_file_size(tmp_path: Path) -> None:
+    """A short clip can be a smaller file than a phone photo but much more work: order by frames."""
+    from formcheck.batch.jobs import PHOTO_FRAMES, expected_frames, plan
+
+    from conftest import write_test_video
+
+    (tmp_path / "in").mkdir()
+    write_test_video(tmp_path / "in" / "long.mp4", frames=60, fps=30)
+    write_test_video(tmp_path / "in" / "short.mp4", frames=10, fps=30)
+    (tmp_path / "in" / "photo.jpg").write_bytes(os.urandom(2_000_000))  # a big file, little work
+    (tmp_path / "in" / "broken.mp4").write_bytes(b"not a video")
+    assert expected_frames(tmp_path / "in" / "long.mp4") == 60
+    assert expected_frames(tmp_path / "in" / "photo.jpg") == PHOTO_FRAMES
+    assert expected_frames(tmp_path / "in" / "broken.mp4") == 0
+    jobs = plan(discover(tmp_path / "in"), tmp_path / "out", Settings(), "0" * 64).jobs
+    assert [Path(j.source).name for j in jobs] == ["long.mp4", "photo.jpg", "short.mp4", "broken.mp4"]

@@ -65,7 +65,7 @@ def analyse(path: str | Path, settings: Settings = Settings(), on_progress: Prog
     report = DecodeReport()
     with open_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report, live_video) as source:
         model = load_model(settings.model_path)  # while the decoder process starts
-        run = estimate_poses(source.frames(), info, model, on_frame=_pose_progress(info, settings, on_progress),
+        run = estimate_poses(source.frames(), info, model, on_frame=_on_pose_frame(info, settings, on_progress),
                              on_detections=source.draw)
     release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
     _check_complete(report, expected_frames(info, settings))
@@ -146,7 +146,7 @@ def _clean_for(ctx: AnalysisContext, config: CleanConfig) -> None:
     ctx.quality = quality_report(ctx.raw, ctx.seq, ctx.quality.max_people, ctx.quality.multi_person_fraction)
 
 
-def _pose_progress(info: MediaInfo, settings: Settings,
+def _on_pose_frame(info: MediaInfo, settings: Settings,
                    on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
     """Called after each frame of the pose pass: reports progress, and after the first frame starts
     importing what the analysis needs next (SciPy's signal package takes about 0.5 s to import) in a

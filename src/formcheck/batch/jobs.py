@@ -24,6 +24,7 @@ from .. import __version__
 from ..config import Settings
 from ..errors import FormCheckError, UsageError
 from ..export import write_json
+from ..media import PHOTO_EXTENSIONS
 from ..model import file_sha256
 from .discovery import Entry, display_path
 from .summary import base_row, headline_values, skipped_row
@@ -145,16 +146,36 @@ def plan(entries: Sequence[Entry], out_root: Path, settings: Settings, model_sha
             resumed_failed += done.get("status") != "ok"
         else:
             jobs.append(replace(job, known_sha256=sha))
-    jobs.sort(key=_largest_first)  # long clips first: fewer idle workers at the end (rows keep path order)
+    jobs.sort(key=_most_work_first)  # long clips first: fewer idle workers at the end (rows keep path order)
     return Plan(rows=rows, jobs=jobs, resumed=resumed, resumed_failed=resumed_failed, total=len(entries))
 
 
-def _largest_first(job: Job) -> tuple[int, int]:
+#: A photo counts as this many video frames of work when ordering jobs (a 12 MP JPEG to decode and
+#: downscale, the model, the annotated JPEG).
+PHOTO_FRAMES = 30
+
+
+def _most_work_first(job: Job) -> tuple[float, int]:
+    return -expected_frames(Path(job.source)), job.index
+
+
+def expected_frames(path: Path) -> float:
+    """About how many frames of work a file is: a video's frame count from its container header (no
+    decoding; the file size is no guide, a 720p clip can be smaller than a phone photo), a photo
+    PHOTO_FRAMES, an unreadable file 0 (it fails fast)."""
+    if path.suffix.lower() in PHOTO_EXTENSIONS:
+        return PHOTO_FRAMES
     try:
-        size = os.path.getsize(job.source)
-    except OSError:
-        size = 0
-    return -size, job.index
+        import av
+
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if stream.frames:
+                return float(stream.frames)
+            seconds = float(stream.duration * stream.time_base) if stream.duration else container.duration / 1e6
+            return seconds * float(stream.average_rate or 30)
+    except Exception:  # noqa: BLE001 - anything unreadable is reported when the job runs
+        return 0.0
 
 
 def finished_row(job: Job) -> tuple[dict[str, Any] | None, str]:
