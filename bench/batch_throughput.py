@@ -174,14 +174,14 @@ def write_results(path: Path, runs: list[dict], resume_s: float, resume_cli_s: f
         speedup = base["seconds"] / r["seconds"]
         lines += ["", f"Speed-up with {r['workers']} workers: **{speedup:.2f}x** measured (target >= 1.8x with 2 "
                       f"workers on 2 cores: {'met' if speedup >= 1.8 else 'not met'} in this run)."]
-        ideal_s = max(r["worker_cpu_s"] / r["workers"], r["longest_clip_cpu_s"])
-        lines += ["", f"Estimate for idle cores (not a measurement): the {r['workers']}-worker run did "
-                      f"{r['worker_cpu_s']:.0f} CPU-s of work (1 worker: {base['worker_cpu_s']:.0f} CPU-s) and its "
-                      f"longest clip took {r['longest_clip_cpu_s']:.0f} CPU-s, so with {r['workers']} free cores it "
-                      f"would take about max({r['worker_cpu_s']:.0f} / {r['workers']}, "
-                      f"{r['longest_clip_cpu_s']:.0f}) = {ideal_s:.0f} s, against about {base['worker_cpu_s']:.0f} s "
-                      f"for 1 worker on one free core: about {base['worker_cpu_s'] / ideal_s:.1f}x (a little less in "
-                      f"practice, since one worker alone already keeps slightly more than one core busy)."]
+        ceiling_s = r["worker_cpu_s"] / (os.cpu_count() or 1)
+        lines += ["", f"What bounds it: one worker alone keeps {base['cores_busy']:.2f} cores busy, so on "
+                      f"{os.cpu_count()} cores more workers can add at most {os.cpu_count()} / "
+                      f"{base['cores_busy']:.2f} = {(os.cpu_count() or 1) / base['cores_busy']:.2f}x. The "
+                      f"{r['workers']}-worker run did {r['worker_cpu_s']:.0f} CPU-s of work, which needs at least "
+                      f"{ceiling_s:.1f} s on {os.cpu_count()} cores: it took {r['seconds']:.1f} s, "
+                      f"{ceiling_s / r['seconds']:.0%} of that ceiling (the rest: the longest clip, "
+                      f"{r['longest_clip_cpu_s']:.0f} CPU-s, finishing alone, and starting the processes)."]
     lines += [
         "",
         f"Resumed run when everything is already done: **{resume_cli_s:.1f} s** as a new `formcheck batch` "
