@@ -129,3 +129,17 @@ def test_pose_kind_draws_its_video_during_the_pose_pass(samples_dir: Path, tmp_p
         assert container.streams.video[0].codec_context.name == "h264"
         assert sum(1 for _ in container.decode(video=0)) == len(result.raw)
     assert not list((tmp_path / "out").glob(".*part*"))
+
+
+def test_a_decoder_process_that_dies_at_the_start_is_replaced_by_decoding_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """E.g. no usable Python interpreter for the child: the frames still come, decoded in this process."""
+    clip = write_test_video(tmp_path / "clip.mp4", frames=12, fps=12)
+    info = probe(clip)
+    monkeypatch.setattr(decoder_process.sys, "executable", "/bin/false")
+    report = DecodeReport()
+    with DecoderProcess(info, None, None, None, report, live_video=tmp_path / "live.mp4") as decoder:
+        frames = [f.index for f in decoder.frames()]
+    assert frames == list(range(12)) and report.frames == 12
+    assert decoder.live_video is None  # drawn afterwards by the caller
+    assert decoder._process.returncode == 1

@@ -40,6 +40,10 @@ class DecoderUnavailable(RuntimeError):
     """The decoder process could not be started here (the caller decodes in-process instead)."""
 
 
+class DecoderDied(RuntimeError):
+    """The decoder process ended without saying why (killed, or it could not start)."""
+
+
 class DecoderProcess:
     """A video decoded (and, with `live_video`, drawn) in a child process.
 
@@ -59,13 +63,24 @@ class DecoderProcess:
             self._process, self._conn = _start(fd)
         finally:
             os.close(fd)  # mapped here; the child was given its own copy of the descriptor
-        self._conn.send((self.shape, info, start_s, end_s, max_side,
-                         None if live_video is None else str(live_video)))
+        self._job = (info, start_s, end_s, max_side)
+        self._decoding_here = False  # the decoder process died at the start: frames are decoded here
+        with contextlib.suppress(OSError):  # a child that died at once shows up at the first frame
+            self._conn.send((self.shape, *self._job, None if live_video is None else str(live_video)))
 
     def frames(self) -> Iterator[Frame]:
-        """Upright RGB frames, as `media.iter_frames` gives them (the decode report is filled in at the end)."""
-        while True:
+        """Upright RGB frames, as `media.iter_frames` gives them (the decode report is filled in at the end).
+
+        If the decoder process dies before its first frame (it could not start here: no usable
+        Python interpreter, say), the frames are decoded in this process instead, without live video."""
+        try:
             message = self._receive()
+        except DecoderDied as exc:
+            log.warning("decoding in this process instead: %s", exc)
+            self.live_video, self._decoding_here = None, True
+            yield from InProcessFrames(*self._job, self.report).frames()
+            return
+        while True:
             if message[0] == "end":
                 vars(self.report).update(vars(message[1]))
                 return
@@ -73,6 +88,7 @@ class DecoderProcess:
             yield Frame(index, time_s, self._ring[slot], scale)
             self._conn.send(("done", slot, self._people))
             self._people = []
+            message = self._receive()
 
     def draw(self, frame: Frame, people: Sequence[Detection]) -> None:
         """The people found in the frame last taken, for the live video (sent when the next frame is taken)."""
@@ -81,9 +97,10 @@ class DecoderProcess:
 
     def close(self) -> None:
         """Wait for the decoder to finish (and the live video to be written); raise what went wrong there."""
-        message = self._receive()
-        if message[0] != "closed":
-            raise RuntimeError(f"the decoder process sent {message[0]!r} after the last frame")
+        if not self._decoding_here:
+            message = self._receive()
+            if message[0] != "closed":
+                raise RuntimeError(f"the decoder process sent {message[0]!r} after the last frame")
         self._process.wait()
         self._release_ring()
 
@@ -103,7 +120,7 @@ class DecoderProcess:
             message = self._conn.recv()
         except (EOFError, ConnectionResetError):
             code = self._process.wait()
-            raise RuntimeError(f"the decoder process stopped unexpectedly (exit code {code})") from None
+            raise DecoderDied(f"the decoder process stopped unexpectedly (exit code {code})") from None
         if message[0] == "error":
             raise message[1]
         return message
