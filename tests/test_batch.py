@@ -507,7 +507,7 @@ def test_two_workers_run_clips_at_the_same_time(tmp_path: Path) -> None:
 
 def test_jobs_with_most_frames_start_first_whatever_their_file_size(tmp_path: Path) -> None:
     """A short clip can be a smaller file than a phone photo but much more work: order by frames."""
-    from formcheck.batch.jobs import PHOTO_FRAMES, expected_frames, plan
+    from formcheck.batch.jobs import PHOTO_FRAMES, work_in_frames, plan
 
     from conftest import write_test_video
 
@@ -516,8 +516,8 @@ def test_jobs_with_most_frames_start_first_whatever_their_file_size(tmp_path: Pa
     write_test_video(tmp_path / "in" / "short.mp4", frames=10, fps=30)
     (tmp_path / "in" / "photo.jpg").write_bytes(os.urandom(2_000_000))  # a big file, little work
     (tmp_path / "in" / "broken.mp4").write_bytes(b"not a video")
-    assert expected_frames(tmp_path / "in" / "long.mp4") == 60
-    assert expected_frames(tmp_path / "in" / "photo.jpg") == PHOTO_FRAMES
-    assert expected_frames(tmp_path / "in" / "broken.mp4") == 0
+    assert work_in_frames(tmp_path / "in" / "long.mp4") == 60
+    assert work_in_frames(tmp_path / "in" / "photo.jpg") == PHOTO_FRAMES
+    assert work_in_frames(tmp_path / "in" / "broken.mp4") == 0
     jobs = plan(discover(tmp_path / "in"), tmp_path / "out", Settings(), "0" * 64).jobs
     assert [Path(j.source).name for j in jobs] == ["long.mp4", "photo.jpg", "short.mp4", "broken.mp4"]

@@ -193,11 +193,14 @@ def decode_into_ring(conn: Connection, ring_fd: int) -> None:
             free.append(slot)
 
         report = DecodeReport()
-        for frame in iter_frames(info, start_s, end_s, max_side, report, threads=1):
-            while not free:
+        frames = iter_frames(info, start_s, end_s, max_side, report, threads=1, into=lambda: ring[free[0]])
+        while True:
+            while not free:  # a free slot before decoding: the next frame is written straight into it
                 finish_one()
+            frame = next(frames, None)
+            if frame is None:
+                break
             slot = free.popleft()
-            np.copyto(ring[slot], frame.image)
             waiting[slot] = (video.shrink(frame.image) if video is not None else None, frame.time_s)
             conn.send(("frame", slot, frame.index, frame.time_s, frame.scale))
         conn.send(("end", report))

@@ -10,7 +10,7 @@ import logging
 import queue
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -189,14 +189,17 @@ def _downscale_size(width: int, height: int, max_side: int | None) -> tuple[int,
 
 def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | None = None,
                 max_side: int | None = None, report: DecodeReport | None = None,
-                fast_scaling: bool = False, threads: int = 2) -> Iterator[Frame]:
+                fast_scaling: bool = False, threads: int = 2,
+                into: Callable[[], np.ndarray] | None = None) -> Iterator[Frame]:
     """Stream upright RGB frames of a photo (one frame) or a video.
 
     start_s / end_s trim in the file's own (container) seconds. A decoding error part-way through a
     video ends the stream and is recorded in `report` (truncated=True) instead of raising, unless no
     frame at all could be decoded. fast_scaling: downscale with bilinear interpolation (quicker than
     the default area averaging; fine for display, not used for pose estimation). threads: decoding
-    threads (1 where another core is busy anyway: less memory and CPU per frame).
+    threads (1 where another core is busy anyway: less memory and CPU per frame). into: for a video,
+    gives the array each frame is written into, shaped `frame_shape(info, max_side)` (by default,
+    buffers reused once nobody holds them).
     """
     report = report if report is not None else DecodeReport()
     if info.is_track:
@@ -211,11 +214,12 @@ def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | No
         report.frames = 1
         yield Frame(0, 0.0, np.ascontiguousarray(image), scale)
         return
-    yield from _iter_video(info, start_s, end_s, max_side, report, fast_scaling, threads)
+    yield from _iter_video(info, start_s, end_s, max_side, report, fast_scaling, threads, into)
 
 
 def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                report: DecodeReport, fast_scaling: bool = False, threads: int = 2) -> Iterator[Frame]:
+                report: DecodeReport, fast_scaling: bool = False, threads: int = 2,
+                into: Callable[[], np.ndarray] | None = None) -> Iterator[Frame]:
     import av
 
     p = Path(info.path)
@@ -228,7 +232,7 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
         # Decode size before rotation: a 90/270 rotation swaps width and height.
         stored_w, stored_h = (info.height, info.width) if k % 2 else (info.width, info.height)
         out_w, out_h, scale = _downscale_size(stored_w, stored_h, max_side)
-        upright = _Upright(k, (out_w, out_h) if scale != 1.0 else None, fast_scaling)
+        upright = _Upright(k, (out_w, out_h) if scale != 1.0 else None, fast_scaling, into)
         t0: float | None = None
         prev_t = -np.inf
         index = -1
@@ -303,9 +307,11 @@ class FrameBuffers:
 
 class _Upright:
     """Turns a decoded RGB frame (its rows may be padded) upright and to the output size, written into
-    a reused contiguous buffer (mediapipe misreads arrays whose rows are padded)."""
+    a contiguous array from `into()`, else a reused buffer (mediapipe misreads arrays whose rows are
+    padded)."""
 
-    def __init__(self, quarter_turns: int, size: tuple[int, int] | None, fast_scaling: bool) -> None:
+    def __init__(self, quarter_turns: int, size: tuple[int, int] | None, fast_scaling: bool,
+                 into: Callable[[], np.ndarray] | None = None) -> None:
         import cv2
 
         self._cv2 = cv2
@@ -313,6 +319,7 @@ class _Upright:
                         3: cv2.ROTATE_90_CLOCKWISE}.get(quarter_turns % 4)
         self._size = size  # (width, height) before rotation, or None to keep the decoded size
         self._interpolation = cv2.INTER_LINEAR if fast_scaling else cv2.INTER_AREA
+        self._into = into
         self._buffers: FrameBuffers | None = None
         self._scaled: np.ndarray | None = None  # intermediate of a frame both scaled and rotated
 
@@ -330,6 +337,8 @@ class _Upright:
         return out
 
     def _buffer_for(self, rgb: np.ndarray) -> np.ndarray:
+        if self._into is not None:
+            return self._into()
         if self._buffers is None:
             h, w = rgb.shape[:2] if self._size is None or self._rotate is not None else self._size[::-1]
             quarter = self._rotate in (self._cv2.ROTATE_90_CLOCKWISE, self._cv2.ROTATE_90_COUNTERCLOCKWISE)

@@ -156,10 +156,10 @@ PHOTO_FRAMES = 30
 
 
 def _most_work_first(job: Job) -> tuple[float, int]:
-    return -expected_frames(Path(job.source)), job.index
+    return -work_in_frames(Path(job.source)), job.index
 
 
-def expected_frames(path: Path) -> float:
+def work_in_frames(path: Path) -> float:
     """About how many frames of work a file is: a video's frame count from its container header (no
     decoding; the file size is no guide, a 720p clip can be smaller than a phone photo), a photo
     PHOTO_FRAMES, an unreadable file 0 (it fails fast)."""
