@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.config import Settings
-from formcheck.errors import InsufficientData, NoPersonDetected, UsageError
+from formcheck.errors import ActivityNotFound, InsufficientData, NoPersonDetected, UsageError
 from formcheck.pipeline import _require_person, analyse
 from formcheck.sequence import MediaInfo, PoseSequence
 
@@ -116,3 +116,14 @@ def test_cut_clip_with_intact_index_is_flagged_truncated(samples_dir: Path, tmp_
     result = analyse(cut, Settings(kind="pose"))
     assert result.info.frames == len(result.raw) < 40
     assert any("truncated" in w and f"first {len(result.raw)} frames" in w for w in result.warnings)
+
+
+@pytest.mark.real
+def test_a_truncated_clip_that_cannot_be_analysed_says_it_was_truncated(samples_dir: Path, tmp_path: Path) -> None:
+    """The first 300 kB of the treadmill phone clip (index at the start): 20 frames, too few for any
+    analysis; the message must name the likely cause."""
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes((samples_dir / "running" / "treadmill_side_phone60fps_mhuang.mp4").read_bytes()[:300_000])
+    with pytest.raises(ActivityNotFound, match=r"could not tell which analysis.*truncated or damaged: only its "
+                                                r"first \d+ frames"):
+        analyse(cut, Settings(kind="auto"))

@@ -1,6 +1,7 @@
 """`analyse()`: the one orchestrator. Each stage is one call; front ends (CLI, app, batch) use it."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import threading
@@ -15,7 +16,7 @@ from . import __version__
 from .analysis import AnalysisContext, KindResult, available_kinds, kind_module
 from .clean import CleanConfig, QualityReport, clean, quality_report
 from .config import Settings
-from .errors import ActivityNotFound, InsufficientData, NoPersonDetected, UsageError
+from .errors import ActivityNotFound, FormCheckError, InsufficientData, NoPersonDetected, UsageError
 from .decoder_process import open_frames
 from .media import DecodeReport, Frame, iter_frames, probe
 from .model import ModelBundle, load_model
@@ -70,13 +71,14 @@ def analyse(path: str | Path, settings: Settings = Settings(), on_progress: Prog
     release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
     _check_complete(report, expected_frames(info, settings))
     info = _with_decoded_facts(info, report, run.sequence)
-    _require_person(run.sequence, info)
-    contexts = [_context(info, settings, raw, model, run.max_people, run.multi_person_fraction)
-                for raw in run.candidates]
-    kind, ctx, scores = choose_analysis(contexts)
-    main_subject = ctx.raw is run.sequence
-    del contexts, run  # the people not analysed: a long clip's tracks are tens of MB each
-    result = _measure(kind, ctx)
+    with _blaming_truncation(report):
+        _require_person(run.sequence, info)
+        contexts = [_context(info, settings, raw, model, run.max_people, run.multi_person_fraction)
+                    for raw in run.candidates]
+        kind, ctx, scores = choose_analysis(contexts)
+        main_subject = ctx.raw is run.sequence
+        del contexts, run  # the people not analysed: a long clip's tracks are tens of MB each
+        result = _measure(kind, ctx)
     warnings = capture_warnings(info, report, ctx.quality, main_subject=main_subject)
     return AnalysisResult(info=info, settings=settings, model=model, raw=ctx.raw, seq=ctx.seq,
                           quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores,
@@ -112,6 +114,18 @@ def analyse_track(track_path: str | Path, settings: Settings = Settings(),
     warnings = capture_warnings(info, DecodeReport(frames=len(raw)), ctx.quality)
     return AnalysisResult(info=info, settings=settings, model=model, raw=raw, seq=ctx.seq, quality=ctx.quality,
                           kind=kind, result=result, warnings=warnings, kind_scores=scores)
+
+
+@contextlib.contextmanager
+def _blaming_truncation(report: DecodeReport) -> Iterator[None]:
+    """When a truncated file cannot be analysed, say that it was truncated: that is the likely cause."""
+    try:
+        yield
+    except FormCheckError as exc:
+        if not report.truncated:
+            raise
+        raise type(exc)(f"{exc} (the file is truncated or damaged: only its first {report.frames} frames, "
+                        f"{report.last_time_s:.1f} s, could be read; copy or export the whole clip again)") from exc
 
 
 def release_freed_memory() -> None:
