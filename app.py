@@ -1,4 +1,5 @@
 """formcheck in the browser: `streamlit run app.py`. Thin on purpose: the panels live in formcheck.ui."""
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,10 @@ def main() -> None:
     st.set_page_config(page_title="formcheck", page_icon=":material/directions_run:", layout="wide")
     logging.basicConfig(level=logging.WARNING, format="formcheck: %(levelname)s: %(name)s: %(message)s")
     st.title("formcheck")
-    st.caption(f"Form feedback from a phone photo or video: the wall test, plank holds and running gait "
-               f"(version {__version__}).")
+    st.caption(
+        f"Form feedback from a phone photo or video: the wall test, plank holds and running gait "
+        f"(version {__version__})."
+    )
     kinds = available_kinds()
     settings = settings_panel(kinds)
     analyse_tab, compare_tab, guide_tab = st.tabs(["Analyse", "Compare", "How to film"])

@@ -9,6 +9,7 @@ video, the part every analysis shares). Prints the figures and writes bench/RESU
 
 Usage: python bench/batch_throughput.py [--samples DIR] [--kind pose] [--workers 1 2] [--repeat 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,10 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from proc_memory import PeakTreeMemory
+
 from formcheck import __version__
 from formcheck.batch import BatchReport, LocalEngine, run_batch
 from formcheck.config import Settings
-from proc_memory import PeakTreeMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBSET = (
@@ -91,17 +93,27 @@ def figures(report: BatchReport, workers: int, cpu_s: float, load_before: float)
         if s.get("pid") is not None and s.get("peak_rss_mb") is not None:
             peaks[s["pid"]] = max(peaks.get(s["pid"], 0.0), s["peak_rss_mb"])
     clips = report.processed
-    return {"workers": workers, "seconds": report.seconds, "clips": clips, "frames": frames,
-            "clips_per_min": clips / report.seconds * 60, "frames_per_s": frames / report.seconds,
-            "peak_rss_mb": sorted(peaks.values()), "worker_cpu_s": cpu_s, "cores_busy": cpu_s / report.seconds,
-            "load_before": load_before, "counts": report.counts,
-            "longest_clip_cpu_s": max((float(s.get("cpu_s") or 0.0) for s in report.stats.values()), default=0.0)}
+    return {
+        "workers": workers,
+        "seconds": report.seconds,
+        "clips": clips,
+        "frames": frames,
+        "clips_per_min": clips / report.seconds * 60,
+        "frames_per_s": frames / report.seconds,
+        "peak_rss_mb": sorted(peaks.values()),
+        "worker_cpu_s": cpu_s,
+        "cores_busy": cpu_s / report.seconds,
+        "load_before": load_before,
+        "counts": report.counts,
+        "longest_clip_cpu_s": max((float(s.get("cpu_s") or 0.0) for s in report.stats.values()), default=0.0),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--samples", type=Path,
-                        default=Path(os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples")))
+    parser.add_argument(
+        "--samples", type=Path, default=Path(os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples"))
+    )
     parser.add_argument("--kind", default="pose")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=1, help="runs per worker count (the best is kept)")
@@ -121,12 +133,14 @@ def main() -> int:
             for attempt in range(args.repeat):
                 out = Path(tmp) / f"out-{workers}-{attempt}"
                 result = measure(clips, out, settings, workers)
-                print(f"{workers} worker(s): {result['seconds']:.1f} s, {result['clips_per_min']:.1f} clips/min, "
-                      f"{result['frames_per_s']:.1f} frames/s, cores busy {result['cores_busy']:.2f}, "
-                      f"peak RSS per worker {result['peak_rss_mb']} MB, whole batch PSS {result['tree_pss_mb']:.0f} MB, "
-                      f"other processes used "
-                      f"{result['others_cores']:.2f} cores meanwhile",
-                      flush=True)
+                print(
+                    f"{workers} worker(s): {result['seconds']:.1f} s, {result['clips_per_min']:.1f} clips/min, "
+                    f"{result['frames_per_s']:.1f} frames/s, cores busy {result['cores_busy']:.2f}, "
+                    f"peak RSS per worker {result['peak_rss_mb']} MB, whole batch PSS {result['tree_pss_mb']:.0f} MB, "
+                    f"other processes used "
+                    f"{result['others_cores']:.2f} cores meanwhile",
+                    flush=True,
+                )
                 if best is None or result["seconds"] < best["seconds"]:
                     best = result
                 if attempt < args.repeat - 1:
@@ -137,18 +151,35 @@ def main() -> int:
         resumed = run_batch(clips, done_out, settings, LocalEngine(workers=args.workers[-1]))
         resume_s = time.perf_counter() - started
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "formcheck.cli", "batch", str(clips), "--out", str(done_out),
-                        "--kind", args.kind, "-q"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "formcheck.cli",
+                "batch",
+                str(clips),
+                "--out",
+                str(done_out),
+                "--kind",
+                args.kind,
+                "-q",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         resume_cli_s = time.perf_counter() - started
-        print(f"resumed run with everything done: {resume_s:.2f} s in-process ({resumed.resumed} clips skipped, "
-              f"{resumed.processed} redone); {resume_cli_s:.2f} s as a new `formcheck batch` command")
+        print(
+            f"resumed run with everything done: {resume_s:.2f} s in-process ({resumed.resumed} clips skipped, "
+            f"{resumed.processed} redone); {resume_cli_s:.2f} s as a new `formcheck batch` command"
+        )
     write_results(args.results, runs, resume_s, resume_cli_s, resumed, args.kind)
     print(f"written: {args.results}")
     return 0
 
 
-def write_results(path: Path, runs: list[dict], resume_s: float, resume_cli_s: float, resumed: BatchReport,
-                  kind: str) -> None:
+def write_results(
+    path: Path, runs: list[dict], resume_s: float, resume_cli_s: float, resumed: BatchReport, kind: str
+) -> None:
     base = runs[0]
     lines = [
         "# Batch throughput (`formcheck batch`)",
@@ -165,23 +196,31 @@ def write_results(path: Path, runs: list[dict], resume_s: float, resume_cli_s: f
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        lines.append(f"| {r['workers']} | {r['seconds']:.1f} | {r['clips_per_min']:.1f} | {r['frames_per_s']:.1f} | "
-                     f"{base['seconds'] / r['seconds']:.2f}x | {r['worker_cpu_s']:.0f} | {r['cores_busy']:.2f} | "
-                     f"{r['frames'] / max(r['worker_cpu_s'], 1e-9):.1f} | "
-                     f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | {r['tree_pss_mb']:.0f} | "
-                     f"{r['others_cores']:.2f} |")
+        lines.append(
+            f"| {r['workers']} | {r['seconds']:.1f} | {r['clips_per_min']:.1f} | {r['frames_per_s']:.1f} | "
+            f"{base['seconds'] / r['seconds']:.2f}x | {r['worker_cpu_s']:.0f} | {r['cores_busy']:.2f} | "
+            f"{r['frames'] / max(r['worker_cpu_s'], 1e-9):.1f} | "
+            f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | {r['tree_pss_mb']:.0f} | "
+            f"{r['others_cores']:.2f} |"
+        )
     for r in runs[1:]:
         speedup = base["seconds"] / r["seconds"]
-        lines += ["", f"Speed-up with {r['workers']} workers: **{speedup:.2f}x** measured (target >= 1.8x with 2 "
-                      f"workers on 2 cores: {'met' if speedup >= 1.8 else 'not met'} in this run)."]
+        lines += [
+            "",
+            f"Speed-up with {r['workers']} workers: **{speedup:.2f}x** measured (target >= 1.8x with 2 "
+            f"workers on 2 cores: {'met' if speedup >= 1.8 else 'not met'} in this run).",
+        ]
         ceiling_s = r["worker_cpu_s"] / (os.cpu_count() or 1)
-        lines += ["", f"What bounds it: one worker alone keeps {base['cores_busy']:.2f} cores busy, so on "
-                      f"{os.cpu_count()} cores more workers can add at most {os.cpu_count()} / "
-                      f"{base['cores_busy']:.2f} = {(os.cpu_count() or 1) / base['cores_busy']:.2f}x. The "
-                      f"{r['workers']}-worker run did {r['worker_cpu_s']:.0f} CPU-s of work, which needs at least "
-                      f"{ceiling_s:.1f} s on {os.cpu_count()} cores: it took {r['seconds']:.1f} s, "
-                      f"{ceiling_s / r['seconds']:.0%} of that ceiling (the rest: the longest clip, "
-                      f"{r['longest_clip_cpu_s']:.0f} CPU-s, finishing alone, and starting the processes)."]
+        lines += [
+            "",
+            f"What bounds it: one worker alone keeps {base['cores_busy']:.2f} cores busy, so on "
+            f"{os.cpu_count()} cores more workers can add at most {os.cpu_count()} / "
+            f"{base['cores_busy']:.2f} = {(os.cpu_count() or 1) / base['cores_busy']:.2f}x. The "
+            f"{r['workers']}-worker run did {r['worker_cpu_s']:.0f} CPU-s of work, which needs at least "
+            f"{ceiling_s:.1f} s on {os.cpu_count()} cores: it took {r['seconds']:.1f} s, "
+            f"{ceiling_s / r['seconds']:.0%} of that ceiling (the rest: the longest clip, "
+            f"{r['longest_clip_cpu_s']:.0f} CPU-s, finishing alone, and starting the processes).",
+        ]
     lines += [
         "",
         f"Resumed run when everything is already done: **{resume_cli_s:.1f} s** as a new `formcheck batch` "

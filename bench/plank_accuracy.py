@@ -17,6 +17,7 @@ timing on the sample clips against visual phase labels.
 
 Usage: python bench/plank_accuracy.py [--samples DIR] [--write bench/RESULTS_plank.md]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,25 @@ from formcheck.reference.plank import THRESHOLDS
 from formcheck.sequence import PoseSequence
 
 ROOT = Path(__file__).resolve().parents[1]
-CSV_LANDMARKS = ("nose", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-                 "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel",
-                 "right_heel", "left_foot_index", "right_foot_index")
+CSV_LANDMARKS = (
+    "nose",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+)
 CLASSES = ("C", "H", "L")
 TOLERANCE_FRAMES = 6
 
@@ -68,7 +85,7 @@ def confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
 
 def confusion_text(matrix: np.ndarray) -> list[str]:
     lines = ["| true \\ predicted | C (correct) | H (pike) | L (sag) |", "|---|---|---|---|"]
-    for a, row in zip(CLASSES, matrix):
+    for a, row in zip(CLASSES, matrix, strict=False):
         lines.append(f"| {a} | " + " | ".join(str(v) for v in row) + " |")
     return lines
 
@@ -78,8 +95,10 @@ def labelled_report(samples: Path) -> list[str]:
     chl = samples / "labeled" / "plank_landmarks_test_CHL_exercise_correction.csv"
     kaggle = samples / "labeled" / "plank_landmarks_kaggle_C_exercise_correction.csv"
     th = THRESHOLDS
-    out.append(f"Rule: body line = 180 - angle(shoulder, hip, ankle) on left/right midpoints, + pike / - sag; "
-               f"C within -{th.sag_tolerance_deg:g}..+{th.pike_tolerance_deg:g} deg, H above, L below.")
+    out.append(
+        f"Rule: body line = 180 - angle(shoulder, hip, ankle) on left/right midpoints, + pike / - sag; "
+        f"C within -{th.sag_tolerance_deg:g}..+{th.pike_tolerance_deg:g} deg, H above, L below."
+    )
     for width, height in ((1280, 720), (640, 480)):
         labels, seq = load_labelled(chl, width, height)
         bl = body_line_deg(seq)
@@ -89,32 +108,42 @@ def labelled_report(samples: Path) -> list[str]:
         out.append(f"### CHL test set, rule 1 (first principles, nothing fitted), assumed frame {width}x{height}")
         out.append(f"accuracy {acc:.1%} on {labels.size} frames")
         out.extend(confusion_text(confusion(labels, pred)))
-        out.append("median body line by label: " + ", ".join(
-            f"{c} {np.nanmedian(bl[labels == c]):+.1f} deg" for c in CLASSES))
+        out.append(
+            "median body line by label: " + ", ".join(f"{c} {np.nanmedian(bl[labels == c]):+.1f} deg" for c in CLASSES)
+        )
     labels, seq = load_labelled(chl, 1280, 720)
     bl = body_line_deg(seq)
     even = np.arange(labels.size) % 2 == 0
     neutral = float(np.nanmedian(bl[even & (labels == "C")]))
     pred = pm.line_class(bl, th, neutral_deg=neutral)
     out.append("")
-    out.append("### CHL test set, rule 2: the set's neutral angle fitted on the even rows, scored on the odd rows "
-               "(1280x720)")
-    out.append(f"fitted neutral body line (median of the even rows' C frames): {neutral:+.1f} deg; tolerances "
-               f"unchanged (-{th.sag_tolerance_deg:g} / +{th.pike_tolerance_deg:g} deg)")
-    out.append(f"accuracy on the odd rows: {np.mean(pred[~even] == labels[~even]):.1%} ({int((~even).sum())} frames); "
-               f"on the even (fitting) rows: {np.mean(pred[even] == labels[even]):.1%}")
+    out.append(
+        "### CHL test set, rule 2: the set's neutral angle fitted on the even rows, scored on the odd rows (1280x720)"
+    )
+    out.append(
+        f"fitted neutral body line (median of the even rows' C frames): {neutral:+.1f} deg; tolerances "
+        f"unchanged (-{th.sag_tolerance_deg:g} / +{th.pike_tolerance_deg:g} deg)"
+    )
+    out.append(
+        f"accuracy on the odd rows: {np.mean(pred[~even] == labels[~even]):.1%} ({int((~even).sum())} frames); "
+        f"on the even (fitting) rows: {np.mean(pred[even] == labels[even]):.1%}"
+    )
     out.extend(confusion_text(confusion(labels[~even], pred[~even])))
     klabels, kseq = load_labelled(kaggle, 1280, 720)
     kbl = body_line_deg(kseq)
     kpred = pm.line_class(kbl, th)
     out.append("")
     out.append("### Kaggle C-only set (171 correct frames), rule 1, assumed 1280x720")
-    out.append(f"accuracy {np.mean(kpred == klabels):.1%}; predicted C {int(np.sum(kpred == 'C'))}, "
-               f"H {int(np.sum(kpred == 'H'))}, L {int(np.sum(kpred == 'L'))}; median body line "
-               f"{np.nanmedian(kbl):+.1f} deg")
+    out.append(
+        f"accuracy {np.mean(kpred == klabels):.1%}; predicted C {int(np.sum(kpred == 'C'))}, "
+        f"H {int(np.sum(kpred == 'H'))}, L {int(np.sum(kpred == 'L'))}; median body line "
+        f"{np.nanmedian(kbl):+.1f} deg"
+    )
     kpred2 = pm.line_class(kbl, th, neutral_deg=neutral)
-    out.append(f"(with rule 2's CHL neutral angle: {np.mean(kpred2 == klabels):.1%}: a neutral angle belongs to one "
-               f"camera set-up and does not transfer)")
+    out.append(
+        f"(with rule 2's CHL neutral angle: {np.mean(kpred2 == klabels):.1%}: a neutral angle belongs to one "
+        f"camera set-up and does not transfer)"
+    )
     return out
 
 
@@ -129,8 +158,10 @@ HOLD_LABELS = {"forearm_plank_hold", "side_plank_hold", "full_side_plank_hold"}
 def clip_report(samples: Path, tracks: Path) -> tuple[list[str], int, int]:
     """Lines, agreements within +-6 frames, comparisons."""
     phases = read_phases(samples)
-    out = ["| clip | what | annotated frames | formcheck frames | difference (frames) | within +-6 |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "| clip | what | annotated frames | formcheck frames | difference (frames) | within +-6 |",
+        "|---|---|---|---|---|---|",
+    ]
     agree = total = 0
     clips = sorted({p["file"] for p in phases if p["file"].endswith(".mp4")})
     for clip in clips:
@@ -146,15 +177,24 @@ def clip_report(samples: Path, tracks: Path) -> tuple[list[str], int, int]:
         holds = [p for p in rows if p["label"] in HOLD_LABELS]
         if "elbow_plank_pike" in clip:  # forearm plank alternating with pikes: one hold from the first plank to the end
             plank_rows = [p for p in rows if p["label"] in ("forearm_plank", "pike_hips_high")]
-            holds = [{"frame_start": plank_rows[0]["frame_start"], "frame_end": plank_rows[-1]["frame_end"],
-                      "label": "forearm plank + pikes"}]
+            holds = [
+                {
+                    "frame_start": plank_rows[0]["frame_start"],
+                    "frame_end": plank_rows[-1]["frame_end"],
+                    "label": "forearm plank + pikes",
+                }
+            ]
         for h in holds:
-            for what, a, b in (("hold start", int(h["frame_start"]), ours_hold[0]),
-                               ("hold end", int(h["frame_end"]), ours_hold[1])):
+            for what, a, b in (
+                ("hold start", int(h["frame_start"]), ours_hold[0]),
+                ("hold end", int(h["frame_end"]), ours_hold[1]),
+            ):
                 ok = abs(a - b) <= TOLERANCE_FRAMES
                 agree += ok
                 total += 1
-                out.append(f"| {Path(clip).stem} | {what} ({h['label']}) | {a} | {b} | {b - a:+d} | {'yes' if ok else 'no'} |")
+                out.append(
+                    f"| {Path(clip).stem} | {what} ({h['label']}) | {a} | {b} | {b - a:+d} | {'yes' if ok else 'no'} |"
+                )
         pikes = [p for p in rows if p["label"] == "pike_hips_high"]
         ours = [e for e in result.events if e.get("label") == "pike"]
         for p in pikes:
@@ -165,18 +205,24 @@ def clip_report(samples: Path, tracks: Path) -> tuple[list[str], int, int]:
                 total += 2
                 continue
             e = near[0]
-            for label, s_key, e_key in ((f"pike break (beyond +{THRESHOLDS.pike_tolerance_deg:g} deg)", "start_s", "end_s"),
-                                        ("pike peak phase (>= 75% of peak)", "peak_phase_start_s", "peak_phase_end_s")):
+            for label, s_key, e_key in (
+                (f"pike break (beyond +{THRESHOLDS.pike_tolerance_deg:g} deg)", "start_s", "end_s"),
+                ("pike peak phase (>= 75% of peak)", "peak_phase_start_s", "peak_phase_end_s"),
+            ):
                 b0 = int(round(e[s_key] * fps))
                 b1 = int(round(e[e_key] * fps))
                 ok = abs(b0 - a0) <= TOLERANCE_FRAMES and abs(b1 - a1) <= TOLERANCE_FRAMES
                 if label.startswith("pike peak"):
                     agree += ok
                     total += 1
-                out.append(f"| {Path(clip).stem} | {label} | {a0}-{a1} | {b0}-{b1} | {b0 - a0:+d} / {b1 - a1:+d} | "
-                           f"{'yes' if ok else 'no'} |")
-        out.append(f"| {Path(clip).stem} | variant / hold / good form | | {m['variant']}, {m['hold_s']} s, "
-                   f"{m['good_form_pct']}% | | |")
+                out.append(
+                    f"| {Path(clip).stem} | {label} | {a0}-{a1} | {b0}-{b1} | {b0 - a0:+d} / {b1 - a1:+d} | "
+                    f"{'yes' if ok else 'no'} |"
+                )
+        out.append(
+            f"| {Path(clip).stem} | variant / hold / good form | | {m['variant']}, {m['hold_s']} s, "
+            f"{m['good_form_pct']}% | | |"
+        )
     return out, agree, total
 
 
@@ -211,8 +257,11 @@ def main() -> int:
     lines += ["", "## Hold and pike timing on the sample clips (recorded tracks, +-6 frames)", ""]
     clip_lines, agree, total = clip_report(samples, Path(args.tracks))
     lines += clip_lines
-    lines += ["", f"agreement: {agree} of {total} compared boundaries within +-{TOLERANCE_FRAMES} frames "
-              f"(hold start/end and pike peak phases)"]
+    lines += [
+        "",
+        f"agreement: {agree} of {total} compared boundaries within +-{TOLERANCE_FRAMES} frames "
+        f"(hold start/end and pike peak phases)",
+    ]
     lines += ["", VISUAL_NOTES]
     text = "\n".join(lines)
     print(text)

@@ -7,6 +7,7 @@ sample end to end (no re-encoding) and reports the command's peak RSS on it.
 
 Usage: python bench/pose_throughput.py [--clip PATH] [--kind pose] [--long]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,10 @@ def command_run(clip: Path, kind: str, out: Path, *extra: str) -> tuple[float, f
     `formcheck analyse` in a child process. The tree (the command and its decoder process) is sampled
     every 50 ms (`proc_memory`), so its peak is a close lower bound."""
     t0 = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "analyse", str(clip), "--kind", kind,
-                              "--out", str(out), "-q", *extra], stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "formcheck.cli", "analyse", str(clip), "--kind", kind, "--out", str(out), "-q", *extra],
+        stdout=subprocess.DEVNULL,
+    )
     with PeakTreeMemory(child.pid) as tree:
         _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -104,25 +107,33 @@ def main() -> int:
         # The model's own speed varies by 10-15% between runs here: the fastest of three is used, so
         # that the ratios below are, if anything, too low.
         bare, n = max(bare_model_fps(args.clip) for _ in range(3))
-        print(f"whole command (--kind {args.kind}): {wall:.1f} s, {whole:.1f} frames/s, peak RSS {rss:.0f} MiB "
-              f"(the command and its decoder process together: PSS {tree:.0f} MiB)")
+        print(
+            f"whole command (--kind {args.kind}): {wall:.1f} s, {whole:.1f} frames/s, peak RSS {rss:.0f} MiB "
+            f"(the command and its decoder process together: PSS {tree:.0f} MiB)"
+        )
         print(f"bare landmarker inference: {bare:.1f} frames/s over {n} frames (the fastest of 3 runs)")
         print(f"ratio whole/bare: {whole / bare:.2f} (target >= 0.9)")
         wall_nv, rss_nv, tree_nv = command_run(args.clip, args.kind, Path(tmp) / "out_nv", "--no-video")
-        print(f"without the annotated video (--no-video): {wall_nv:.1f} s, {info.frames / wall_nv:.1f} frames/s, "
-              f"ratio to bare {info.frames / wall_nv / bare:.2f}, peak RSS {rss_nv:.0f} MiB (tree PSS {tree_nv:.0f})")
+        print(
+            f"without the annotated video (--no-video): {wall_nv:.1f} s, {info.frames / wall_nv:.1f} frames/s, "
+            f"ratio to bare {info.frames / wall_nv / bare:.2f}, peak RSS {rss_nv:.0f} MiB (tree PSS {tree_nv:.0f})"
+        )
         if args.kind == "pose":
             wall_a, rss_a, tree_a = command_run(args.clip, "auto", Path(tmp) / "out_auto")
-            print(f"with --kind auto (the analysis's overlays drawn in a second pass): {wall_a:.1f} s, "
-                  f"{info.frames / wall_a:.1f} frames/s, ratio to bare {info.frames / wall_a / bare:.2f}, "
-                  f"peak RSS {rss_a:.0f} MiB (tree PSS {tree_a:.0f})")
+            print(
+                f"with --kind auto (the analysis's overlays drawn in a second pass): {wall_a:.1f} s, "
+                f"{info.frames / wall_a:.1f} frames/s, ratio to bare {info.frames / wall_a / bare:.2f}, "
+                f"peak RSS {rss_a:.0f} MiB (tree PSS {tree_a:.0f})"
+            )
         if args.long:
             long_clip = Path(tmp) / "long_1080p.mp4"
             frames = make_long_clip(args.clip, long_clip, args.long_seconds)
             wall, rss, tree = command_run(long_clip, args.kind, Path(tmp) / "out_long")
-            print(f"long clip ({frames / info.fps:.0f} s): {frames} frames, {wall:.0f} s, {frames / wall:.1f} "
-                  f"frames/s, ratio to bare {frames / wall / bare:.2f}, peak RSS {rss:.0f} MiB, the command and its "
-                  f"decoder process together: PSS {tree:.0f} MiB (target < 500)")
+            print(
+                f"long clip ({frames / info.fps:.0f} s): {frames} frames, {wall:.0f} s, {frames / wall:.1f} "
+                f"frames/s, ratio to bare {frames / wall / bare:.2f}, peak RSS {rss:.0f} MiB, the command and its "
+                f"decoder process together: PSS {tree:.0f} MiB (target < 500)"
+            )
     return 0
 
 

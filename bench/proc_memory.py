@@ -5,6 +5,7 @@ PSS (proportional set size) is used for the tree: each shared page (libraries, t
 ring) is split between the processes that map it, so the sum is the memory the tree really holds.
 Summing RSS would count those pages once per process.
 """
+
 from __future__ import annotations
 
 import os

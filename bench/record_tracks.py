@@ -3,6 +3,7 @@
 These `.npz` files are our own model output (not media) and make fast regression tests possible.
 Usage: python bench/record_tracks.py [--samples DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,14 +39,22 @@ def main() -> int:
             run.sequence.save_npz(out / f"{stem}.npz")
             for k, other in enumerate(run.others, start=1):
                 other.save_npz(out / f"{stem}.other{k}.npz")
-            meta = {"source": f"{sub}/{path.name}", "media": info.to_json(), "max_people": run.max_people, "others": len(run.others),
-                    "multi_person_fraction": run.multi_person_fraction,
-                    "note": "<stem>.npz is the main subject (largest, most present); <stem>.otherK.npz other people",
-                    "person_fraction": float(run.sequence.present.mean())}
+            meta = {
+                "source": f"{sub}/{path.name}",
+                "media": info.to_json(),
+                "max_people": run.max_people,
+                "others": len(run.others),
+                "multi_person_fraction": run.multi_person_fraction,
+                "note": "<stem>.npz is the main subject (largest, most present); <stem>.otherK.npz other people",
+                "person_fraction": float(run.sequence.present.mean()),
+            }
             (out / f"{stem}.json").write_text(json.dumps(meta, indent=1))
             dt = time.perf_counter() - t0
-            print(f"{stem}: {len(run.sequence)} frames, person {meta['person_fraction']:.2f}, "
-                  f"max people {run.max_people}, {len(run.sequence) / dt:.1f} frames/s", flush=True)
+            print(
+                f"{stem}: {len(run.sequence)} frames, person {meta['person_fraction']:.2f}, "
+                f"max people {run.max_people}, {len(run.sequence) / dt:.1f} frames/s",
+                flush=True,
+            )
     return 0
 
 

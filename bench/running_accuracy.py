@@ -7,6 +7,7 @@
 
 Usage: python bench/running_accuracy.py [--samples DIR] [--out bench/RESULTS_running.md]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,10 @@ OWN_COUNTS = {
     "running__walking_side_2people_sports2d_demo.other1": (73.5, 185, 6, 30.0),
 }
 #: Own counts per window of cadence_reference.csv (walking clip): (window, first, last, steps).
-OWN_WINDOW_COUNTS = {("running__walking_side_indoor_wall_sports2d_demo4", 50, 140): (55, 135, 5),
-                     ("running__walking_side_indoor_wall_sports2d_demo4", 200, 340): (211, 323, 7)}
+OWN_WINDOW_COUNTS = {
+    ("running__walking_side_indoor_wall_sports2d_demo4", 50, 140): (55, 135, 5),
+    ("running__walking_side_indoor_wall_sports2d_demo4", 200, 340): (211, 323, 7),
+}
 
 
 def synthetic_rows() -> list[dict]:
@@ -58,12 +61,33 @@ def synthetic_rows() -> list[dict]:
     for fps in (30.0, 60.0, 120.0, 240.0):
         for cadence, contact, speed in ((160.0, 260.0, 2.5), (175.0, 220.0, 3.5), (185.0, 190.0, 4.5)):
             for noise, corrupt in ((0.0, 0), (2.0, 3)):
-                cases.append(GaitSpec(fps=fps, cadence_spm=cadence, contact_ms=contact, speed_m_s=speed, noise_px=noise,
-                                      gaps=corrupt, swaps=corrupt, swap_frames=max(2, int(fps / 15)), duration_s=6.0,
-                                      seed=int(fps + cadence)))
+                cases.append(
+                    GaitSpec(
+                        fps=fps,
+                        cadence_spm=cadence,
+                        contact_ms=contact,
+                        speed_m_s=speed,
+                        noise_px=noise,
+                        gaps=corrupt,
+                        swaps=corrupt,
+                        swap_frames=max(2, int(fps / 15)),
+                        duration_s=6.0,
+                        seed=int(fps + cadence),
+                    )
+                )
         cases.append(GaitSpec(fps=fps, view="rear", duration_s=6.0))
-        cases.append(GaitSpec(fps=fps, view="rear", recede=True, px_per_cm=5.0, noise_px=1.0, cadence_spm=165.0,
-                              duration_s=5.0, seed=int(fps)))
+        cases.append(
+            GaitSpec(
+                fps=fps,
+                view="rear",
+                recede=True,
+                px_per_cm=5.0,
+                noise_px=1.0,
+                cadence_spm=165.0,
+                duration_s=5.0,
+                seed=int(fps),
+            )
+        )
         cases.append(GaitSpec(fps=fps, facing=-1, overground=True, noise_px=1.0, duration_s=6.0))
     for spec in cases:
         seq, truth = simulate(spec)
@@ -74,17 +98,28 @@ def synthetic_rows() -> list[dict]:
             # contact / toe-off there are approximate, from the foot's height).
             if spec.view != "side" and ev["kind"] != "midstance":
                 continue
-            true = {"contact": truth.contacts, "toe_off": truth.toe_offs,
-                    "midstance": {f: c + spec.contact_ms / 2000.0 for f, c in truth.contacts.items()}}[ev["kind"]][ev["foot"]]
+            true = {
+                "contact": truth.contacts,
+                "toe_off": truth.toe_offs,
+                "midstance": {f: c + spec.contact_ms / 2000.0 for f, c in truth.contacts.items()},
+            }[ev["kind"]][ev["foot"]]
             errs.append(abs(ev["time_s"] - true[np.argmin(np.abs(true - ev["time_s"]))]) * spec.fps)
         errs = np.array(errs)
-        rows.append({
-            "view": spec.view + ("/overground" if spec.overground else "") + ("/receding" if spec.recede else ""),
-            "fps": spec.fps, "cadence": spec.cadence_spm,
-            "noise_px": spec.noise_px, "swaps": spec.swaps, "cadence_err_pct": 100 * (r.metrics["cadence_spm"] / spec.cadence_spm - 1),
-            "events": len(errs), "within_1_frame_pct": 100 * float(np.mean(errs <= 1.0)),
-            "max_err_frames": float(errs.max()), "contact_ms": r.metrics.get("contact_ms"), "true_contact_ms": spec.contact_ms,
-        })
+        rows.append(
+            {
+                "view": spec.view + ("/overground" if spec.overground else "") + ("/receding" if spec.recede else ""),
+                "fps": spec.fps,
+                "cadence": spec.cadence_spm,
+                "noise_px": spec.noise_px,
+                "swaps": spec.swaps,
+                "cadence_err_pct": 100 * (r.metrics["cadence_spm"] / spec.cadence_spm - 1),
+                "events": len(errs),
+                "within_1_frame_pct": 100 * float(np.mean(errs <= 1.0)),
+                "max_err_frames": float(errs.max()),
+                "contact_ms": r.metrics.get("contact_ms"),
+                "true_contact_ms": spec.contact_ms,
+            }
+        )
     return rows
 
 
@@ -103,33 +138,53 @@ def real_rows(samples: Path) -> tuple[list[dict], list[dict]]:
         ref = [r["reference_spm"] for r in refs.get(stem.split("__", 1)[1], []) if r["reference_spm"]]
         own = OWN_COUNTS.get(stem)
         segments = own if isinstance(own, list) else [own] if own else []
-        own_spm = (60.0 * sum(g[2] for g in segments) / sum((g[1] - g[0]) / g[3] for g in segments)
-                   if segments else None)
+        own_spm = 60.0 * sum(g[2] for g in segments) / sum((g[1] - g[0]) / g[3] for g in segments) if segments else None
         out = {"track": stem, "reference_spm": ", ".join(ref) or "-", "own_count_spm": own_spm}
         try:
             r = running.analyse(context_for(seq))
             m = r.metrics
-            out.update(result="ok", gait=m["gait"], view=m["view"], cadence_spm=m.get("cadence_spm"),
-                       cadence_at_file_rate_spm=m.get("cadence_at_file_rate_spm"), steps=m["steps_counted"],
-                       contact_ms=m.get("contact_ms"), slow_motion=r.details["slow_motion_suspected"],
-                       simple_spm=r.details.get("cadence_first_to_last_spm"),
-                       periodicity_spm=r.details.get("cadence_from_periodicity_spm"), passes=r.details.get("passes", []),
-                       frontal={k: m.get(k) for k in ("pelvic_drop_deg", "step_width_cm", "knee_frontal_angle_deg",
-                                                       "vertical_oscillation_cm")} if m["view"] != "side" else None)
+            out.update(
+                result="ok",
+                gait=m["gait"],
+                view=m["view"],
+                cadence_spm=m.get("cadence_spm"),
+                cadence_at_file_rate_spm=m.get("cadence_at_file_rate_spm"),
+                steps=m["steps_counted"],
+                contact_ms=m.get("contact_ms"),
+                slow_motion=r.details["slow_motion_suspected"],
+                simple_spm=r.details.get("cadence_first_to_last_spm"),
+                periodicity_spm=r.details.get("cadence_from_periodicity_spm"),
+                passes=r.details.get("passes", []),
+                frontal={
+                    k: m.get(k)
+                    for k in ("pelvic_drop_deg", "step_width_cm", "knee_frontal_angle_deg", "vertical_oscillation_cm")
+                }
+                if m["view"] != "side"
+                else None,
+            )
             rate = seq.fps
             for ref_row in refs.get(stem.split("__", 1)[1], []):
                 if not ref_row["reference_spm"]:
                     continue  # no real-time reference for this window (slow motion, assumed frame rate)
                 a, b = int(ref_row["frame_start"]), int(ref_row["frame_end"])
-                overlap = [p for p in r.details.get("passes", [])
-                           if min(p["end_s"], b / rate) - max(p["start_s"], a / rate) > 0.5 * (b - a) / rate]
+                overlap = [
+                    p
+                    for p in r.details.get("passes", [])
+                    if min(p["end_s"], b / rate) - max(p["start_s"], a / rate) > 0.5 * (b - a) / rate
+                ]
                 own_w = OWN_WINDOW_COUNTS.get((stem, a, b))
-                windows.append({"track": stem, "window": f"{a}-{b}", "activity": ref_row["activity"],
-                                "pixel_spm": ref_row["pixel_motion_energy_spm"] or "-",
-                                "pose_spm": ref_row["pose_ankle_stride_spm"] or "-",
-                                "reference_spm": ref_row["reference_spm"] or "-",
-                                "own_spm": 60.0 * own_w[2] / ((own_w[1] - own_w[0]) / rate) if own_w else None,
-                                "pass": overlap[0] if overlap else None})
+                windows.append(
+                    {
+                        "track": stem,
+                        "window": f"{a}-{b}",
+                        "activity": ref_row["activity"],
+                        "pixel_spm": ref_row["pixel_motion_energy_spm"] or "-",
+                        "pose_spm": ref_row["pose_ankle_stride_spm"] or "-",
+                        "reference_spm": ref_row["reference_spm"] or "-",
+                        "own_spm": 60.0 * own_w[2] / ((own_w[1] - own_w[0]) / rate) if own_w else None,
+                        "pass": overlap[0] if overlap else None,
+                    }
+                )
             if ref and m.get("cadence_spm"):
                 out["err_vs_reference_pct"] = 100 * (m["cadence_spm"] / float(ref[0]) - 1)
             measured = m.get("cadence_spm") or m.get("cadence_at_file_rate_spm")
@@ -142,109 +197,151 @@ def real_rows(samples: Path) -> tuple[list[dict], list[dict]]:
 
 
 def markdown(syn: list[dict], real: list[dict], windows: list[dict]) -> str:
-    lines = ["# Running / walking gait accuracy", "", "Generated by `python bench/running_accuracy.py`.", "",
-             "## Synthetic gaits (formcheck.gaitsim)", "",
-             "| view | fps | cadence | noise px | swaps+gaps | cadence err % | events | within 1 frame % | max err (frames) | contact ms (true) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Running / walking gait accuracy",
+        "",
+        "Generated by `python bench/running_accuracy.py`.",
+        "",
+        "## Synthetic gaits (formcheck.gaitsim)",
+        "",
+        "| view | fps | cadence | noise px | swaps+gaps | cadence err % | events | within 1 frame % | max err (frames) | contact ms (true) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in syn:
-        lines.append(f"| {r['view']} | {r['fps']:g} | {r['cadence']:g} | {r['noise_px']:g} | {r['swaps']} | "
-                     f"{r['cadence_err_pct']:+.2f} | {r['events']} | {r['within_1_frame_pct']:.0f} | {r['max_err_frames']:.2f} | "
-                     f"{r['contact_ms']} ({r['true_contact_ms']:g}) |")
+        lines.append(
+            f"| {r['view']} | {r['fps']:g} | {r['cadence']:g} | {r['noise_px']:g} | {r['swaps']} | "
+            f"{r['cadence_err_pct']:+.2f} | {r['events']} | {r['within_1_frame_pct']:.0f} | {r['max_err_frames']:.2f} | "
+            f"{r['contact_ms']} ({r['true_contact_ms']:g}) |"
+        )
     side = [r for r in syn if r["view"] == "side"]
     clean_side = [r for r in side if r["noise_px"] == 0]
-    lines += ["", f"- Cadence: max |error| {max(abs(r['cadence_err_pct']) for r in syn):.2f}% over all {len(syn)} cases.",
-              f"- Events, side view, noise-free: max error {max(r['max_err_frames'] for r in clean_side):.2f} frames.",
-              f"- Events, side view, 2 px noise + 3 occlusion gaps + 3 label swaps: "
-              f"{np.mean([r['within_1_frame_pct'] for r in side if r['noise_px'] > 0]):.0f}% within one frame on average, "
-              f"max {max(r['max_err_frames'] for r in side if r['noise_px'] > 0):.2f} frames.",
-              "- Rear/front view: the events column counts the mid-stance instants (pelvis lowest), the step clock "
-              "there; their errors are in frames of the true mid stance. Contact/toe-off from behind are approximate "
-              "(the foot's height above the ground line), hence the contact times. `/receding`: the runner runs away "
-              "from a fixed camera 40 cm above the ground, seen in perspective (about 4.8x smaller at the end), with "
-              "1 px noise.", "",
-              "## Real running tracks", "",
-              "Cadence is fitted per pass of steady gait (between pauses such as a turn): the first and last step of "
-              "each pass are left out, and the contacts and the pelvis's lowest and highest points, three clocks "
-              "that each mark every step, are each fitted by least squares (step time = slope of time against "
-              "step number); a clock further than 4% from the clocks' median is left out and the rest are combined by "
-              "inverse-variance weighting. `first-last` is the simple figure "
-              "(steps / time from the first to the last contact of each regular run), the method used until "
-              "now; `periodicity` is the legs' autocorrelation over the whole clip.", "",
-              "| track | result | gait | view | cadence spm | first-last spm | periodicity spm | at file rate | steps | "
-              "reference spm | own count spm | err vs ref % | err vs own % | contact ms | slow-mo flagged |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        f"- Cadence: max |error| {max(abs(r['cadence_err_pct']) for r in syn):.2f}% over all {len(syn)} cases.",
+        f"- Events, side view, noise-free: max error {max(r['max_err_frames'] for r in clean_side):.2f} frames.",
+        f"- Events, side view, 2 px noise + 3 occlusion gaps + 3 label swaps: "
+        f"{np.mean([r['within_1_frame_pct'] for r in side if r['noise_px'] > 0]):.0f}% within one frame on average, "
+        f"max {max(r['max_err_frames'] for r in side if r['noise_px'] > 0):.2f} frames.",
+        "- Rear/front view: the events column counts the mid-stance instants (pelvis lowest), the step clock "
+        "there; their errors are in frames of the true mid stance. Contact/toe-off from behind are approximate "
+        "(the foot's height above the ground line), hence the contact times. `/receding`: the runner runs away "
+        "from a fixed camera 40 cm above the ground, seen in perspective (about 4.8x smaller at the end), with "
+        "1 px noise.",
+        "",
+        "## Real running tracks",
+        "",
+        "Cadence is fitted per pass of steady gait (between pauses such as a turn): the first and last step of "
+        "each pass are left out, and the contacts and the pelvis's lowest and highest points, three clocks "
+        "that each mark every step, are each fitted by least squares (step time = slope of time against "
+        "step number); a clock further than 4% from the clocks' median is left out and the rest are combined by "
+        "inverse-variance weighting. `first-last` is the simple figure "
+        "(steps / time from the first to the last contact of each regular run), the method used until "
+        "now; `periodicity` is the legs' autocorrelation over the whole clip.",
+        "",
+        "| track | result | gait | view | cadence spm | first-last spm | periodicity spm | at file rate | steps | "
+        "reference spm | own count spm | err vs ref % | err vs own % | contact ms | slow-mo flagged |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in real:
         own = f"{r['own_count_spm']:.1f}" if r.get("own_count_spm") else "-"
         err = f"{r['err_vs_reference_pct']:+.1f}" if r.get("err_vs_reference_pct") is not None else "-"
         err_own = f"{r['err_vs_own_pct']:+.1f}" if r.get("err_vs_own_pct") is not None else "-"
-        lines.append(f"| {r['track']} | {r['result']} | {r.get('gait', '-')} | {r.get('view', '-')} | {r.get('cadence_spm', '-')} | "
-                     f"{r.get('simple_spm', '-')} | {r.get('periodicity_spm', '-')} | "
-                     f"{r.get('cadence_at_file_rate_spm', '-')} | {r.get('steps', '-')} | {r['reference_spm']} | {own} | {err} | "
-                     f"{err_own} | {r.get('contact_ms', '-')} | {r.get('slow_motion', '-')} |")
-    lines += ["", "### Per pass", "",
-              "| track | pass (s) | steady part (s) | steps | contacts spm | pelvis lows spm | pelvis highs spm | pass spm |",
-              "|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {r['track']} | {r['result']} | {r.get('gait', '-')} | {r.get('view', '-')} | {r.get('cadence_spm', '-')} | "
+            f"{r.get('simple_spm', '-')} | {r.get('periodicity_spm', '-')} | "
+            f"{r.get('cadence_at_file_rate_spm', '-')} | {r.get('steps', '-')} | {r['reference_spm']} | {own} | {err} | "
+            f"{err_own} | {r.get('contact_ms', '-')} | {r.get('slow_motion', '-')} |"
+        )
+    lines += [
+        "",
+        "### Per pass",
+        "",
+        "| track | pass (s) | steady part (s) | steps | contacts spm | pelvis lows spm | pelvis highs spm | pass spm |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in real:
         for p in r.get("passes", []):
-            lines.append(f"| {r['track']} | {p['start_s']:.2f}-{p['end_s']:.2f} | {p['steady_from_s']:.2f}-{p['steady_to_s']:.2f} | "
-                         f"{p['steps']} | {p.get('cadence_contacts_spm', '-')} | {p.get('cadence_pelvis_lows_spm', '-')} | "
-                         f"{p.get('cadence_pelvis_highs_spm', '-')} | {p['cadence_spm']} |")
-    lines += ["", "### Reference windows (labeled/cadence_reference.csv)", "",
-              "| track | frames | activity | pixel method spm | pose method spm | reference spm | own count spm | our pass spm | "
-              "err vs reference % | err vs own % |", "|---|---|---|---|---|---|---|---|---|---|"]
+            lines.append(
+                f"| {r['track']} | {p['start_s']:.2f}-{p['end_s']:.2f} | {p['steady_from_s']:.2f}-{p['steady_to_s']:.2f} | "
+                f"{p['steps']} | {p.get('cadence_contacts_spm', '-')} | {p.get('cadence_pelvis_lows_spm', '-')} | "
+                f"{p.get('cadence_pelvis_highs_spm', '-')} | {p['cadence_spm']} |"
+            )
+    lines += [
+        "",
+        "### Reference windows (labeled/cadence_reference.csv)",
+        "",
+        "| track | frames | activity | pixel method spm | pose method spm | reference spm | own count spm | our pass spm | "
+        "err vs reference % | err vs own % |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for w in windows:
         ours = w["pass"]["cadence_spm"] if w["pass"] else None
         ref = float(w["reference_spm"]) if w["reference_spm"] != "-" else None
         own = w["own_spm"]
-        lines.append(f"| {w['track']} | {w['window']} | {w['activity']} | {w['pixel_spm']} | {w['pose_spm']} | "
-                     f"{w['reference_spm']} | {f'{own:.1f}' if own else '-'} | {ours if ours is not None else '-'} | "
-                     f"{f'{100 * (ours / ref - 1):+.1f}' if ours and ref else '-'} | "
-                     f"{f'{100 * (ours / own - 1):+.1f}' if ours and own else '-'} |")
+        lines.append(
+            f"| {w['track']} | {w['window']} | {w['activity']} | {w['pixel_spm']} | {w['pose_spm']} | "
+            f"{w['reference_spm']} | {f'{own:.1f}' if own else '-'} | {ours if ours is not None else '-'} | "
+            f"{f'{100 * (ours / ref - 1):+.1f}' if ours and ref else '-'} | "
+            f"{f'{100 * (ours / own - 1):+.1f}' if ours and own else '-'} |"
+        )
     rear = [r for r in real if r.get("frontal")]
     if rear:
-        lines += ["", "### Rear/front-view figures", "", "| track | pelvic drop deg (2D) | step width cm | knee frontal deg (2D) | "
-                  "vertical oscillation cm |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "### Rear/front-view figures",
+            "",
+            "| track | pelvic drop deg (2D) | step width cm | knee frontal deg (2D) | vertical oscillation cm |",
+            "|---|---|---|---|---|",
+        ]
         for r in rear:
             f = r["frontal"]
-            lines.append(f"| {r['track']} | {f['pelvic_drop_deg']} | {f['step_width_cm']} | {f['knee_frontal_angle_deg']} | "
-                         f"{f['vertical_oscillation_cm']} |")
-    lines += ["", "Notes:", "",
-              "- Treadmill 60 fps: the reference (167, +-3) is a spectral estimate over the whole clip; our own "
-              "count from the raw ankle peaks gives 168.4 (left) / 168.9 (right) spm.",
-              "- Indoor walking: the simple whole-clip figure (115.5) was biased by where its runs of steps start and "
-              "end, not by the turn (the turn already split the runs): the first pass's run started on a contact "
-              "found twice at the entry (frames 55 and 60.5, she is entering the frame) and ended on the short "
-              "stopping step before the turn (frame 154); the second pass's run ended on a contact found twice "
-              "(frames 296 and 298). The feet's landmarks are noisy in this clip (wide trousers hide the ankles: "
-              "the contacts scatter by 2-5 frames), so the steps / (last - first) figure moved with them. The "
-              "per-pass fit uses every contact and the pelvis's bounce (steady in this clip), leaves out the first "
-              "and last step of each pass, and gives 112.9 and 113.3 on the two passes. Our own frame-by-frame count "
-              "of heel strikes gives 112.5 on both passes (16.0 frames a step; +-1 frame over the span is +-1.3% on "
-              "the first pass, +-0.9% on the second); counting heel-x plateaus (the planted foot stops in the image) "
-              "gives 113.2 for the first pass. The references (114.3 / 113.0 / 114.6) are spectral estimates with "
-              "+-4 spm uncertainty; our figure is 0.8% under the rounded 114, 1.1-1.2% under the 114.3 and 114.6 "
-              "window figures, and within 0.5% of our count.",
-              "- Slow-motion clips are flagged, not given a cadence: `cadence_spm` is null, `cadence_at_file_rate_spm` "
-              "keeps the measured rate and a warning asks for --capture-fps. The lab clip is ~9-10x slow "
-              "(MANIFEST: 8-10x). The panning clip steps every ~42 frames (34 spm at 23.976 fps), so it is about "
-              "5x slow motion, not the ~1.7x the MANIFEST guesses from a 101 spm figure (we count one landing per "
-              "~42 frames on the frames themselves: 98, 140, 182).",
-              "- With --capture-fps 270 (9x) the lab clip gives 157.7 spm through the real pipeline.",
-              "- Rear view (2.6 s; frames 0-6 show only the legs of a runner right at the camera and the model's pose "
-              "there is upside down, frames 69-78 have no pose; the runner shrinks 2.6x; an OpenPose skeleton is "
-              "baked into the frames): steps found from the pelvis's bounce (4 lowest, 5 highest points) with the "
-              "feet's alternation voting the feet. 168 spm at the file's 30 fps against our count of 171 (contacts "
-              "at frames 10 ... 62.5, +-1 frame each: +-4%); the MANIFEST says the frame rate is assumed, so this "
-              "cadence is not a real-time figure. Pelvic drop, step width and knee angle are 2D proxies from a "
-              "ground-level camera looking up at a runner going away: the negative pelvic drop (stance-side hip "
-              "lower at the pelvis's lowest point) cannot be checked against anything here.",
-              "- walking_side_2people: the main track follows the person on the box (refused: not two strides of "
-              "walking); the walking woman (`.other1` track, no reference) reads 101.3 against our frame count of "
-              "96.9 (+4.5%): low sun and glare make her feet and pelvis noisy (contacts scatter by up to 6 frames, "
-              "the pelvis's highest points disagree by 8% and are left out by the consensus rule), and after "
-              "leaving out the first and last step her pass keeps only 4 steps. The simple first-to-last figure "
-              "(97.4) happens to be closer here; this is the clip where the new method does worse.",
-              "", "Errors raised (messages):", ""]
+            lines.append(
+                f"| {r['track']} | {f['pelvic_drop_deg']} | {f['step_width_cm']} | {f['knee_frontal_angle_deg']} | "
+                f"{f['vertical_oscillation_cm']} |"
+            )
+    lines += [
+        "",
+        "Notes:",
+        "",
+        "- Treadmill 60 fps: the reference (167, +-3) is a spectral estimate over the whole clip; our own "
+        "count from the raw ankle peaks gives 168.4 (left) / 168.9 (right) spm.",
+        "- Indoor walking: the simple whole-clip figure (115.5) was biased by where its runs of steps start and "
+        "end, not by the turn (the turn already split the runs): the first pass's run started on a contact "
+        "found twice at the entry (frames 55 and 60.5, she is entering the frame) and ended on the short "
+        "stopping step before the turn (frame 154); the second pass's run ended on a contact found twice "
+        "(frames 296 and 298). The feet's landmarks are noisy in this clip (wide trousers hide the ankles: "
+        "the contacts scatter by 2-5 frames), so the steps / (last - first) figure moved with them. The "
+        "per-pass fit uses every contact and the pelvis's bounce (steady in this clip), leaves out the first "
+        "and last step of each pass, and gives 112.9 and 113.3 on the two passes. Our own frame-by-frame count "
+        "of heel strikes gives 112.5 on both passes (16.0 frames a step; +-1 frame over the span is +-1.3% on "
+        "the first pass, +-0.9% on the second); counting heel-x plateaus (the planted foot stops in the image) "
+        "gives 113.2 for the first pass. The references (114.3 / 113.0 / 114.6) are spectral estimates with "
+        "+-4 spm uncertainty; our figure is 0.8% under the rounded 114, 1.1-1.2% under the 114.3 and 114.6 "
+        "window figures, and within 0.5% of our count.",
+        "- Slow-motion clips are flagged, not given a cadence: `cadence_spm` is null, `cadence_at_file_rate_spm` "
+        "keeps the measured rate and a warning asks for --capture-fps. The lab clip is ~9-10x slow "
+        "(MANIFEST: 8-10x). The panning clip steps every ~42 frames (34 spm at 23.976 fps), so it is about "
+        "5x slow motion, not the ~1.7x the MANIFEST guesses from a 101 spm figure (we count one landing per "
+        "~42 frames on the frames themselves: 98, 140, 182).",
+        "- With --capture-fps 270 (9x) the lab clip gives 157.7 spm through the real pipeline.",
+        "- Rear view (2.6 s; frames 0-6 show only the legs of a runner right at the camera and the model's pose "
+        "there is upside down, frames 69-78 have no pose; the runner shrinks 2.6x; an OpenPose skeleton is "
+        "baked into the frames): steps found from the pelvis's bounce (4 lowest, 5 highest points) with the "
+        "feet's alternation voting the feet. 168 spm at the file's 30 fps against our count of 171 (contacts "
+        "at frames 10 ... 62.5, +-1 frame each: +-4%); the MANIFEST says the frame rate is assumed, so this "
+        "cadence is not a real-time figure. Pelvic drop, step width and knee angle are 2D proxies from a "
+        "ground-level camera looking up at a runner going away: the negative pelvic drop (stance-side hip "
+        "lower at the pelvis's lowest point) cannot be checked against anything here.",
+        "- walking_side_2people: the main track follows the person on the box (refused: not two strides of "
+        "walking); the walking woman (`.other1` track, no reference) reads 101.3 against our frame count of "
+        "96.9 (+4.5%): low sun and glare make her feet and pelvis noisy (contacts scatter by up to 6 frames, "
+        "the pelvis's highest points disagree by 8% and are left out by the consensus rule), and after "
+        "leaving out the first and last step her pass keeps only 4 steps. The simple first-to-last figure "
+        "(97.4) happens to be closer here; this is the clip where the new method does worse.",
+        "",
+        "Errors raised (messages):",
+        "",
+    ]
     lines += [f"- {r['track']}: {r['result']}: {r['message']}" for r in real if r["result"] != "ok"]
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ outputs are not byte-identical, and for each changed metric the old and the new 
 files the median pixel difference per landmark. Used to check that a refactor changes nothing, and
 that speed work leaves the measured figures within the running issue's tolerances.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,8 +97,9 @@ def compare(old: Path, new: Path) -> int:
             if not fb.exists():
                 notes.append(f"  {fa.name}: missing")
             elif fa.suffix == ".json":
-                ja, jb = (_flat({k: v for k, v in json.loads(f.read_text()).items() if k not in VOLATILE})
-                          for f in (fa, fb))
+                ja, jb = (
+                    _flat({k: v for k, v in json.loads(f.read_text()).items() if k not in VOLATILE}) for f in (fa, fb)
+                )
                 diffs = [k for k in sorted(set(ja) | set(jb)) if ja.get(k) != jb.get(k)]
                 for k in diffs[:40]:
                     notes.append(f"  {fa.name}: {k}: {ja.get(k)!r} -> {jb.get(k)!r}")
@@ -109,8 +111,10 @@ def compare(old: Path, new: Path) -> int:
                     notes.append(f"  {fa.name}: shape {xa.shape} -> {xb.shape}")
                 elif not np.array_equal(xa, xb, equal_nan=True):
                     d = np.linalg.norm(xa - xb, axis=-1)
-                    notes.append(f"  {fa.name}: median pixel difference {np.nanmedian(d):.3f} px, "
-                                 f"95th percentile {np.nanpercentile(d, 95):.3f} px")
+                    notes.append(
+                        f"  {fa.name}: median pixel difference {np.nanmedian(d):.3f} px, "
+                        f"95th percentile {np.nanpercentile(d, 95):.3f} px"
+                    )
             elif fa.read_bytes() != fb.read_bytes():
                 notes.append(f"  {fa.name}: differs")
         for fb in sorted(b.iterdir()):

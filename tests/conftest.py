@@ -1,5 +1,6 @@
 """Shared fixtures: where the real footage is (it must exist: tests fail, never skip, without it),
 the recorded landmark tracks, and small generated media files."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ def samples_path() -> Path:
 def samples_dir() -> Path:
     path = samples_path()
     if not (path / "MANIFEST.md").is_file():
-        pytest.fail(f"the real-footage samples are missing at {path}: set FORMCHECK_SAMPLES to the "
-                    f"shared samples folder (CI always has it)")
+        pytest.fail(
+            f"the real-footage samples are missing at {path}: set FORMCHECK_SAMPLES to the "
+            f"shared samples folder (CI always has it)"
+        )
     return path
 
 
@@ -40,16 +43,24 @@ def load_track(name: str):
     return PoseSequence.load_npz(TRACKS / f"{name}.npz"), meta
 
 
-def write_test_video(path: Path, frames: int = 30, fps: float = 30.0, size: tuple[int, int] = (160, 96),
-                     rotation: int = 0, times_s: list[float] | None = None, codec: str = "libx264",
-                     faststart: bool = False) -> Path:
+def write_test_video(
+    path: Path,
+    frames: int = 30,
+    fps: float = 30.0,
+    size: tuple[int, int] = (160, 96),
+    rotation: int = 0,
+    times_s: list[float] | None = None,
+    codec: str = "libx264",
+    faststart: bool = False,
+) -> Path:
     """A small H.264 clip with an asymmetric pattern (a bright bar at the left edge, a dot top-left).
 
     rotation: display-matrix rotation written into the file (degrees counter-clockwise, as PyAV
     reports it); times_s: explicit per-frame timestamps (variable frame rate) instead of i / fps.
     """
-    import av
     from fractions import Fraction
+
+    import av
 
     width, height = size
     container = av.open(str(path), mode="w", options={"movflags": "+faststart"} if faststart else {})
@@ -62,8 +73,8 @@ def write_test_video(path: Path, frames: int = 30, fps: float = 30.0, size: tupl
     for i in range(frames):
         image = np.zeros((height, width, 3), np.uint8)
         image[:, : width // 8] = 255
-        image[2:10, width // 4: width // 4 + 8] = (255, 0, 0)
-        image[height // 2:, width // 2:] = (0, 0, (i * 8) % 256)
+        image[2:10, width // 4 : width // 4 + 8] = (255, 0, 0)
+        image[height // 2 :, width // 2 :] = (0, 0, (i * 8) % 256)
         frame = av.VideoFrame.from_ndarray(image, format="rgb24")
         t = times_s[i] if times_s is not None else i / fps
         frame.pts, frame.time_base = int(round(t * 1000)), Fraction(1, 1000)

@@ -3,6 +3,7 @@
 Each test gets its own result cache ($FORMCHECK_APP_CACHE in the test's tmp dir). The bundled
 examples are real landmark tracks (samples/), analysed with the real analyses.
 """
+
 from __future__ import annotations
 
 import json
@@ -126,8 +127,9 @@ def test_empty_file_gives_a_clear_error() -> None:
     assert "empty.mov is empty (0 bytes)" in errors[0] and "What to do:" in errors[0]
 
 
-def test_upload_over_the_size_limit_is_refused_before_analysis(monkeypatch: pytest.MonkeyPatch,
-                                                              own_cache: Path) -> None:
+def test_upload_over_the_size_limit_is_refused_before_analysis(
+    monkeypatch: pytest.MonkeyPatch, own_cache: Path
+) -> None:
     monkeypatch.setenv("FORMCHECK_MAX_UPLOAD_MB", "1")
     at = start()
     assert any("Up to 1 MB" in c for c in texts(at.caption))
@@ -206,8 +208,9 @@ def test_library_error_shows_message_and_what_to_do(monkeypatch: pytest.MonkeyPa
     assert "What to do:" in errors[0] and "How to film" in errors[0]
 
 
-def test_unexpected_error_is_friendly_and_logged(monkeypatch: pytest.MonkeyPatch,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_unexpected_error_is_friendly_and_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 

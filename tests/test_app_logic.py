@@ -1,5 +1,6 @@
 """The app's logic without Streamlit: formatting, card status, progress text, cache keys and entries,
 differences between two results. Values with known answers."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,28 @@ import pytest
 from formcheck.config import Settings
 from formcheck.feedback import Finding
 from formcheck.reference import ReferenceRange
-from formcheck.ui.cache import (Source, analyse_cached, cache_key, cached_result, effective_settings, prune,
-                                safe_file_name, upload_source)
+from formcheck.ui.cache import (
+    Source,
+    analyse_cached,
+    cache_key,
+    cached_result,
+    effective_settings,
+    prune,
+    safe_file_name,
+    upload_source,
+)
 from formcheck.ui.charts import event_frames, plottable_series, series_chart
 from formcheck.ui.examples import example_source, list_examples
-from formcheck.ui.formatting import (card_status, duration_text, format_value, metric_differences, metric_label,
-                                     progress_text, range_words, unit_of)
+from formcheck.ui.formatting import (
+    card_status,
+    duration_text,
+    format_value,
+    metric_differences,
+    metric_label,
+    progress_text,
+    range_words,
+    unit_of,
+)
 from formcheck.ui.view import ResultFiles, ResultView, headline_metrics, read_entry, text_metrics, write_entry
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,34 +43,54 @@ CVA = ReferenceRange("cva_deg", "CVA", "deg", 48.0, None, "angle at C7", "Yip 20
 OPEN = ReferenceRange("elbow_deg", "Elbow", "deg", None, None, "180 = straight", "none")
 
 
-@pytest.mark.parametrize("value, unit, expected", [
-    (3.84, "cm", "3.8 cm"), (167.4, "spm", "167 spm"), (0.834, "", "0.83"), (-2.84, "deg", "-2.8°"),
-    (12, "%", "12%"), (None, "cm", "–"), (float("nan"), "cm", "–"), (True, "", "yes"), ("left", "", "left"),
-    (358, "ms", "358 ms"), (0.0, "ms", "0 ms"),
-])
+@pytest.mark.parametrize(
+    "value, unit, expected",
+    [
+        (3.84, "cm", "3.8 cm"),
+        (167.4, "spm", "167 spm"),
+        (0.834, "", "0.83"),
+        (-2.84, "deg", "-2.8°"),
+        (12, "%", "12%"),
+        (None, "cm", "–"),
+        (float("nan"), "cm", "–"),
+        (True, "", "yes"),
+        ("left", "", "left"),
+        (358, "ms", "358 ms"),
+        (0.0, "ms", "0 ms"),
+    ],
+)
 def test_format_value(value, unit, expected) -> None:
     assert format_value(value, unit) == expected
 
 
-@pytest.mark.parametrize("ref, expected", [
-    (GAP, "2.5–5 cm"), (LEAN, "-5 to 5°"), (CVA, "≥ 48°"), (OPEN, "no reference range"),
-    (ReferenceRange("d", "D", "", None, 0.5, "", "s"), "≤ 0.5"),
-])
+@pytest.mark.parametrize(
+    "ref, expected",
+    [
+        (GAP, "2.5–5 cm"),
+        (LEAN, "-5 to 5°"),
+        (CVA, "≥ 48°"),
+        (OPEN, "no reference range"),
+        (ReferenceRange("d", "D", "", None, 0.5, "", "s"), "≤ 0.5"),
+    ],
+)
 def test_range_words(ref, expected) -> None:
     assert range_words(ref) == expected
 
 
-@pytest.mark.parametrize("value, ref, findings, text, colour", [
-    (3.8, GAP, [], "within 2.5–5 cm", "green"),
-    (6.1, GAP, [], "above 2.5–5 cm", "orange"),
-    (1.0, GAP, [], "below 2.5–5 cm", "orange"),
-    (6.1, GAP, [Finding("warning", "Arched", "", metric="gap_cm")], "above 2.5–5 cm", "red"),
-    (3.8, GAP, [Finding("ok", "Fine", "", metric="gap_cm")], "within 2.5–5 cm", "green"),
-    (3.8, GAP, [Finding("info", "Context", "", metric="gap_cm")], "within 2.5–5 cm", "green"),
-    (None, GAP, [], "not measured", "gray"),
-    (166.0, OPEN, [], "no reference range", "gray"),
-    (3.0, None, [], "", "gray"),
-])
+@pytest.mark.parametrize(
+    "value, ref, findings, text, colour",
+    [
+        (3.8, GAP, [], "within 2.5–5 cm", "green"),
+        (6.1, GAP, [], "above 2.5–5 cm", "orange"),
+        (1.0, GAP, [], "below 2.5–5 cm", "orange"),
+        (6.1, GAP, [Finding("warning", "Arched", "", metric="gap_cm")], "above 2.5–5 cm", "red"),
+        (3.8, GAP, [Finding("ok", "Fine", "", metric="gap_cm")], "within 2.5–5 cm", "green"),
+        (3.8, GAP, [Finding("info", "Context", "", metric="gap_cm")], "within 2.5–5 cm", "green"),
+        (None, GAP, [], "not measured", "gray"),
+        (166.0, OPEN, [], "no reference range", "gray"),
+        (3.0, None, [], "", "gray"),
+    ],
+)
 def test_card_status(value, ref, findings, text, colour) -> None:
     status = card_status(value, ref, findings)
     assert (status.text, status.colour) == (text, colour)
@@ -78,10 +115,17 @@ def test_progress_text_counts_frames_and_time_left() -> None:
     assert duration_text(125.0) == "2 min 05 s"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("clip.mp4", "clip.mp4"), ("../../etc/passwd", "passwd"), ("my run (1).MOV", "my_run_1_.MOV"),
-    ("C:\\Users\\me\\plank.jpg", "plank.jpg"), (".hidden.mp4", "hidden.mp4"), ("ü.webm", "_.webm"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("clip.mp4", "clip.mp4"),
+        ("../../etc/passwd", "passwd"),
+        ("my run (1).MOV", "my_run_1_.MOV"),
+        ("C:\\Users\\me\\plank.jpg", "plank.jpg"),
+        (".hidden.mp4", "hidden.mp4"),
+        ("ü.webm", "_.webm"),
+    ],
+)
 def test_safe_file_name(name, expected) -> None:
     assert safe_file_name(name) == expected
 
@@ -120,26 +164,47 @@ def test_examples_are_the_bsd_licensed_sports2d_tracks_only() -> None:
 def _view(tmp_path: Path, name: str, metrics: dict, references: dict, findings: list | None = None) -> ResultView:
     folder = tmp_path / name
     folder.mkdir()
-    data = {"kind": "wall", "kind_label": "Wall", "media": {"kind": "photo"}, "metrics": metrics,
-            "references": {k: r.to_json() for k, r in references.items()},
-            "findings": [f.to_json() for f in findings or []]}
+    data = {
+        "kind": "wall",
+        "kind_label": "Wall",
+        "media": {"kind": "photo"},
+        "metrics": metrics,
+        "references": {k: r.to_json() for k, r in references.items()},
+        "findings": [f.to_json() for f in findings or []],
+    }
     (folder / f"{name}.json").write_text(json.dumps(data))
-    write_entry(folder, name=f"{name}.jpg", origin="upload", stem=name, files=ResultFiles(json=folder / f"{name}.json"),
-                times_s=np.zeros(1), series={})
+    write_entry(
+        folder,
+        name=f"{name}.jpg",
+        origin="upload",
+        stem=name,
+        files=ResultFiles(json=folder / f"{name}.json"),
+        times_s=np.zeros(1),
+        series={},
+    )
     return read_entry(folder, name, from_cache=False)
 
 
 def test_entry_round_trip_and_headline_metrics(tmp_path: Path) -> None:
     finding = Finding("attention", "Arched", "gap 6 cm", cue="tuck", metric="gap_cm")
-    view = _view(tmp_path, "a", {"gap_cm": 6.0, "lean_deg": 1.0, "side": "left", "frames": 1},
-                 {"gap_cm": GAP, "lean_deg": LEAN}, [Finding("ok", "Fine", ""), finding])
+    view = _view(
+        tmp_path,
+        "a",
+        {"gap_cm": 6.0, "lean_deg": 1.0, "side": "left", "frames": 1},
+        {"gap_cm": GAP, "lean_deg": LEAN},
+        [Finding("ok", "Fine", ""), finding],
+    )
     assert view.references["gap_cm"] == GAP
     assert [f.severity for f in view.findings] == ["attention", "ok"]  # worst first
     assert headline_metrics(view) == ["gap_cm", "lean_deg"]  # those with a reference range
     bare = _view(tmp_path, "b", {"frames": 3, "ok": True, "ratio": 0.5}, {})
     assert headline_metrics(bare) == ["frames", "ratio"]  # numbers only, no bools
-    ordered = _view(tmp_path, "c", {"lean_deg": 1.0, "gap_cm": 6.0, "cva_deg": 50.0, "strike": "rearfoot"},
-                    {"gap_cm": GAP, "lean_deg": LEAN, "cva_deg": CVA})
+    ordered = _view(
+        tmp_path,
+        "c",
+        {"lean_deg": 1.0, "gap_cm": 6.0, "cva_deg": 50.0, "strike": "rearfoot"},
+        {"gap_cm": GAP, "lean_deg": LEAN, "cva_deg": CVA},
+    )
     assert headline_metrics(ordered) == ["gap_cm", "lean_deg", "cva_deg"]  # the analysis's order of references
     assert headline_metrics(ordered, limit=2) == ["gap_cm", "lean_deg"]
     assert text_metrics(ordered) == {"strike": "rearfoot"}
@@ -198,14 +263,20 @@ def test_source_needs_its_content(tmp_path: Path) -> None:
         analyse_cached(Source(name="x.mp4", sha256="0" * 64, origin="upload"), Settings(), root=tmp_path)
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("cm assume a stature of 170 cm: give --height-cm for real cm", "give the stature (sidebar) for real cm"),
-    ("give --height for accurate overstride", "give the stature (sidebar) for accurate overstride"),
-    ("--end (2.0 s) must come after --start (5.0 s)", "End at (2.0 s) must come after Start at (5.0 s)"),
-    ("choose one with --kind wall, plank or run", "choose one with the Analysis setting (sidebar): wall, plank or run"),
-    ("a slow-motion clip: give --capture-fps 240", "a slow-motion clip: give the capture frame rate (sidebar) 240"),
-    ("nothing to change - here", "nothing to change - here"),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("cm assume a stature of 170 cm: give --height-cm for real cm", "give the stature (sidebar) for real cm"),
+        ("give --height for accurate overstride", "give the stature (sidebar) for accurate overstride"),
+        ("--end (2.0 s) must come after --start (5.0 s)", "End at (2.0 s) must come after Start at (5.0 s)"),
+        (
+            "choose one with --kind wall, plank or run",
+            "choose one with the Analysis setting (sidebar): wall, plank or run",
+        ),
+        ("a slow-motion clip: give --capture-fps 240", "a slow-motion clip: give the capture frame rate (sidebar) 240"),
+        ("nothing to change - here", "nothing to change - here"),
+    ],
+)
 def test_app_wording_names_the_sidebar_settings(message, expected) -> None:
     from formcheck.ui.formatting import app_wording
 
@@ -216,8 +287,9 @@ def test_error_text_for_library_and_unexpected_errors() -> None:
     from formcheck.errors import InsufficientData, UsageError
     from formcheck.ui.errors import error_text
 
-    text = error_text(InsufficientData("a person was found in only 10% of the frames: keep the whole body in view"),
-                      "clip.mp4")
+    text = error_text(
+        InsufficientData("a person was found in only 10% of the frames: keep the whole body in view"), "clip.mp4"
+    )
     assert text.startswith("**Cannot analyse clip.mp4.** a person was found in only 10% of the frames")
     assert "**What to do:** Keep the whole body in view" in text
     assert "the Analysis setting (sidebar)" in error_text(UsageError("choose one with --kind wall"), "x")

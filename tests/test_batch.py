@@ -5,6 +5,7 @@ corrupt clip, a text file named .mp4, an empty file, a nested folder, a link to 
 with spaces and non-ASCII characters. `--kind pose` keeps them independent of the analyses (wall,
 plank, run) that may or may not be installed; one test runs `--kind auto`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,18 @@ import pytest
 
 from formcheck import batch
 from formcheck.analysis import available_kinds
-from formcheck.batch import (SUMMARY_COLUMNS, JobOutcome, LocalEngine, SerialEngine, base_row, discover,
-                             output_location, output_stems, plan, run_batch)
+from formcheck.batch import (
+    SUMMARY_COLUMNS,
+    JobOutcome,
+    LocalEngine,
+    SerialEngine,
+    base_row,
+    discover,
+    output_location,
+    output_stems,
+    plan,
+    run_batch,
+)
 from formcheck.cli import main
 from formcheck.config import Settings
 from formcheck.errors import UsageError
@@ -127,6 +138,7 @@ def pose_run(tmp_path_factory: pytest.TempPathFactory, mixed_dir: Path) -> tuple
 
 # ---------------------------------------------------------------- real clips, local process pool
 
+
 @pytest.mark.real
 def test_rows_statuses_exit_code_and_summary(pose_run, mixed_dir: Path) -> None:
     out, code, printed = pose_run
@@ -206,7 +218,8 @@ def test_rerun_skips_done_clips_and_processes_new_ones(pose_run, mixed_dir: Path
     shutil.copytree(mixed_dir, new_dir, symlinks=True)
     shutil.copy(new_dir / "nested" / "photo_plank_correct_usama.jpg", new_dir / "nested" / "new photo.jpg")
     (new_dir / "posture" / "standing_side_studio_physio.jpg").write_bytes(
-        (new_dir / "nested" / "photo_plank_correct_usama.jpg").read_bytes())
+        (new_dir / "nested" / "photo_plank_correct_usama.jpg").read_bytes()
+    )
     (new_dir / ODD_NAME).write_text("now a text file")  # a done clip replaced by a bad file
     report = run_batch(new_dir, out, settings, LocalEngine(workers=2))
     assert (report.resumed, report.processed) == (5, 3)  # new photo + changed photo + replaced clip
@@ -215,17 +228,22 @@ def test_rerun_skips_done_clips_and_processes_new_ones(pose_run, mixed_dir: Path
     assert rows[ODD_NAME]["status"] == "error"
     assert not (out / "nested" / "deeper" / "Läufer clip é 1.mp4").exists()  # no stale result left
     assert not (out / "nested" / "deeper" / "Läufer clip é 1.json").exists()
-    assert rows["posture/standing_side_studio_physio.jpg"]["input_sha256"] == \
-        rows["nested/photo_plank_correct_usama.jpg"]["input_sha256"]
+    assert (
+        rows["posture/standing_side_studio_physio.jpg"]["input_sha256"]
+        == rows["nested/photo_plank_correct_usama.jpg"]["input_sha256"]
+    )
 
 
 @pytest.mark.real
 def test_killed_batch_resumed_equals_uninterrupted(pose_run, mixed_dir: Path, tmp_path: Path) -> None:
     out0, _, _ = pose_run
     out = tmp_path / "out"
-    proc = subprocess.Popen(cli_command("batch", str(mixed_dir), "--out", str(out), "--kind", "pose",
-                                        "--workers", "1", "-q"),
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cli_command("batch", str(mixed_dir), "--out", str(out), "--kind", "pose", "--workers", "1", "-q"),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_records(out, 1, proc)
     finally:
@@ -245,9 +263,13 @@ def test_killed_batch_resumed_equals_uninterrupted(pose_run, mixed_dir: Path, tm
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(pose_run, mixed_dir: Path, tmp_path: Path) -> None:
     out0, _, _ = pose_run
     out = tmp_path / "out"
-    proc = subprocess.Popen(cli_command("batch", str(mixed_dir), "--out", str(out), "--kind", "pose",
-                                        "--workers", "1", "-q"),
-                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cli_command("batch", str(mixed_dir), "--out", str(out), "--kind", "pose", "--workers", "1", "-q"),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for_records(out, 1, proc)
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
@@ -291,6 +313,7 @@ def test_kind_auto_gives_rows_not_crashes(samples_dir: Path, tmp_path: Path, cap
 
 # ---------------------------------------------------------------- Ray
 
+
 @pytest.mark.real
 def test_ray_engine_gives_the_same_summary(pose_run, mixed_dir: Path, tmp_path: Path) -> None:
     import ray  # the optional extra: pip install -e '.[ray]'
@@ -300,9 +323,24 @@ def test_ray_engine_gives_the_same_summary(pose_run, mixed_dir: Path, tmp_path: 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
     try:
         address = ray.get_runtime_context().gcs_address
-        proc = subprocess.run(cli_command("batch", str(mixed_dir), "--out", str(out), "--kind", "pose",
-                                          "--engine", "ray", "--address", address, "-q"),
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            cli_command(
+                "batch",
+                str(mixed_dir),
+                "--out",
+                str(out),
+                "--kind",
+                "pose",
+                "--engine",
+                "ray",
+                "--address",
+                address,
+                "-q",
+            ),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         ray.shutdown()
     assert proc.returncode == 1, proc.stderr
@@ -311,6 +349,7 @@ def test_ray_engine_gives_the_same_summary(pose_run, mixed_dir: Path, tmp_path: 
 
 
 # ---------------------------------------------------------------- no model: discovery, paths, usage, crashes
+
 
 def test_discovery_is_recursive_sorted_and_explains_skips(tmp_path: Path) -> None:
     root = tmp_path / "in"
@@ -328,8 +367,17 @@ def test_discovery_is_recursive_sorted_and_explains_skips(tmp_path: Path) -> Non
     (root / "b" / "._z.MP4").write_bytes(b"x")  # macOS metadata beside a clip
     entries = discover(root, exclude=[root / "out"])
     assert [(e.rel, e.media) for e in entries] == [
-        (".git", ""), ("A.PNG", "photo"), ("a dir/x.txt", ""), ("b/._z.MP4", ""), ("b/a.jpeg", "photo"),
-        ("b/z.MP4", "video"), ("broken.mp4", ""), ("c.webm", "video"), ("loop", ""), ("pipe.mp4", "")]
+        (".git", ""),
+        ("A.PNG", "photo"),
+        ("a dir/x.txt", ""),
+        ("b/._z.MP4", ""),
+        ("b/a.jpeg", "photo"),
+        ("b/z.MP4", "video"),
+        ("broken.mp4", ""),
+        ("c.webm", "video"),
+        ("loop", ""),
+        ("pipe.mp4", ""),
+    ]
     reasons = {e.rel: e.reason for e in entries}
     assert "broken link" in reasons["broken.mp4"] and "not followed" in reasons["loop"]
     assert "not a regular file" in reasons["pipe.mp4"] and "(.txt)" in reasons["a dir/x.txt"]
@@ -363,17 +411,24 @@ def test_same_stem_in_one_folder_gets_distinct_outputs(tmp_path: Path) -> None:
     entries = discover(tmp_path)
     stems = output_stems(entries)
     assert {entries[i].rel: s for i, s in stems.items()} == {
-        "clip.jpg": "clip_jpg", "clip.mp4": "clip_mp4", "other.mov": "other", "sub/clip.mp4": "clip"}
+        "clip.jpg": "clip_jpg",
+        "clip.mp4": "clip_mp4",
+        "other.mov": "other",
+        "sub/clip.mp4": "clip",
+    }
 
 
-@pytest.mark.parametrize("make_args, message", [
-    (lambda d, o: [str(d / "missing"), "--out", str(o)], "does not exist"),
-    (lambda d, o: [str(d), "--out", str(d)], "must not be the input folder"),
-    (lambda d, o: [str(d / "empty"), "--out", str(o)], "no photos or videos"),
-    (lambda d, o: [str(d), "--out", str(o), "--address", "1.2.3.4:6379"], "--address is for --engine ray"),
-    (lambda d, o: [str(d), "--out", str(o), "--height-cm", "12"], "not a human stature"),
-    (lambda d, o: [str(d), "--out", str(d / "clip.mp4")], "is a file"),
-])
+@pytest.mark.parametrize(
+    "make_args, message",
+    [
+        (lambda d, o: [str(d / "missing"), "--out", str(o)], "does not exist"),
+        (lambda d, o: [str(d), "--out", str(d)], "must not be the input folder"),
+        (lambda d, o: [str(d / "empty"), "--out", str(o)], "no photos or videos"),
+        (lambda d, o: [str(d), "--out", str(o), "--address", "1.2.3.4:6379"], "--address is for --engine ray"),
+        (lambda d, o: [str(d), "--out", str(o), "--height-cm", "12"], "not a human stature"),
+        (lambda d, o: [str(d), "--out", str(d / "clip.mp4")], "is a file"),
+    ],
+)
 def test_bad_usage_exits_2(tmp_path: Path, capsys, make_args, message) -> None:
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.txt").write_text("x")
@@ -398,9 +453,8 @@ def test_a_second_batch_on_the_same_out_is_refused(tmp_path: Path) -> None:
     (tmp_path / "in" / "a.jpg").write_bytes(b"x")
     out = tmp_path / "out"
     out.mkdir()
-    with batch.batch_lock(out):
-        with pytest.raises(UsageError, match="another formcheck batch"):
-            run_batch(tmp_path / "in", out, Settings(kind="pose"), SerialEngine(fake_job))
+    with batch.batch_lock(out), pytest.raises(UsageError, match="another formcheck batch"):
+        run_batch(tmp_path / "in", out, Settings(kind="pose"), SerialEngine(fake_job))
 
 
 def fake_job(job: batch.Job, on_progress=None) -> JobOutcome:
@@ -422,13 +476,18 @@ def test_a_crashing_or_raising_clip_becomes_an_error_row(tmp_path: Path) -> None
         (src / name).write_bytes(b"x")
     report = run_batch(src, tmp_path / "out", Settings(kind="pose"), LocalEngine(workers=2, job_function=fake_job))
     status = {r["path"]: (r["status"], r.get("error_code")) for r in report.rows}
-    assert status == {"a.jpg": ("ok", None), "b.jpg": ("ok", None), "crash.jpg": ("error", "worker_crashed"),
-                      "d.jpg": ("ok", None), "e.jpg": ("ok", None), "raise.jpg": ("error", "internal")}
+    assert status == {
+        "a.jpg": ("ok", None),
+        "b.jpg": ("ok", None),
+        "crash.jpg": ("error", "worker_crashed"),
+        "d.jpg": ("ok", None),
+        "e.jpg": ("ok", None),
+        "raise.jpg": ("error", "internal"),
+    }
     assert "boom" in next(r for r in report.rows if r["path"] == "raise.jpg")["error"]
 
 
-def test_an_exception_inside_the_analysis_becomes_an_error_row(tmp_path: Path, monkeypatch,
-                                                               samples_dir: Path) -> None:
+def test_an_exception_inside_the_analysis_becomes_an_error_row(tmp_path: Path, monkeypatch, samples_dir: Path) -> None:
     import formcheck.outputs
 
     def broken(*args, **kwargs):
@@ -507,9 +566,9 @@ def test_two_workers_run_clips_at_the_same_time(tmp_path: Path) -> None:
 
 def test_jobs_with_most_frames_start_first_whatever_their_file_size(tmp_path: Path) -> None:
     """A short clip can be a smaller file than a phone photo but much more work: order by frames."""
-    from formcheck.batch.jobs import PHOTO_FRAMES, work_in_frames, plan
-
     from conftest import write_test_video
+
+    from formcheck.batch.jobs import PHOTO_FRAMES, plan, work_in_frames
 
     (tmp_path / "in").mkdir()
     write_test_video(tmp_path / "in" / "long.mp4", frames=60, fps=30)

@@ -5,6 +5,7 @@ a playing video (the photo: an image). Screenshots are saved in the test's tmp d
 
 Run: pytest -m browser tests/test_browser_app.py
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ from formcheck.analysis import KIND_LABELS, available_kinds
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 RUNNING_CLIP = "running/treadmill_side_phone60fps_mhuang.mp4"
 POSTURE_PHOTO = "posture/standing_side_studio_physio.jpg"
 #: Pose on 388 frames of 1080x1920 plus the H.264 rendering, on a shared 2-core machine.
@@ -60,9 +67,26 @@ def app_url(tmp_path: Path):
     log_path = tmp_path / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
         yield f"http://127.0.0.1:{port}"
@@ -133,8 +157,11 @@ def test_upload_running_clip_and_posture_photo(app_url: str, samples_dir: Path, 
             page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
             video = page.locator("video").first
             video.wait_for(timeout=30_000)
-            page.wait_for_function("() => { const v = document.querySelector('video');"
-                                   " return v && v.readyState >= 1 && v.videoWidth > 0; }", timeout=60_000)
+            page.wait_for_function(
+                "() => { const v = document.querySelector('video');"
+                " return v && v.readyState >= 1 && v.videoWidth > 0; }",
+                timeout=60_000,
+            )
             page.locator('[data-testid="stDownloadButton"]').nth(3).wait_for(timeout=30_000)  # JSON, CSV, MP4, PNG
             page.get_by_text("What to work on", exact=True).wait_for(timeout=10_000)
             page.screenshot(path=str(tmp_path / "running.png"))

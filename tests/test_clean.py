@@ -1,25 +1,47 @@
 """Cleaning on synthetic sequences with known answers: gates, gaps, outliers, swaps, smoothing."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from formcheck.clean import (CleanConfig, clean, facing_direction, gate_visibility, interpolate_gaps,
-                             near_side, quality_report, reject_outliers, repair_left_right_swaps, smooth)
-from formcheck.landmarks import LEFT_LEG, RIGHT_LEG, Landmark as L
+from formcheck.clean import (
+    CleanConfig,
+    clean,
+    facing_direction,
+    gate_visibility,
+    interpolate_gaps,
+    near_side,
+    quality_report,
+    reject_outliers,
+    repair_left_right_swaps,
+    smooth,
+)
+from formcheck.landmarks import LEFT_LEG, RIGHT_LEG
+from formcheck.landmarks import Landmark as L
 from formcheck.sequence import PoseSequence
 
 
-def walker(n: int = 120, fps: float = 30.0, stride_hz: float = 1.4, seed: int = 0, noise_px: float = 0.0) -> PoseSequence:
+def walker(
+    n: int = 120, fps: float = 30.0, stride_hz: float = 1.4, seed: int = 0, noise_px: float = 0.0
+) -> PoseSequence:
     """A side-view stick figure walking in place: legs swing in antiphase (so they cross)."""
     rng = np.random.default_rng(seed)
     t = np.arange(n) / fps
     seq = PoseSequence.empty(n, (640, 480), fps, timestamps_s=t)
-    base = {L.NOSE: (330, 80), L.LEFT_EAR: (315, 85), L.RIGHT_EAR: (315, 85),
-            L.LEFT_SHOULDER: (320, 130), L.RIGHT_SHOULDER: (322, 130),
-            L.LEFT_ELBOW: (320, 190), L.RIGHT_ELBOW: (322, 190),
-            L.LEFT_WRIST: (325, 240), L.RIGHT_WRIST: (327, 240),
-            L.LEFT_HIP: (320, 250), L.RIGHT_HIP: (322, 250)}
+    base = {
+        L.NOSE: (330, 80),
+        L.LEFT_EAR: (315, 85),
+        L.RIGHT_EAR: (315, 85),
+        L.LEFT_SHOULDER: (320, 130),
+        L.RIGHT_SHOULDER: (322, 130),
+        L.LEFT_ELBOW: (320, 190),
+        L.RIGHT_ELBOW: (322, 190),
+        L.LEFT_WRIST: (325, 240),
+        L.RIGHT_WRIST: (327, 240),
+        L.LEFT_HIP: (320, 250),
+        L.RIGHT_HIP: (322, 250),
+    }
     for j, (x, y) in base.items():
         seq.xy[:, j] = (x, y)
     phase = 2 * np.pi * stride_hz * t
@@ -40,6 +62,7 @@ def walker(n: int = 120, fps: float = 30.0, stride_hz: float = 1.4, seed: int = 
 
 def _pairs():
     from formcheck.landmarks import LEFT_RIGHT_PAIRS
+
     return LEFT_RIGHT_PAIRS
 
 
@@ -55,12 +78,12 @@ def test_visibility_gate_sets_nan() -> None:
 def test_only_short_gaps_are_interpolated(gap_frames: int, filled: bool) -> None:
     seq = walker(90)
     truth = seq.xy.copy()
-    seq.xy[40:40 + gap_frames, L.LEFT_KNEE] = np.nan
+    seq.xy[40 : 40 + gap_frames, L.LEFT_KNEE] = np.nan
     out = interpolate_gaps(seq, max_gap_s=0.2)  # 0.2 s at 30 fps = gaps up to 5 frames (6 intervals)
-    gap = out.xy[40:40 + gap_frames, L.LEFT_KNEE]
+    gap = out.xy[40 : 40 + gap_frames, L.LEFT_KNEE]
     assert np.isfinite(gap).all() == filled
     if filled:
-        assert np.abs(gap - truth[40:40 + gap_frames, L.LEFT_KNEE]).max() < 20
+        assert np.abs(gap - truth[40 : 40 + gap_frames, L.LEFT_KNEE]).max() < 20
 
 
 def test_gap_rule_uses_timestamps_not_frames() -> None:
@@ -106,8 +129,14 @@ def test_smoothing_is_zero_phase_and_reduces_noise() -> None:
     err_after = np.abs(out.xy[20:-20, j, 0] - clean_seq.xy[20:-20, j, 0]).mean()
     assert err_after < 0.6 * err_before
     # Zero phase: the smoothed swing peaks at the same time as the true one.
-    lag = np.argmax(np.correlate(out.xy[:, j, 0] - out.xy[:, j, 0].mean(),
-                                 clean_seq.xy[:, j, 0] - clean_seq.xy[:, j, 0].mean(), "full")) - 239
+    lag = (
+        np.argmax(
+            np.correlate(
+                out.xy[:, j, 0] - out.xy[:, j, 0].mean(), clean_seq.xy[:, j, 0] - clean_seq.xy[:, j, 0].mean(), "full"
+            )
+        )
+        - 239
+    )
     assert lag == 0
 
 

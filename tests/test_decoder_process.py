@@ -1,5 +1,6 @@
 """The decoder process and the reused frame buffers: same frames as in-process decoding, the live video,
 errors handed over, nothing left behind, and the in-process fallback."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from conftest import write_test_video
 
 import formcheck.decoder_process as decoder_process
 from formcheck.config import Settings
@@ -14,8 +16,6 @@ from formcheck.decoder_process import DecoderProcess, InProcessFrames, open_fram
 from formcheck.errors import UnreadableMedia
 from formcheck.media import DecodeReport, FrameBuffers, frame_shape, iter_frames, probe
 from formcheck.pose import Detection
-
-from conftest import write_test_video
 
 
 def test_frame_buffers_are_reused_only_when_nobody_holds_them() -> None:
@@ -51,7 +51,7 @@ def test_decoder_process_gives_the_same_frames_as_in_process_decoding(tmp_path: 
     with DecoderProcess(info, 0.2, 1.0, 120, report) as decoder:
         got = [(f.index, f.time_s, f.image.copy()) for f in decoder.frames()]
     assert [g[:2] for g in got] == [e[:2] for e in expected]
-    assert all(np.array_equal(g[2], e[2]) for g, e in zip(got, expected))
+    assert all(np.array_equal(g[2], e[2]) for g, e in zip(got, expected, strict=False))
     assert report.frames == len(expected) and not report.truncated
     assert decoder._ring is None and decoder._process.returncode == 0
 
@@ -82,25 +82,30 @@ def test_live_video_has_every_frame_in_the_clips_timing(tmp_path: Path) -> None:
 def test_decoder_errors_reach_the_caller(tmp_path: Path) -> None:
     clip = write_test_video(tmp_path / "clip.mp4", frames=10, fps=10)
     info = probe(clip)
-    with pytest.raises(UnreadableMedia, match="no frames in the chosen time range"):
-        with DecoderProcess(info, 50.0, None, None, DecodeReport()) as decoder:
-            list(decoder.frames())
+    with (
+        pytest.raises(UnreadableMedia, match="no frames in the chosen time range"),
+        DecoderProcess(info, 50.0, None, None, DecodeReport()) as decoder,
+    ):
+        list(decoder.frames())
 
 
 def test_stopping_early_kills_the_decoder_and_removes_the_ring(tmp_path: Path) -> None:
     clip = write_test_video(tmp_path / "clip.mp4", frames=60, fps=30)
     info = probe(clip)
-    with pytest.raises(KeyError):
-        with DecoderProcess(info, None, None, None, DecodeReport(), live_video=tmp_path / "v.mp4") as decoder:
-            for frame in decoder.frames():
-                if frame.index == 5:
-                    raise KeyError("stop")
+    with (
+        pytest.raises(KeyError),
+        DecoderProcess(info, None, None, None, DecodeReport(), live_video=tmp_path / "v.mp4") as decoder,
+    ):
+        for frame in decoder.frames():
+            if frame.index == 5:
+                raise KeyError("stop")
     assert decoder._process.returncode is not None and decoder._ring is None
 
 
 @pytest.mark.real
 def test_without_a_decoder_process_frames_are_decoded_here_and_the_video_drawn_after(
-        samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from formcheck.outputs import analyse_to
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -132,7 +137,8 @@ def test_pose_kind_draws_its_video_during_the_pose_pass(samples_dir: Path, tmp_p
 
 
 def test_a_decoder_process_that_dies_at_the_start_is_replaced_by_decoding_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """E.g. no usable Python interpreter for the child: the frames still come, decoded in this process."""
     clip = write_test_video(tmp_path / "clip.mp4", frames=12, fps=12)
     info = probe(clip)

@@ -1,15 +1,15 @@
 """Media input: generated clips with known rotation, timing and damage; every bad input's message."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_test_video
 
 from formcheck.errors import MediaNotFound, UnreadableMedia, UnsupportedMedia, UsageError
 from formcheck.media import DecodeReport, iter_frames, prefetch, probe
-
-from conftest import write_test_video
 
 
 def test_plain_clip_probe_and_timestamps(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
 """The model loader: the bundled model checks out; damaged or wrong files give clear messages."""
+
 from __future__ import annotations
 
 import shutil
@@ -26,13 +27,16 @@ def test_another_bundle_is_accepted(tmp_path: Path) -> None:
     assert not bundle.bundled and bundle.sha256 != BUNDLED_MODEL_SHA256
 
 
-@pytest.mark.parametrize("damage, words", [
-    ("missing", "not found"),
-    ("truncated", "truncated"),
-    ("changed", "sha256"),
-    ("not_zip", "not a MediaPipe model bundle"),
-    ("wrong_bundle", "not a PoseLandmarker"),
-])
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        ("missing", "not found"),
+        ("truncated", "truncated"),
+        ("changed", "sha256"),
+        ("not_zip", "not a MediaPipe model bundle"),
+        ("wrong_bundle", "not a PoseLandmarker"),
+    ],
+)
 def test_bad_models(tmp_path: Path, damage: str, words: str) -> None:
     original = default_model_path()
     if damage == "missing":
@@ -61,6 +65,16 @@ def test_cli_reports_a_bad_model(tmp_path: Path, samples_dir: Path) -> None:
 
     bad = tmp_path / "model.task"
     shutil.copy(samples_dir / "MANIFEST.md", bad)
-    code = main(["analyse", str(samples_dir / "posture" / "standing_side_studio_physio.jpg"),
-                 "--model", str(bad), "--out", str(tmp_path / "out"), "--kind", "pose"])
+    code = main(
+        [
+            "analyse",
+            str(samples_dir / "posture" / "standing_side_studio_physio.jpg"),
+            "--model",
+            str(bad),
+            "--out",
+            str(tmp_path / "out"),
+            "--kind",
+            "pose",
+        ]
+    )
     assert code == 1

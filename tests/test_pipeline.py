@@ -1,5 +1,6 @@
 """The pipeline end to end on generated variants of real footage: slow motion, variable frame rate,
 4K, trimming, progress reporting; and the person-count rules on synthetic sequences."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -18,8 +19,9 @@ JOG = "running/jogging_side_short_sports2d_demo3.mp4"
 
 
 def _info(kind: str = "video") -> MediaInfo:
-    return MediaInfo(path="x.mp4", kind=kind, width=100, height=100, fps=30, duration_s=1, frames=30,
-                     rotation=0, codec="h264")
+    return MediaInfo(
+        path="x.mp4", kind=kind, width=100, height=100, fps=30, duration_s=1, frames=30, rotation=0, codec="h264"
+    )
 
 
 def test_person_rules() -> None:
@@ -34,7 +36,7 @@ def test_person_rules() -> None:
 
 
 def test_settings_are_validated() -> None:
-    for bad in (dict(kind="yoga"), dict(height_cm=1.8), dict(capture_fps=0.1), dict(start_s=3, end_s=2)):
+    for bad in ({"kind": "yoga"}, {"height_cm": 1.8}, {"capture_fps": 0.1}, {"start_s": 3, "end_s": 2}):
         with pytest.raises(UsageError):
             Settings(**bad)
     assert Settings(height_cm=180).digest() != Settings(height_cm=181).digest()
@@ -91,8 +93,7 @@ def test_4k_clip_is_downscaled_for_the_model_but_measured_in_full_pixels(samples
 def test_slow_motion_override_and_progress(samples_dir: Path) -> None:
     calls: list[tuple[str, int, int]] = []
     clip = samples_dir / "running/treadmill_side_lab_slowmo_mhuang.mp4"
-    result = analyse(clip, Settings(kind="pose", capture_fps=240, end_s=2.0),
-                     on_progress=lambda *a: calls.append(a))
+    result = analyse(clip, Settings(kind="pose", capture_fps=240, end_s=2.0), on_progress=lambda *a: calls.append(a))
     assert result.info.fps == 240 and result.info.time_scale == pytest.approx(29.97 / 240, rel=1e-3)
     assert result.raw.timestamps_s[-1] == pytest.approx(2.0 * 29.97 / 240, abs=0.01)
     assert any("slow-motion" in w for w in result.warnings)
@@ -124,6 +125,9 @@ def test_a_truncated_clip_that_cannot_be_analysed_says_it_was_truncated(samples_
     analysis; the message must name the likely cause."""
     cut = tmp_path / "cut.mp4"
     cut.write_bytes((samples_dir / "running" / "treadmill_side_phone60fps_mhuang.mp4").read_bytes()[:300_000])
-    with pytest.raises(ActivityNotFound, match=r"could not tell which analysis.*truncated or damaged: only its "
-                                                r"first \d+ frames"):
+    with pytest.raises(
+        ActivityNotFound,
+        match=r"could not tell which analysis.*truncated or damaged: only its "
+        r"first \d+ frames",
+    ):
         analyse(cut, Settings(kind="auto"))

@@ -1,5 +1,6 @@
 """The real pose model on the real plank footage through formcheck.pipeline.analyse, and the
 'no plank found' message on a running clip and a standing photo."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,5 +47,5 @@ def test_running_clip_is_no_plank(samples_dir: Path) -> None:
 
 
 def test_standing_photo_is_no_plank(samples_dir: Path) -> None:
-    with pytest.raises(ActivityNotFound, match="no plank found.*upright"):
+    with pytest.raises(ActivityNotFound, match=r"no plank found.*upright"):
         analyse(samples_dir / "posture/standing_side_studio_physio.jpg", PLANK)

@@ -5,6 +5,7 @@ so the cm scale is known: ankle on the floor, straight legs rising at `leg_eleva
 trunk bent at the hip by `bend_deg` (+ pike: hips above the shoulder-ankle line, - sag). With straight
 legs the shoulder-hip-ankle deviation equals |bend_deg| exactly.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,7 +15,8 @@ from formcheck.calibrate import SHANK_FRACTION, THIGH_FRACTION, TRUNK_FRACTION
 from formcheck.config import Settings
 from formcheck.errors import ActivityNotFound
 from formcheck.kinds import plank as kp
-from formcheck.landmarks import NUM_LANDMARKS, Landmark as L
+from formcheck.landmarks import NUM_LANDMARKS
+from formcheck.landmarks import Landmark as L
 from formcheck.metrics import plank as pm
 from formcheck.reference.plank import REFERENCES, THRESHOLDS
 from formcheck.sequence import PoseSequence
@@ -36,8 +38,14 @@ def _unit(elev_deg: np.ndarray) -> np.ndarray:
     return np.stack([np.cos(e), -np.sin(e)], axis=1)
 
 
-def plank_sequence(bend_deg: np.ndarray, fps: float = 30.0, leg_elevation_deg: float = 12.0,
-                   variant: str = "forearm", floor_y: float = 620.0, ankle_x: float = 250.0) -> PoseSequence:
+def plank_sequence(
+    bend_deg: np.ndarray,
+    fps: float = 30.0,
+    leg_elevation_deg: float = 12.0,
+    variant: str = "forearm",
+    floor_y: float = 620.0,
+    ankle_x: float = 250.0,
+) -> PoseSequence:
     """A plank seen from the side (head toward +x) or, for side variants, from the front.
 
     bend_deg: (T,) signed bend at the hip (+ pike, - sag). variant: 'forearm', 'high', 'knee',
@@ -64,8 +72,16 @@ def plank_sequence(bend_deg: np.ndarray, fps: float = 30.0, leg_elevation_deg: f
     else:
         elbow = shoulder + np.array([0.0, UPPER_ARM])
         wrist = elbow + np.array([FOREARM, 0.0])
-    parts = {"SHOULDER": shoulder, "ELBOW": elbow, "WRIST": wrist, "HIP": hip, "KNEE": knee, "ANKLE": ankle,
-             "HEEL": ankle + np.array([-15.0, 5.0]), "FOOT_INDEX": ankle + np.array([10.0, 10.0])}
+    parts = {
+        "SHOULDER": shoulder,
+        "ELBOW": elbow,
+        "WRIST": wrist,
+        "HIP": hip,
+        "KNEE": knee,
+        "ANKLE": ankle,
+        "HEEL": ankle + np.array([-15.0, 5.0]),
+        "FOOT_INDEX": ankle + np.array([10.0, 10.0]),
+    }
     # Side view: the two sides overlap (a few px apart). Side plank from the front: stacked vertically.
     spread = 0.3 * TRUNK if variant.startswith("side") else 3.0
     lower_is_left = variant != "side_right"
@@ -76,8 +92,11 @@ def plank_sequence(bend_deg: np.ndarray, fps: float = 30.0, leg_elevation_deg: f
         if variant.startswith("side") and name in ("ELBOW", "WRIST"):
             # Only the supporting (lower) arm is under the body; the top arm rests on the hip.
             lower = shoulder + (left_off if lower_is_left else -left_off)
-            support = lower + np.array([0.0, UPPER_ARM]) if name == "ELBOW" else lower + np.array([0.0, UPPER_ARM]) \
-                + np.array([FOREARM, 0.0])
+            support = (
+                lower + np.array([0.0, UPPER_ARM])
+                if name == "ELBOW"
+                else lower + np.array([0.0, UPPER_ARM]) + np.array([FOREARM, 0.0])
+            )
             top = hip - (left_off if lower_is_left else -left_off)
             xy[:, L[f"LEFT_{name}"]] = support if lower_is_left else top
             xy[:, L[f"RIGHT_{name}"]] = top if lower_is_left else support
@@ -86,22 +105,33 @@ def plank_sequence(bend_deg: np.ndarray, fps: float = 30.0, leg_elevation_deg: f
         xy[:, L[f"RIGHT_{name}"]] = p - left_off
     for name in ("LEFT_EAR", "RIGHT_EAR"):
         xy[:, L[name]] = ear
-    for name in ("NOSE", "LEFT_EYE", "RIGHT_EYE", "LEFT_EYE_INNER", "RIGHT_EYE_INNER", "LEFT_EYE_OUTER",
-                 "RIGHT_EYE_OUTER", "MOUTH_LEFT", "MOUTH_RIGHT"):
+    for name in (
+        "NOSE",
+        "LEFT_EYE",
+        "RIGHT_EYE",
+        "LEFT_EYE_INNER",
+        "RIGHT_EYE_INNER",
+        "LEFT_EYE_OUTER",
+        "RIGHT_EYE_OUTER",
+        "MOUTH_LEFT",
+        "MOUTH_RIGHT",
+    ):
         xy[:, L[name]] = ear + trunk_dir * 10.0 + np.array([0.0, 8.0])
     for name in ("PINKY", "INDEX", "THUMB"):
         for side in ("LEFT", "RIGHT"):
             xy[:, L[f"{side}_{name}"]] = xy[:, L[f"{side}_WRIST"]] + np.array([8.0, 0.0])
     vis = np.where(np.isfinite(xy[..., 0]), 0.99, 0.0)
     ts = np.arange(n) / fps
-    return PoseSequence(xy=xy, z=np.zeros((n, NUM_LANDMARKS)), visibility=vis, timestamps_s=ts,
-                        frame_size=SIZE, fps=fps)
+    return PoseSequence(
+        xy=xy, z=np.zeros((n, NUM_LANDMARKS)), visibility=vis, timestamps_s=ts, frame_size=SIZE, fps=fps
+    )
 
 
 def expected_offset_cm(bend_deg: float, leg_elevation_deg: float = 12.0, knee_variant: bool = False) -> float:
     """Signed distance (cm, + above) of the hip from the shoulder-distal line, computed directly."""
-    seq = plank_sequence(np.array([bend_deg]), leg_elevation_deg=leg_elevation_deg,
-                         variant="knee" if knee_variant else "forearm")
+    seq = plank_sequence(
+        np.array([bend_deg]), leg_elevation_deg=leg_elevation_deg, variant="knee" if knee_variant else "forearm"
+    )
     s = seq.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[0]
     h = seq.midpoint(L.LEFT_HIP, L.RIGHT_HIP)[0]
     d = seq.midpoint(L.LEFT_KNEE, L.RIGHT_KNEE)[0] if knee_variant else seq.midpoint(L.LEFT_ANKLE, L.RIGHT_ANKLE)[0]
@@ -125,9 +155,14 @@ def concat(*parts: PoseSequence) -> PoseSequence:
     fps = parts[0].fps
     xy = np.concatenate([p.xy for p in parts])
     n = xy.shape[0]
-    return PoseSequence(xy=xy, z=np.concatenate([p.z for p in parts]),
-                        visibility=np.concatenate([p.visibility for p in parts]),
-                        timestamps_s=np.arange(n) / fps, frame_size=parts[0].frame_size, fps=fps)
+    return PoseSequence(
+        xy=xy,
+        z=np.concatenate([p.z for p in parts]),
+        visibility=np.concatenate([p.visibility for p in parts]),
+        timestamps_s=np.arange(n) / fps,
+        frame_size=parts[0].frame_size,
+        fps=fps,
+    )
 
 
 FPS = 30.0
@@ -182,8 +217,9 @@ def test_short_position_is_not_a_hold() -> None:
 SAG_TOL, PIKE_TOL = THRESHOLDS.sag_tolerance_deg, THRESHOLDS.pike_tolerance_deg
 
 
-@pytest.mark.parametrize("bend", [-24.0, -18.0, -12.0, -SAG_TOL - 0.5, PIKE_TOL + 0.5, PIKE_TOL + 2,
-                                  PIKE_TOL + 10, 60.0, 70.0])
+@pytest.mark.parametrize(
+    "bend", [-24.0, -18.0, -12.0, -SAG_TOL - 0.5, PIKE_TOL + 0.5, PIKE_TOL + 2, PIKE_TOL + 10, 60.0, 70.0]
+)
 def test_sag_and_pike_sign_always_right_beyond_tolerance(bend: float) -> None:
     seq = plank_sequence(np.concatenate([np.zeros(40), np.full(60, bend)]), fps=FPS)
     r = kp.analyse_sequence(seq, SETTINGS)
@@ -340,10 +376,10 @@ def test_hold_state_machine_grace_time() -> None:
     t = np.arange(300) / FPS
     entry = np.ones(300, bool)
     short_gap = entry.copy()
-    short_gap[100:100 + int(THRESHOLDS.grace_s * FPS) - 3] = False
+    short_gap[100 : 100 + int(THRESHOLDS.grace_s * FPS) - 3] = False
     assert pm.hold_intervals(t, short_gap, short_gap, THRESHOLDS) == [(0, 299)]
     long_gap = entry.copy()
-    long_gap[100:100 + int(THRESHOLDS.grace_s * FPS) + 3] = False
+    long_gap[100 : 100 + int(THRESHOLDS.grace_s * FPS) + 3] = False
     assert pm.hold_intervals(t, long_gap, long_gap, THRESHOLDS) == [(0, 99), (133, 299)]
 
 
@@ -369,7 +405,7 @@ def test_annotator_draws_line_and_timer() -> None:
     assert out.shape == image.shape and out.any()
     # the body line is drawn in red (a warning: 25 deg > 2 x 10 deg) at the hip
     hip = plank_sequence(np.array([-25.0])).midpoint(L.LEFT_HIP, L.RIGHT_HIP)[0] * 0.5
-    patch = out[int(hip[1]) - 3:int(hip[1]) + 4, int(hip[0]) - 3:int(hip[0]) + 4].reshape(-1, 3)
+    patch = out[int(hip[1]) - 3 : int(hip[1]) + 4, int(hip[0]) - 3 : int(hip[0]) + 4].reshape(-1, 3)
     assert any((p[0] > 200 and p[1] < 100) for p in patch)
     assert r.annotator.annotate(image.copy(), None, 0.5).shape == image.shape
 

@@ -1,5 +1,6 @@
 """The real pose model on the real footage: the person is found, tracks match the recorded ones,
 multi-person clips keep the right subject, and the CLI writes its outputs."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,11 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from conftest import load_track, write_test_video
 
 from formcheck.cli import main
 from formcheck.config import Settings
 from formcheck.pipeline import analyse
-
-from conftest import load_track, write_test_video
 
 pytestmark = pytest.mark.real
 
@@ -51,8 +51,7 @@ def test_recorded_tracks_cover_every_sample(samples_dir: Path, tracks_dir: Path)
 
 
 def test_portrait_phone_clip_is_upright(samples_dir: Path) -> None:
-    result = analyse(samples_dir / "running/treadmill_side_phone60fps_mhuang.mp4",
-                     Settings(kind="pose", end_s=1.0))
+    result = analyse(samples_dir / "running/treadmill_side_phone60fps_mhuang.mp4", Settings(kind="pose", end_s=1.0))
     assert (result.info.width, result.info.height) == (1080, 1920)
     head_y = np.nanmedian(result.raw.xy[:, 0, 1])
     ankle_y = np.nanmedian(result.raw.xy[:, 27:29, 1])
@@ -107,14 +106,17 @@ def test_photo_gives_annotated_jpeg(samples_dir: Path, tmp_path: Path) -> None:
     assert (tmp_path / f"{photo.stem}.jpg").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("case, code, words", [
-    ("missing", 1, "no such file"),
-    ("empty", 1, "empty"),
-    ("text", 1, "text file"),
-    ("folder", 2, "is a folder"),
-    ("no_person", 1, "no person found"),
-    ("bad_height", 2, "not a human stature"),
-])
+@pytest.mark.parametrize(
+    "case, code, words",
+    [
+        ("missing", 1, "no such file"),
+        ("empty", 1, "empty"),
+        ("text", 1, "text file"),
+        ("folder", 2, "is a folder"),
+        ("no_person", 1, "no person found"),
+        ("bad_height", 2, "not a human stature"),
+    ],
+)
 def test_cli_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, code: int, words: str) -> None:
     args = ["--kind", "pose", "--out", str(tmp_path / "out"), "-q"]
     path = tmp_path / "clip.mp4"
@@ -141,8 +143,12 @@ def test_cli_output_is_clean_of_library_noise(samples_dir: Path, tmp_path: Path)
     import sys
 
     photo = samples_dir / "posture/standing_side_studio_physio.jpg"
-    done = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyse", str(photo), "--kind", "pose",
-                           "--out", str(tmp_path), "-q"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", "analyse", str(photo), "--kind", "pose", "--out", str(tmp_path), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "written:" in done.stdout and "INFO" not in done.stdout

@@ -1,5 +1,6 @@
 """Running / walking gait: synthetic gaits with known answers, recorded real tracks, error cases,
 and a few real-model runs on the real footage."""
+
 from __future__ import annotations
 
 import warnings
@@ -15,9 +16,22 @@ from formcheck.kinds import running
 from formcheck.sequence import PoseSequence
 
 TRACKS = Path(__file__).resolve().parent / "data" / "tracks"
-STEP_KEYS = ["step", "foot", "contact_s", "toe_off_s", "contact_ms", "flight_ms", "double_support_ms", "step_time_ms",
-             "overstride_cm", "overstride_pct_leg", "shank_angle_at_contact_deg", "knee_flexion_contact_deg",
-             "knee_flexion_peak_deg", "strike"]
+STEP_KEYS = [
+    "step",
+    "foot",
+    "contact_s",
+    "toe_off_s",
+    "contact_ms",
+    "flight_ms",
+    "double_support_ms",
+    "step_time_ms",
+    "overstride_cm",
+    "overstride_pct_leg",
+    "shank_angle_at_contact_deg",
+    "knee_flexion_contact_deg",
+    "knee_flexion_peak_deg",
+    "strike",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +55,7 @@ def event_errors_frames(result, truth, fps: float) -> list[float]:
 
 
 # -- synthetic ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fps", [30.0, 60.0, 120.0, 240.0])
 @pytest.mark.parametrize("cadence,contact_ms,speed", [(160.0, 260.0, 2.5), (180.0, 200.0, 4.0)])
@@ -79,7 +94,7 @@ def test_synthetic_noise_gaps_swaps(fps):
 
 def test_synthetic_overground_facing_left():
     spec = GaitSpec(fps=120.0, facing=-1, overground=True, noise_px=1.0)
-    seq, truth = simulate(spec)
+    seq, _truth = simulate(spec)
     r = running.analyse(context_for(seq))
     assert r.details["setting"] == "overground" and r.details["facing"] == "left"
     assert r.metrics["cadence_spm"] == pytest.approx(spec.cadence_spm, rel=0.01)
@@ -104,8 +119,9 @@ def test_synthetic_frontal_receding_runner(fps, view, cadence):
     """A runner going away from (rear) or coming towards (front) a fixed low camera, seen in
     perspective: the figure changes size about 4-5x over the clip, with landmark noise. The
     trunk-scaled pelvis / feet / sway detector must still give the cadence within 1%."""
-    spec = GaitSpec(fps=fps, view=view, recede=True, cadence_spm=cadence, noise_px=1.0, px_per_cm=5.0,
-                    duration_s=5.0, seed=int(fps))
+    spec = GaitSpec(
+        fps=fps, view=view, recede=True, cadence_spm=cadence, noise_px=1.0, px_per_cm=5.0, duration_s=5.0, seed=int(fps)
+    )
     seq, truth = simulate(spec)
     r = running.analyse(context_for(seq))
     assert r.metrics["view"] == view and r.details["size_change_factor"] > 3.0
@@ -188,9 +204,14 @@ def test_events_series_and_annotator():
 
 # -- recorded real tracks -----------------------------------------------------------------------
 
-GAIT_TRACKS = ["running__treadmill_side_phone60fps_mhuang", "running__treadmill_side_lab_slowmo_mhuang",
-               "running__outdoor_side_silhouette_panning_becklabs", "running__jogging_side_short_sports2d_demo3",
-               "running__walking_side_indoor_wall_sports2d_demo4", "running__outdoor_rear_lowcam_openpose_overlay_radluy"]
+GAIT_TRACKS = [
+    "running__treadmill_side_phone60fps_mhuang",
+    "running__treadmill_side_lab_slowmo_mhuang",
+    "running__outdoor_side_silhouette_panning_becklabs",
+    "running__jogging_side_short_sports2d_demo3",
+    "running__walking_side_indoor_wall_sports2d_demo4",
+    "running__outdoor_rear_lowcam_openpose_overlay_radluy",
+]
 OTHER_TRACKS = sorted(p.stem for p in TRACKS.glob("*.npz") if not p.stem.startswith("running__"))
 
 
@@ -250,7 +271,7 @@ def test_rear_lowcam_track():
     assert m["steps_counted"] >= 4
     mids = [e for e in r.events if e["kind"] == "midstance"]
     assert [e["foot"] for e in mids] == ["L", "R", "L", "R"]
-    for e, frame in zip(mids, (18.5, 29, 40, 50.5)):
+    for e, frame in zip(mids, (18.5, 29, 40, 50.5), strict=False):
         assert e["time_s"] * 30 == pytest.approx(frame, abs=1.5)
     for key in ("pelvic_drop_deg", "step_width_cm", "knee_frontal_angle_deg"):
         assert m[key] is not None
@@ -287,6 +308,7 @@ def test_short_jogging_track_too_short():
 
 
 # -- real model on real footage -------------------------------------------------------------------
+
 
 @pytest.mark.real
 def test_real_treadmill_clip(samples_dir):

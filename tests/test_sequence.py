@@ -1,4 +1,5 @@
 """PoseSequence: validation, slicing, npz round trip."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,8 +43,14 @@ def test_npz_round_trip(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["shape", "timestamps", "rows"])
 def test_validation(bad: str) -> None:
-    kwargs = dict(xy=np.zeros((3, 33, 2)), z=np.zeros((3, 33)), visibility=np.zeros((3, 33)),
-                  timestamps_s=[0.0, 0.1, 0.2], frame_size=(10, 10), fps=10.0)
+    kwargs = {
+        "xy": np.zeros((3, 33, 2)),
+        "z": np.zeros((3, 33)),
+        "visibility": np.zeros((3, 33)),
+        "timestamps_s": [0.0, 0.1, 0.2],
+        "frame_size": (10, 10),
+        "fps": 10.0,
+    }
     if bad == "shape":
         kwargs["xy"] = np.zeros((3, 17, 2))
     elif bad == "timestamps":

@@ -1,5 +1,6 @@
 """The wall test end to end on the real photos (the real pose model): side views give results,
 front views, planks, empty and cropped pictures give clear errors; clips, tilt, two people."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,9 +20,22 @@ pytestmark = pytest.mark.real
 
 SIDE = ["standing_side_phone_fiton_a.jpg", "standing_side_phone_fiton_b.jpg", "standing_side_studio_physio.jpg"]
 FRONT = ["standing_front_phone_fiton.jpg", "standing_front_phone_wall_physio.jpeg"]
-REQUIRED = ("lumbar_gap_px", "lumbar_gap_cm", "lumbar_gap_hands", "lordosis_class", "lordosis_confidence",
-            "craniovertebral_angle_deg", "trunk_inclination_deg", "knee_extension_deg", "ear_offset_cm",
-            "shoulder_offset_cm", "hip_offset_cm", "knee_offset_cm", "wall_detected", "scale_assumed")
+REQUIRED = (
+    "lumbar_gap_px",
+    "lumbar_gap_cm",
+    "lumbar_gap_hands",
+    "lordosis_class",
+    "lordosis_confidence",
+    "craniovertebral_angle_deg",
+    "trunk_inclination_deg",
+    "knee_extension_deg",
+    "ear_offset_cm",
+    "shoulder_offset_cm",
+    "hip_offset_cm",
+    "knee_offset_cm",
+    "wall_detected",
+    "scale_assumed",
+)
 
 
 def _write_rgb(path: Path, image: np.ndarray) -> Path:
@@ -57,7 +71,7 @@ def test_side_photo_gives_the_wall_test(side_results, name, tmp_path):
     assert m["gap_reference"] == "back_line"
     assert any(SCREENING_NOTICE in f.detail for f in res.result.findings)
     assert any("plank" in f.drill for f in res.result.findings)
-    for key, ref in res.result.references.items():
+    for ref in res.result.references.values():
         assert ref.convention and ref.source
     # the overlay: drawn on the photo, and the outline lies on the person (the mask)
     frame = next(iter_frames(res.info, max_side=1200))
@@ -104,7 +118,7 @@ def test_auto_picks_the_wall_test(samples_dir, name):
 
 @pytest.mark.parametrize("name", FRONT)
 def test_front_view_is_refused(samples_dir, name):
-    with pytest.raises(WrongView, match="not side-on.*from the side"):
+    with pytest.raises(WrongView, match=r"not side-on.*from the side"):
         analyse(samples_dir / "posture" / name, Settings(kind="wall"))
 
 
@@ -114,7 +128,7 @@ def test_plank_photo_is_not_standing(samples_dir):
 
 
 def test_plank_clip_is_not_standing(samples_dir):
-    with pytest.raises(ActivityNotFound, match="not standing.*--kind plank"):
+    with pytest.raises(ActivityNotFound, match=r"not standing.*--kind plank"):
         analyse(samples_dir / "plank" / "front_plank_side_studio_wahoo.mp4", Settings(kind="wall"))
 
 
@@ -129,15 +143,16 @@ def test_photo_without_a_person(tmp_path):
 def test_cropped_body_gives_a_clear_message(samples_dir, tmp_path, rows):
     image = _photo(samples_dir, "standing_side_studio_physio.jpg")
     h = image.shape[0]
-    crop = image[int(rows[0] * h):int(rows[1] * h)]
+    crop = image[int(rows[0] * h) : int(rows[1] * h)]
     with pytest.raises(InsufficientData, match="cropped"):
         analyse(_write_rgb(tmp_path / "cropped.jpg", crop), Settings(kind="wall"))
 
 
 def test_clip_uses_the_steadiest_stretch_with_median_and_spread(samples_dir, tmp_path):
     """A 2 s clip of the studio photo with small hand-held shifts: five frames are measured."""
-    import av
     from fractions import Fraction
+
+    import av
 
     image = _photo(samples_dir, "standing_side_studio_physio.jpg")
     h, w = (image.shape[0] // 2) * 2, (image.shape[1] // 2) * 2
@@ -146,10 +161,14 @@ def test_clip_uses_the_steadiest_stretch_with_median_and_spread(samples_dir, tmp
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=Fraction(30))
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        for i in range(60):
+        for _i in range(60):
             dx, dy = rng.normal(0, 1.0, 2)
-            shifted = cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, dy]]), (image.shape[1], image.shape[0]),
-                                     borderMode=cv2.BORDER_REPLICATE)[:h, :w]
+            shifted = cv2.warpAffine(
+                image,
+                np.float32([[1, 0, dx], [0, 1, dy]]),
+                (image.shape[1], image.shape[0]),
+                borderMode=cv2.BORDER_REPLICATE,
+            )[:h, :w]
             for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(shifted), format="rgb24")):
                 container.mux(packet)
         for packet in stream.encode():
@@ -193,8 +212,23 @@ def test_lordosis_rule_is_a_setting(samples_dir, tmp_path):
     classes = {}
     for rule in ("seed_rule", "popular_2.5_5cm"):
         out = tmp_path / rule
-        assert main(["analyse", str(photo), "--kind", "wall", "--lordosis-rule", rule, "--out", str(out),
-                     "-q", "--no-video"]) == 0
+        assert (
+            main(
+                [
+                    "analyse",
+                    str(photo),
+                    "--kind",
+                    "wall",
+                    "--lordosis-rule",
+                    rule,
+                    "--out",
+                    str(out),
+                    "-q",
+                    "--no-video",
+                ]
+            )
+            == 0
+        )
         data = json.loads((out / f"{photo.stem}.json").read_text())
         assert data["details"]["lordosis_rule"]["name"] == rule
         classes[rule] = data["metrics"]["lordosis_class"]

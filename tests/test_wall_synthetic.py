@@ -9,6 +9,7 @@ Body coordinates are cm, x forward (toward the face), y up from the floor. The b
 buttocks contact (y = 88) and the upper-back contact (y = 125) is x = -14 + depth * sin(...), and
 falls away (quadratically) outside them, so the back line is x = -14 and the gap is exactly `depth`.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,18 +19,17 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+from conftest import load_track
 
-from formcheck.landmarks import Landmark as L
 from formcheck.clean import CleanConfig, clean
 from formcheck.errors import ActivityNotFound, InsufficientData, WrongView
 from formcheck.kinds import wall as kind
+from formcheck.landmarks import Landmark as L
 from formcheck.media import Frame
 from formcheck.metrics import wall as W
 from formcheck.pose import Detection, SegmentedFrame
 from formcheck.reference import wall as R
 from formcheck.sequence import PoseSequence
-
-from conftest import load_track
 
 Y_BUTTOCKS, Y_UPPER_BACK, X_BACK = 88.0, 125.0, -14.0
 HEAD_TOP_CM = 172.0
@@ -50,18 +50,55 @@ def back_curve(depth_cm: float, n: int = 400, back_x_cm: float = X_BACK) -> np.n
 def outline_cm(depth_cm: float, back_x_cm: float = X_BACK) -> np.ndarray:
     """(N, 2) cm: the closed body outline, toe -> heel -> back of the legs -> back -> head -> front."""
     legs_back = np.array([[18, 0], [-6, 0], [-6, 5], [-7, 30], [-5, 48], [-8, 62]], float)
-    head_front = np.array([[-6, 146], [-5, 150], [-10, 160], [-6, 169], [0, HEAD_TOP_CM], [8, 169], [11, 163],
-                           [13, 159], [10, 154], [8, 151], [4, 148], [10, 135], [9, 105], [10, 90], [9, 70],
-                           [6, 48], [5, 20], [6, 8], [18, 3]], float)
+    head_front = np.array(
+        [
+            [-6, 146],
+            [-5, 150],
+            [-10, 160],
+            [-6, 169],
+            [0, HEAD_TOP_CM],
+            [8, 169],
+            [11, 163],
+            [13, 159],
+            [10, 154],
+            [8, 151],
+            [4, 148],
+            [10, 135],
+            [9, 105],
+            [10, 90],
+            [9, 70],
+            [6, 48],
+            [5, 20],
+            [6, 8],
+            [18, 3],
+        ],
+        float,
+    )
     return np.concatenate([legs_back, back_curve(depth_cm, back_x_cm=back_x_cm), head_front])
 
 
 LANDMARKS_CM = {
-    L.NOSE: (13, 160), L.LEFT_EYE: (9, 162), L.RIGHT_EYE: (9, 162), L.LEFT_EAR: (1, 158), L.RIGHT_EAR: (1, 158),
-    L.LEFT_SHOULDER: (0, 140), L.RIGHT_SHOULDER: (0, 140), L.LEFT_ELBOW: (1, 112), L.RIGHT_ELBOW: (1, 112),
-    L.LEFT_WRIST: (4, 86), L.RIGHT_WRIST: (4, 86), L.LEFT_HIP: (0, 90), L.RIGHT_HIP: (0, 90),
-    L.LEFT_KNEE: (1, 48), L.RIGHT_KNEE: (1, 48), L.LEFT_ANKLE: (0, 8), L.RIGHT_ANKLE: (0, 8),
-    L.LEFT_HEEL: (-5, 2), L.RIGHT_HEEL: (-5, 2), L.LEFT_FOOT_INDEX: (16, 1), L.RIGHT_FOOT_INDEX: (16, 1),
+    L.NOSE: (13, 160),
+    L.LEFT_EYE: (9, 162),
+    L.RIGHT_EYE: (9, 162),
+    L.LEFT_EAR: (1, 158),
+    L.RIGHT_EAR: (1, 158),
+    L.LEFT_SHOULDER: (0, 140),
+    L.RIGHT_SHOULDER: (0, 140),
+    L.LEFT_ELBOW: (1, 112),
+    L.RIGHT_ELBOW: (1, 112),
+    L.LEFT_WRIST: (4, 86),
+    L.RIGHT_WRIST: (4, 86),
+    L.LEFT_HIP: (0, 90),
+    L.RIGHT_HIP: (0, 90),
+    L.LEFT_KNEE: (1, 48),
+    L.RIGHT_KNEE: (1, 48),
+    L.LEFT_ANKLE: (0, 8),
+    L.RIGHT_ANKLE: (0, 8),
+    L.LEFT_HEEL: (-5, 2),
+    L.RIGHT_HEEL: (-5, 2),
+    L.LEFT_FOOT_INDEX: (16, 1),
+    L.RIGHT_FOOT_INDEX: (16, 1),
 }
 
 
@@ -77,9 +114,17 @@ class Scene:
     facing: int
 
 
-def make_scene(depth_cm: float = 4.0, px_per_cm: float = 3.0, tilt_deg: float = 0.0, facing: int = 1,
-               size: tuple[int, int] = (700, 800), background_lines: bool = False, wall: bool = False,
-               wall_x_cm: float = X_BACK, back_x_cm: float = X_BACK) -> Scene:
+def make_scene(
+    depth_cm: float = 4.0,
+    px_per_cm: float = 3.0,
+    tilt_deg: float = 0.0,
+    facing: int = 1,
+    size: tuple[int, int] = (700, 800),
+    background_lines: bool = False,
+    wall: bool = False,
+    wall_x_cm: float = X_BACK,
+    back_x_cm: float = X_BACK,
+) -> Scene:
     """Draw the body (and optionally vertical background lines and a wall behind the back), rotate
     everything by `tilt_deg` counter-clockwise on screen about the image centre."""
     w, h = size
@@ -95,7 +140,7 @@ def make_scene(depth_cm: float = 4.0, px_per_cm: float = 3.0, tilt_deg: float = 
         if facing > 0:
             image[:, :x_wall] = 120
         else:
-            image[:, x_wall + 1:] = 120
+            image[:, x_wall + 1 :] = 120
     if background_lines:
         for x in (0.08 * w, 0.14 * w, 0.86 * w, 0.92 * w):
             cv2.line(image, (int(x), int(0.05 * h)), (int(x), int(0.95 * h)), (60, 60, 60), 3)
@@ -120,8 +165,13 @@ def make_scene(depth_cm: float = 4.0, px_per_cm: float = 3.0, tilt_deg: float = 
     xy[~np.isfinite(xy[:, 0])] = xy[L.LEFT_HIP]
     det = Detection.from_arrays(xy=xy, z=np.zeros(33), visibility=vis, world=np.zeros((33, 3)))
     frame = Frame(index=0, time_s=0.0, image=image, scale=1.0)
-    return Scene(frame=SegmentedFrame(frame=frame, detection=det, mask=mask.astype(np.float32)),
-                 px_per_cm=px_per_cm, gap_px=depth_cm * px_per_cm, tilt_deg=tilt_deg, facing=facing)
+    return Scene(
+        frame=SegmentedFrame(frame=frame, detection=det, mask=mask.astype(np.float32)),
+        px_per_cm=px_per_cm,
+        gap_px=depth_cm * px_per_cm,
+        tilt_deg=tilt_deg,
+        facing=facing,
+    )
 
 
 #: The stature that makes the drawn body's outline (172 cm with hair) read `px_per_cm` exactly.
@@ -139,6 +189,7 @@ def tolerance(expected_px: float) -> float:
 
 # -- the lumbar gap ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tilt_deg", [-30, -20, -10, -5, 0, 3, 10, 20, 30])
 @pytest.mark.parametrize("facing", [1, -1])
 def test_gap_found_at_every_tilt(tilt_deg, facing):
@@ -148,8 +199,9 @@ def test_gap_found_at_every_tilt(tilt_deg, facing):
     assert m.back.contacts_in_zones
 
 
-@pytest.mark.parametrize("px_per_cm, depth_cm, size", [(2.0, 3.0, (500, 500)), (4.5, 6.0, (900, 900)),
-                                                        (6.0, 2.0, (1200, 1200))])
+@pytest.mark.parametrize(
+    "px_per_cm, depth_cm, size", [(2.0, 3.0, (500, 500)), (4.5, 6.0, (900, 900)), (6.0, 2.0, (1200, 1200))]
+)
 @pytest.mark.parametrize("tilt_deg", [-15, 0, 15])
 def test_gap_found_at_every_scale(px_per_cm, depth_cm, size, tilt_deg):
     scene = make_scene(depth_cm=depth_cm, px_per_cm=px_per_cm, size=size, tilt_deg=tilt_deg)
@@ -180,6 +232,7 @@ def test_scale_and_gap_in_cm_from_the_outline_height():
 
 
 # -- camera roll --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("tilt_deg", [-8, -3, 3, 8])
 def test_camera_roll_found_and_corrected(tilt_deg):
@@ -216,6 +269,7 @@ def test_roll_ignores_scattered_clutter():
 
 # -- wall edge and contacts -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tilt_deg, facing", [(0, 1), (4, -1), (-6, 1)])
 def test_wall_edge_and_contacts(tilt_deg, facing):
     scene = make_scene(wall=True, tilt_deg=tilt_deg, facing=facing)
@@ -241,6 +295,7 @@ def test_no_wall_without_an_edge():
 
 # -- posture conventions -------------------------------------------------------------------------------
 
+
 def test_posture_conventions_on_the_drawn_body():
     m = measure(make_scene(px_per_cm=3.0))
     p = m.posture
@@ -253,8 +308,15 @@ def test_posture_conventions_on_the_drawn_body():
 
 def test_knee_hyperextension_is_negative_and_forward_lean_positive():
     xy = np.full((33, 2), np.nan)
-    pts = {L.NOSE: (112, 40), L.LEFT_EAR: (100, 42), L.RIGHT_EAR: (100, 42), L.LEFT_SHOULDER: (100, 80),
-           L.LEFT_HIP: (100, 200), L.LEFT_KNEE: (90, 300), L.LEFT_ANKLE: (100, 400)}
+    pts = {
+        L.NOSE: (112, 40),
+        L.LEFT_EAR: (100, 42),
+        L.RIGHT_EAR: (100, 42),
+        L.LEFT_SHOULDER: (100, 80),
+        L.LEFT_HIP: (100, 200),
+        L.LEFT_KNEE: (90, 300),
+        L.LEFT_ANKLE: (100, 400),
+    }
     for j, p in pts.items():
         xy[j] = p
     p = W.standing_posture(xy, "left", facing=1, px_per_cm=2.0)
@@ -268,6 +330,7 @@ def test_knee_hyperextension_is_negative_and_forward_lean_positive():
 
 
 # -- capture checks -----------------------------------------------------------------------------------
+
 
 def _cropped(scene: Scene, top: int = 0, bottom: int | None = None) -> Scene:
     sf = scene.frame
@@ -283,13 +346,13 @@ def _cropped(scene: Scene, top: int = 0, bottom: int | None = None) -> Scene:
 def test_cropped_head_is_refused_with_a_clear_message():
     scene = make_scene()
     head_top = int(np.flatnonzero(scene.frame.mask.max(axis=1) >= 0.5)[0])
-    with pytest.raises(InsufficientData, match="cropped.*top"):
+    with pytest.raises(InsufficientData, match=r"cropped.*top"):
         measure(_cropped(scene, top=head_top + 40))
 
 
 def test_cropped_legs_are_refused_with_a_clear_message():
     scene = make_scene()
-    with pytest.raises(InsufficientData, match="cropped.*feet"):
+    with pytest.raises(InsufficientData, match=r"cropped.*feet"):
         measure(_cropped(scene, bottom=int(scene.frame.mask.shape[0] * 0.7)))
 
 
@@ -309,8 +372,17 @@ def test_back_to_hip_distance_of_fitted_outline_is_below_the_clothing_limit():
 
 # -- classification --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("gap_cm, expected", [(0.5, "flat"), (2.0, "typical"), (2.9, "typical"),
-                                              (3.5, "possible excess lordosis"), (8.0, "possible excess lordosis")])
+
+@pytest.mark.parametrize(
+    "gap_cm, expected",
+    [
+        (0.5, "flat"),
+        (2.0, "typical"),
+        (2.9, "typical"),
+        (3.5, "possible excess lordosis"),
+        (8.0, "possible excess lordosis"),
+    ],
+)
 def test_seed_rule_classes(gap_cm, expected):
     cls, conf = W.classify_lordosis(gap_cm, hand_cm=3.0, sigma_cm=0.3, rule=R.SEED_RULE)
     assert cls == expected
@@ -339,16 +411,29 @@ def test_assumed_scale_widens_the_uncertainty():
 
 # -- recognition and view checks on the recorded tracks ------------------------------------------------
 
-SIDE_POSTURE = ["posture__standing_side_phone_fiton_a", "posture__standing_side_phone_fiton_b",
-                "posture__standing_side_studio_physio"]
+SIDE_POSTURE = [
+    "posture__standing_side_phone_fiton_a",
+    "posture__standing_side_phone_fiton_b",
+    "posture__standing_side_studio_physio",
+]
 FRONT_POSTURE = ["posture__standing_front_phone_fiton", "posture__standing_front_phone_wall_physio"]
-PLANK = ["plank__elbow_plank_pike_alternating_wahoo", "plank__front_plank_side_studio_wahoo",
-         "plank__photo_plank_correct_usama", "plank__photo_plank_pike_bad_usama",
-         "plank__side_plank_knee_and_full_dedham", "plank__side_plank_studio_wahoo"]
-RUNNING = ["running__jogging_side_short_sports2d_demo3", "running__outdoor_rear_lowcam_openpose_overlay_radluy",
-           "running__outdoor_side_silhouette_panning_becklabs", "running__treadmill_side_lab_slowmo_mhuang",
-           "running__treadmill_side_phone60fps_mhuang", "running__walking_side_2people_sports2d_demo",
-           "running__walking_side_indoor_wall_sports2d_demo4"]
+PLANK = [
+    "plank__elbow_plank_pike_alternating_wahoo",
+    "plank__front_plank_side_studio_wahoo",
+    "plank__photo_plank_correct_usama",
+    "plank__photo_plank_pike_bad_usama",
+    "plank__side_plank_knee_and_full_dedham",
+    "plank__side_plank_studio_wahoo",
+]
+RUNNING = [
+    "running__jogging_side_short_sports2d_demo3",
+    "running__outdoor_rear_lowcam_openpose_overlay_radluy",
+    "running__outdoor_side_silhouette_panning_becklabs",
+    "running__treadmill_side_lab_slowmo_mhuang",
+    "running__treadmill_side_phone60fps_mhuang",
+    "running__walking_side_2people_sports2d_demo",
+    "running__walking_side_indoor_wall_sports2d_demo4",
+]
 
 
 def _score(name: str) -> float:
@@ -393,6 +478,7 @@ def test_side_view_standing_passes_the_view_check(name):
 
 # -- clips: the steadiest stretch -------------------------------------------------------------------------
 
+
 def test_steadiest_stretch_is_found_and_frames_spread_over_it():
     n, fps = 150, 30.0
     seq = PoseSequence.empty(n, (640, 480), fps)
@@ -410,6 +496,7 @@ def test_steadiest_stretch_is_found_and_frames_spread_over_it():
 
 # -- the annotator ---------------------------------------------------------------------------------
 
+
 def test_annotator_draws_on_the_measured_frame_only():
     from formcheck.render.wall import WallAnnotator
 
@@ -424,12 +511,16 @@ def test_annotator_draws_on_the_measured_frame_only():
 
 # -- the summary: metrics, reliability notes and findings ---------------------------------------------
 
+
 def _ctx(height_cm=None, max_people=1):
     from formcheck.config import Settings
 
     seq = PoseSequence.empty(1, (700, 800), 0.0, timestamps_s=np.zeros(1))
-    return SimpleNamespace(settings=Settings(kind="wall", height_cm=height_cm),
-                           quality=SimpleNamespace(max_people=max_people, near_side="left"), seq=seq)
+    return SimpleNamespace(
+        settings=Settings(kind="wall", height_cm=height_cm),
+        quality=SimpleNamespace(max_people=max_people, near_side="left"),
+        seq=seq,
+    )
 
 
 def test_summary_metrics_findings_and_notice():
@@ -448,8 +539,14 @@ def test_summary_metrics_findings_and_notice():
     gap = next(f for f in r.findings if f.metric == "lumbar_gap_cm")
     assert gap.severity == "attention" and "knee plank" in gap.drill and "side plank" in gap.drill
     assert "glutes" in gap.drill and "physiotherapist" in gap.why
-    for key in ("lumbar_gap_cm", "craniovertebral_angle_deg", "trunk_inclination_deg", "knee_extension_deg",
-                "ear_offset_cm", "hip_offset_cm"):
+    for key in (
+        "lumbar_gap_cm",
+        "craniovertebral_angle_deg",
+        "trunk_inclination_deg",
+        "knee_extension_deg",
+        "ear_offset_cm",
+        "hip_offset_cm",
+    ):
         assert r.references[key].source and r.references[key].convention
 
 

@@ -1,11 +1,12 @@
 """formcheck: form analysis (wall test, plank, running) from phone photos and videos with MediaPipe."""
+
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .config import Settings  # noqa: E402
-from .errors import FormCheckError  # noqa: E402
-from .sequence import MediaInfo, PoseSequence  # noqa: E402
+from .config import Settings
+from .errors import FormCheckError
+from .sequence import MediaInfo, PoseSequence
 
 
 def analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -15,4 +16,4 @@ def analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
     return _analyse(*args, **kwargs)
 
 
-__all__ = ["__version__", "analyse", "Settings", "FormCheckError", "MediaInfo", "PoseSequence"]
+__all__ = ["FormCheckError", "MediaInfo", "PoseSequence", "Settings", "__version__", "analyse"]

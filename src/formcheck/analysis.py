@@ -10,6 +10,7 @@ Each analysis lives in `formcheck.kinds.<name>` and exposes:
 `recognise` is used by `--kind auto`; `analyse` raises a FormCheckError (ActivityNotFound, WrongView,
 InsufficientData, ...) when the clip cannot give this analysis.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -89,8 +90,12 @@ class KindResult:
 
 
 #: Every analysis formcheck knows, by its --kind name, with the module that implements it.
-KIND_MODULES = {"wall": "formcheck.kinds.wall", "plank": "formcheck.kinds.plank",
-                "run": "formcheck.kinds.running", "pose": "formcheck.kinds.pose"}
+KIND_MODULES = {
+    "wall": "formcheck.kinds.wall",
+    "plank": "formcheck.kinds.plank",
+    "run": "formcheck.kinds.running",
+    "pose": "formcheck.kinds.pose",
+}
 
 #: The figures that summarise each analysis (batch summary columns, the CLI's summary line), in order.
 HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
@@ -100,8 +105,12 @@ HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
     "pose": ("person_fraction", "mean_visibility"),
 }
 
-KIND_LABELS = {"wall": "Wall test and standing posture", "plank": "Plank hold", "run": "Running / walking gait",
-               "pose": "Landmarks only"}
+KIND_LABELS = {
+    "wall": "Wall test and standing posture",
+    "plank": "Plank hold",
+    "run": "Running / walking gait",
+    "pose": "Landmarks only",
+}
 
 
 def kind_module(kind: str) -> ModuleType | None:

@@ -6,6 +6,7 @@ thigh (hip to knee) 0.245 H, shank (knee to ankle) 0.246 H, trunk (shoulder to h
 eye height 0.936 H. Foreshortening only shortens a segment in the image, so a high percentile over
 frames is used.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,5 +61,9 @@ def stature_px_from_segments(seq: PoseSequence, percentile: float = 90.0) -> flo
 def scale_from_stature(seq: PoseSequence, stature_cm: float, assumed: bool) -> Scale:
     """Pixels per cm from the body's segment lengths and the stature."""
     stature_px = stature_px_from_segments(seq)
-    return Scale(px_per_cm=stature_px / stature_cm, stature_cm=stature_cm, assumed=assumed,
-                 method="segment lengths (thigh, shank, trunk) as fractions of stature")
+    return Scale(
+        px_per_cm=stature_px / stature_cm,
+        stature_cm=stature_cm,
+        assumed=assumed,
+        method="segment lengths (thigh, shank, trunk) as fractions of stature",
+    )

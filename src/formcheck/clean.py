@@ -3,6 +3,7 @@ interpolation across short gaps only, and zero-phase low-pass smoothing. Plus a 
 
 All functions take and return `PoseSequence` (pixels, y down) and never modify their input.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -66,8 +67,7 @@ def body_size_px(seq: PoseSequence) -> float:
     return float(np.median(heights)) if heights.size else float(seq.frame_size[1])
 
 
-def reject_outliers(seq: PoseSequence, k_mad: float = 6.0, min_fraction: float = 0.03,
-                    window: int = 7) -> PoseSequence:
+def reject_outliers(seq: PoseSequence, k_mad: float = 6.0, min_fraction: float = 0.03, window: int = 7) -> PoseSequence:
     """Points that jump away from a running median of their own track are set to NaN.
 
     A point is an outlier when its distance from the `window`-frame running median exceeds both
@@ -151,8 +151,7 @@ def swap_states(left: np.ndarray, right: np.ndarray, switch_px: float = 0.0) -> 
     acc = np.full((n, 2, 2), inf)
     back = np.zeros((n, 2, 2), dtype=np.int8)
     for s1 in (0, 1):
-        first = [float(np.nansum(np.linalg.norm(pos(1, s1, limb) - pos(0, 0, limb), axis=-1)))
-                 for limb in (0, 1)]
+        first = [float(np.nansum(np.linalg.norm(pos(1, s1, limb) - pos(0, 0, limb), axis=-1))) for limb in (0, 1)]
         acc[1, 0, s1] = sum(first) / max(1, 2 * left.shape[1])
     for t in range(2, n):
         for s1 in (0, 1):
@@ -201,7 +200,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) of each run of True in a 1-D bool array."""
     padded = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2], edges[1::2]))
+    return list(zip(edges[::2], edges[1::2], strict=False))
 
 
 def interpolate_gaps(seq: PoseSequence, max_gap_s: float) -> PoseSequence:
@@ -297,8 +296,10 @@ def near_side(seq: PoseSequence) -> str:
     """'left' or 'right': the body side nearer the camera (smaller MediaPipe z, higher visibility)."""
     score = 0.0
     for left, right in LEFT_RIGHT_PAIRS:
-        zl, zr = np.nanmedian(seq.z[:, left]) if np.isfinite(seq.z[:, left]).any() else np.nan, \
-            np.nanmedian(seq.z[:, right]) if np.isfinite(seq.z[:, right]).any() else np.nan
+        zl, zr = (
+            np.nanmedian(seq.z[:, left]) if np.isfinite(seq.z[:, left]).any() else np.nan,
+            np.nanmedian(seq.z[:, right]) if np.isfinite(seq.z[:, right]).any() else np.nan,
+        )
         if np.isfinite(zl) and np.isfinite(zr):
             score += np.sign(zr - zl)  # z smaller = nearer: positive favours left
         score += 2.0 * (np.mean(seq.visibility[:, left]) - np.mean(seq.visibility[:, right]))
@@ -313,8 +314,10 @@ def facing_direction(seq: PoseSequence) -> str:
         return "unknown"
     s = seq[pres]
     shoulder_w = np.abs(s.xy[:, Landmark.LEFT_SHOULDER, 0] - s.xy[:, Landmark.RIGHT_SHOULDER, 0])
-    torso_h = np.linalg.norm(s.midpoint(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
-                             - s.midpoint(Landmark.LEFT_HIP, Landmark.RIGHT_HIP), axis=1)
+    torso_h = np.linalg.norm(
+        s.midpoint(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER) - s.midpoint(Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        axis=1,
+    )
     ratio = np.nanmedian(shoulder_w / np.maximum(torso_h, 1e-6))
     if ratio > 0.45:
         # Frontal: the person's left shoulder on the image's right means they face the camera.
@@ -325,8 +328,9 @@ def facing_direction(seq: PoseSequence) -> str:
     return "right" if dx > 0 else "left"
 
 
-def quality_report(raw: PoseSequence, cleaned: PoseSequence, max_people: int = 1,
-                   multi_person_fraction: float = 0.0) -> QualityReport:
+def quality_report(
+    raw: PoseSequence, cleaned: PoseSequence, max_people: int = 1, multi_person_fraction: float = 0.0
+) -> QualityReport:
     """Figures on how much of the person was seen, from the raw and the cleaned sequence."""
     present = raw.present
     n = len(raw)

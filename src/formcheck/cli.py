@@ -2,6 +2,7 @@
 
 Exit codes: 0 ok, 1 the input could not be analysed, 2 bad usage.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from . import __version__
 from .config import KINDS, LORDOSIS_RULES, VARIANTS, VIEWS, Settings
@@ -20,32 +21,53 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     """The analysis options shared by `analyse` and `batch`."""
-    parser.add_argument("--kind", choices=KINDS, default="auto",
-                        help="analysis: wall test, plank, running/walking, or auto-detect (default)")
-    parser.add_argument("--height-cm", type=float, help="the person's stature in cm, for cm figures "
-                        "(default: 170 cm, and results are marked as assumed scale)")
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="analysis: wall test, plank, running/walking, or auto-detect (default)",
+    )
+    parser.add_argument(
+        "--height-cm",
+        type=float,
+        help="the person's stature in cm, for cm figures (default: 170 cm, and results are marked as assumed scale)",
+    )
     parser.add_argument("--hand-cm", type=float, help="thickness of a flat hand in cm for the wall test (default 3)")
-    parser.add_argument("--capture-fps", type=float, help="real capture frame rate of a slow-motion clip "
-                        "(e.g. 240 for a clip filmed at 240 fps and stored at 30 fps)")
+    parser.add_argument(
+        "--capture-fps",
+        type=float,
+        help="real capture frame rate of a slow-motion clip "
+        "(e.g. 240 for a clip filmed at 240 fps and stored at 30 fps)",
+    )
     parser.add_argument("--start", type=float, help="start of the part to analyse, seconds into the file")
     parser.add_argument("--end", type=float, help="end of the part to analyse, seconds into the file")
     parser.add_argument("--view", choices=VIEWS, default="auto", help="camera view for running (default auto)")
     parser.add_argument("--variant", choices=VARIANTS, default="auto", help="plank variant (default auto)")
-    parser.add_argument("--lordosis-rule", choices=LORDOSIS_RULES,
-                        help="wall test: more than one hand = possible excess lordosis (seed_rule, default) or "
-                        "the popular 2.5-5 cm band")
+    parser.add_argument(
+        "--lordosis-rule",
+        choices=LORDOSIS_RULES,
+        help="wall test: more than one hand = possible excess lordosis (seed_rule, default) or "
+        "the popular 2.5-5 cm band",
+    )
     parser.add_argument("--model", help="another PoseLandmarker .task bundle (lite/full/heavy)")
-    parser.add_argument("--max-side", type=int, help="downscale frames larger than this (px) before pose "
-                        "estimation (default 1920)")
+    parser.add_argument(
+        "--max-side", type=int, help="downscale frames larger than this (px) before pose estimation (default 1920)"
+    )
     parser.add_argument("--config", help="a TOML file of settings (same names as the Settings fields)")
     parser.add_argument("--no-video", action="store_true", help="skip the annotated video/photo")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     values: dict[str, Any] = {
-        "kind": args.kind, "height_cm": args.height_cm, "capture_fps": args.capture_fps,
-        "start_s": args.start, "end_s": args.end, "view": args.view, "variant": args.variant,
-        "model_path": args.model, "render_video": not args.no_video,
+        "kind": args.kind,
+        "height_cm": args.height_cm,
+        "capture_fps": args.capture_fps,
+        "start_s": args.start,
+        "end_s": args.end,
+        "view": args.view,
+        "variant": args.variant,
+        "model_path": args.model,
+        "render_video": not args.no_video,
     }
     if args.hand_cm is not None:
         values["hand_cm"] = args.hand_cm
@@ -59,8 +81,10 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="formcheck", description="Form analysis from phone photos and "
-                                     "videos: the wall test, plank holds and running gait.")
+    parser = argparse.ArgumentParser(
+        prog="formcheck",
+        description="Form analysis from phone photos and videos: the wall test, plank holds and running gait.",
+    )
     parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="show diagnostic log lines")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,8 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING,
-                        format="formcheck: %(levelname)s: %(message)s", force=True)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="formcheck: %(levelname)s: %(message)s",
+        force=True,
+    )
     # Numerical warnings (an all-NaN slice, say) are diagnostics: shown with -v only.
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").setLevel(logging.INFO if args.verbose else logging.ERROR)
@@ -113,9 +141,8 @@ def run_analyse(args: argparse.Namespace) -> int:
 
 def summary_text(result: Any) -> str:
     """A few lines for the terminal: kind, headline metrics, findings."""
-    from .feedback import worst_first
-
     from .analysis import HEADLINE_METRICS
+    from .feedback import worst_first
 
     lines = [f"{Path(result.info.path).name}: {result.kind}"]
     values = {**result.result.details, **result.result.metrics}
@@ -136,10 +163,10 @@ def _fmt(value: Any) -> str:
 class ProgressBars:
     """tqdm bars for the stages reported through `on_progress(stage, done, total)`."""
 
-    LABELS = {"pose": "pose", "render": "video"}
+    LABELS: ClassVar[dict[str, str]] = {"pose": "pose", "render": "video"}
 
     def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled and sys.stderr.isatty() or enabled == "force"
+        self.enabled = (enabled and sys.stderr.isatty()) or enabled == "force"
         self._bars: dict[str, Any] = {}
 
     def update(self, stage: str, done: int, total: int) -> None:
@@ -149,8 +176,9 @@ class ProgressBars:
 
         bar = self._bars.get(stage)
         if bar is None:
-            bar = self._bars[stage] = tqdm(total=total or None, desc=self.LABELS.get(stage, stage),
-                                           unit="frame", leave=False, dynamic_ncols=True)
+            bar = self._bars[stage] = tqdm(
+                total=total or None, desc=self.LABELS.get(stage, stage), unit="frame", leave=False, dynamic_ncols=True
+            )
         if total and bar.total != total:
             bar.total = total
         bar.update(done - bar.n)

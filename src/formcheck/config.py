@@ -1,4 +1,5 @@
 """Settings of one analysis: a frozen dataclass, validated on construction, hashable for caching."""
+
 from __future__ import annotations
 
 import hashlib

@@ -9,6 +9,7 @@ annotated video (`render.live`) from the people the pose pass sends back for eac
 Use: `with DecoderProcess(info, ...) as decoder: for frame in decoder.frames(): ...`. A frame's image
 is valid until the next frame is taken.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -51,8 +52,15 @@ class DecoderProcess:
     people found in the frame last taken. `close()` waits for the video to be finished.
     """
 
-    def __init__(self, info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                 report: DecodeReport, live_video: Path | None = None) -> None:
+    def __init__(
+        self,
+        info: MediaInfo,
+        start_s: float | None,
+        end_s: float | None,
+        max_side: int | None,
+        report: DecodeReport,
+        live_video: Path | None = None,
+    ) -> None:
         self.report = report
         self.live_video = live_video
         self.shape = frame_shape(info, max_side)
@@ -149,9 +157,12 @@ def _start(ring_fd: int) -> tuple[subprocess.Popen, Connection]:
     paths = [package_root, os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     try:
-        process = subprocess.Popen([sys.executable, "-m", "formcheck.decoder_process", str(theirs.fileno()),
-                                    str(ring_fd)], pass_fds=[theirs.fileno(), ring_fd], stdin=subprocess.DEVNULL,
-                                   env=env)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "formcheck.decoder_process", str(theirs.fileno()), str(ring_fd)],
+            pass_fds=[theirs.fileno(), ring_fd],
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
     except OSError as exc:
         ours.close()
         raise DecoderUnavailable(str(exc)) from exc
@@ -214,7 +225,7 @@ def decode_into_ring(conn: Connection, ring_fd: int) -> None:
     except BaseException as exc:  # handed to the pose pass, raised there
         try:
             conn.send(("error", exc))
-        except Exception:  # noqa: BLE001 - not picklable, or the pipe is gone
+        except Exception:
             with contextlib.suppress(Exception):
                 conn.send(("error", RuntimeError(f"decoding failed: {type(exc).__name__}: {exc}")))
 
@@ -225,8 +236,9 @@ class InProcessFrames:
 
     live_video = None
 
-    def __init__(self, info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                 report: DecodeReport) -> None:
+    def __init__(
+        self, info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None, report: DecodeReport
+    ) -> None:
         frames = iter_frames(info, start_s, end_s, max_side, report)
         self._frames = frames if info.is_photo else prefetch(frames)
 
@@ -243,8 +255,14 @@ class InProcessFrames:
         pass
 
 
-def open_frames(info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                report: DecodeReport, live_video: Path | None = None) -> DecoderProcess | InProcessFrames:
+def open_frames(
+    info: MediaInfo,
+    start_s: float | None,
+    end_s: float | None,
+    max_side: int | None,
+    report: DecodeReport,
+    live_video: Path | None = None,
+) -> DecoderProcess | InProcessFrames:
     """The frames of the pose pass: from a decoder process for a video (drawing `live_video` if
     given), else decoded in this process."""
     if not info.is_photo:

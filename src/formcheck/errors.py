@@ -2,6 +2,7 @@
 
 Library code raises these; only the front ends (CLI, app, batch) turn them into user messages.
 """
+
 from __future__ import annotations
 
 

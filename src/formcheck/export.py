@@ -1,4 +1,5 @@
 """Results as JSON and CSV with fixed layouts, written atomically (temp file + rename)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -44,29 +45,41 @@ def result_to_json(result: AnalysisResult) -> dict[str, Any]:
     """The documented JSON layout: media, quality, kind, metrics, findings, version, and the rest."""
     kr = result.result
     info = result.info
-    media = {"file": Path(info.path).name, "kind": info.kind, "width": info.width, "height": info.height,
-             "fps": info.fps, "playback_fps": info.playback_fps, "rotation": info.rotation,
-             "frames": info.frames, "duration_s": info.duration_s, "codec": info.codec,
-             "time_scale": info.time_scale, "variable_frame_rate": info.variable_frame_rate}
-    return to_jsonable({
-        "version": result.version,
-        "kind": result.kind,
-        "kind_label": KIND_LABELS.get(result.kind, result.kind),
-        "media": media,
-        "quality": result.quality,
-        "metrics": kr.metrics,
-        "references": {name: ref for name, ref in kr.references.items()},
-        "findings": worst_first(kr.findings),
-        "events": kr.events,
-        "steps": kr.steps,
-        "details": kr.details,
-        "reliability": kr.reliability,
-        "warnings": result.warnings,
-        "notice": SCREENING_NOTICE,
-        "kind_scores": result.kind_scores,
-        "settings": result.settings,
-        "model": {"file": result.model.path.name, "sha256": result.model.sha256},
-    })
+    media = {
+        "file": Path(info.path).name,
+        "kind": info.kind,
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "playback_fps": info.playback_fps,
+        "rotation": info.rotation,
+        "frames": info.frames,
+        "duration_s": info.duration_s,
+        "codec": info.codec,
+        "time_scale": info.time_scale,
+        "variable_frame_rate": info.variable_frame_rate,
+    }
+    return to_jsonable(
+        {
+            "version": result.version,
+            "kind": result.kind,
+            "kind_label": KIND_LABELS.get(result.kind, result.kind),
+            "media": media,
+            "quality": result.quality,
+            "metrics": kr.metrics,
+            "references": dict(kr.references.items()),
+            "findings": worst_first(kr.findings),
+            "events": kr.events,
+            "steps": kr.steps,
+            "details": kr.details,
+            "reliability": kr.reliability,
+            "warnings": result.warnings,
+            "notice": SCREENING_NOTICE,
+            "kind_scores": result.kind_scores,
+            "settings": result.settings,
+            "model": {"file": result.model.path.name, "sha256": result.model.sha256},
+        }
+    )
 
 
 def metric_rows(result: AnalysisResult) -> list[dict[str, Any]]:
@@ -75,15 +88,17 @@ def metric_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     for name, value in result.result.metrics.items():
         ref = result.result.references.get(name)
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-        rows.append({
-            "metric": name,
-            "value": to_jsonable(value),
-            "unit": ref.unit if ref else "",
-            "reference_range": ref.range_text() if ref else "",
-            "status": ref.status(float(value)) if ref and numeric else "",
-            "convention": ref.convention if ref else "",
-            "source": ref.source if ref else "",
-        })
+        rows.append(
+            {
+                "metric": name,
+                "value": to_jsonable(value),
+                "unit": ref.unit if ref else "",
+                "reference_range": ref.range_text() if ref else "",
+                "status": ref.status(float(value)) if ref and numeric else "",
+                "convention": ref.convention if ref else "",
+                "source": ref.source if ref else "",
+            }
+        )
     return rows
 
 

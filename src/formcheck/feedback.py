@@ -1,5 +1,6 @@
 """Findings: what the user reads. A finding states what was measured, how it compares with its
 reference range, why it matters, what to do (a cue) and a drill, with the source of the range."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -37,5 +38,7 @@ def worst_first(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
 
 
-SCREENING_NOTICE = ("formcheck is a screening and coaching aid, not a diagnosis. Pain, numbness or a "
-                    "result that worries you is a reason to see a physiotherapist or doctor.")
+SCREENING_NOTICE = (
+    "formcheck is a screening and coaching aid, not a diagnosis. Pain, numbness or a "
+    "result that worries you is a reason to see a physiotherapist or doctor."
+)

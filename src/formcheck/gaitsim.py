@@ -11,6 +11,7 @@ pelvis (belt or ground speed); in swing it returns forward on a smooth arc, so t
 anterior relative to the pelvis exactly at contact and the toe most posterior exactly at toe-off
 (the premise of coordinate-based event detection, Zeni et al. 2008).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .calibrate import SHANK_FRACTION, THIGH_FRACTION, TRUNK_FRACTION
-from .landmarks import NUM_LANDMARKS, Landmark as L
+from .landmarks import NUM_LANDMARKS
+from .landmarks import Landmark as L
 from .sequence import PoseSequence
 
 
@@ -92,8 +94,9 @@ def _phase_events(spec: GaitSpec, foot_offset_s: float) -> tuple[np.ndarray, np.
     return contacts, contacts + spec.contact_ms / 1000.0
 
 
-def _foot_state(t: np.ndarray, contacts: np.ndarray, spec: GaitSpec, leg_cm: float
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _foot_state(
+    t: np.ndarray, contacts: np.ndarray, spec: GaitSpec, leg_cm: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ankle forward and height (cm, relative to a point under the hip at ground level), foot angle
     (deg, + = toes up) and a stance flag, for one foot."""
     stride_s = 120.0 / spec.cadence_spm
@@ -123,8 +126,7 @@ def _foot_state(t: np.ndarray, contacts: np.ndarray, spec: GaitSpec, leg_cm: flo
     # Swing: the ankle starts from the heel-rise height and lifts at once (the toe leaves the ground
     # exactly at toe-off), then comes down to land with the heel first.
     rise_to = ankle_h * np.cos(np.radians(25.0)) - ankle_h + 0.10 * H * np.sin(np.radians(25.0))
-    h = np.where(stance, heel_rise,
-                 rise_to * (1 - u_swing) + lift_cm * np.sin(np.pi * u_swing) * (1.2 - u_swing) / 1.2)
+    h = np.where(stance, heel_rise, rise_to * (1 - u_swing) + lift_cm * np.sin(np.pi * u_swing) * (1.2 - u_swing) / 1.2)
     return x, h, np.where(stance, ang_stance, ang_swing), stance
 
 
@@ -134,8 +136,8 @@ def _two_link_knee(hip: np.ndarray, ankle: np.ndarray, thigh: float, shank: floa
     d = ankle - hip
     dist = np.linalg.norm(d, axis=1)
     dist_c = np.clip(dist, 1e-6, thigh + shank - 1e-6)
-    a = (thigh ** 2 - shank ** 2 + dist_c ** 2) / (2 * dist_c)
-    hgt = np.sqrt(np.clip(thigh ** 2 - a ** 2, 0, None))
+    a = (thigh**2 - shank**2 + dist_c**2) / (2 * dist_c)
+    hgt = np.sqrt(np.clip(thigh**2 - a**2, 0, None))
     unit = d / dist[:, None]
     perp = np.stack([-unit[:, 1], unit[:, 0]], axis=1)  # +90 deg: forward when the leg points down
     return hip + unit * a[:, None] + perp * (hgt * bend)[:, None]
@@ -172,8 +174,9 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
     knee_flex_at: dict[str, np.ndarray] = {}
     stance_flags = {}
     for foot, sign, hip_id, knee_id, ank_id, heel_id, toe_id in (
-            ("L", 1, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-            ("R", -1, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
+        ("L", 1, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
+        ("R", -1, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
+    ):
         x, h, ang, stance = _foot_state(t, contacts[foot], spec, leg)
         stance_flags[foot] = stance
         hip = hip_c + np.array([0.0, sign * half_hip, 0.0])
@@ -183,10 +186,14 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
         # Knee position makes the thigh and shank the right length in 3-D only approximately in the
         # frontal plane; the sagittal projection is exact.
         ar = np.radians(ang)
-        heel = ankle + np.stack([-0.06 * H * np.cos(ar) + ankle_h * np.sin(ar), np.zeros(n),
-                                 -0.06 * H * np.sin(ar) - ankle_h * np.cos(ar)], axis=1)
-        toe = ankle + np.stack([0.10 * H * np.cos(ar) + ankle_h * np.sin(ar), np.zeros(n),
-                                0.10 * H * np.sin(ar) - ankle_h * np.cos(ar)], axis=1)
+        heel = ankle + np.stack(
+            [-0.06 * H * np.cos(ar) + ankle_h * np.sin(ar), np.zeros(n), -0.06 * H * np.sin(ar) - ankle_h * np.cos(ar)],
+            axis=1,
+        )
+        toe = ankle + np.stack(
+            [0.10 * H * np.cos(ar) + ankle_h * np.sin(ar), np.zeros(n), 0.10 * H * np.sin(ar) - ankle_h * np.cos(ar)],
+            axis=1,
+        )
         for lid, p in ((hip_id, hip), (knee_id, knee), (ank_id, ankle), (heel_id, heel), (toe_id, toe)):
             pts[:, lid] = p
         v1, v2 = hip[:, [0, 2]] - knee_fu, ankle[:, [0, 2]] - knee_fu
@@ -194,7 +201,7 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
         flex = 180.0 - np.degrees(np.arccos(np.clip(cosang, -1, 1)))
         knee_flex_at[foot] = np.interp(contacts[foot], t, flex, left=np.nan, right=np.nan)
     # Pelvic drop: the swing-side hip sits lower by the drop angle while the other foot is in stance.
-    for foot, sign, hip_id in (("L", 1, L.LEFT_HIP), ("R", -1, L.RIGHT_HIP)):
+    for foot, hip_id in (("L", L.LEFT_HIP), ("R", L.RIGHT_HIP)):
         other_stance = stance_flags["R" if foot == "L" else "L"]
         # A rotation about the pelvis centre (so the hip centre's height is unchanged): the swing
         # side goes down, the stance side up, each by half the hip width times sin(drop).
@@ -208,8 +215,9 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
         pelvis_depth = 100.0 * spec.camera_distance_m + (run_cm if spec.view == "rear" else run_cm[::-1])
     arm_phase = 2 * np.pi * (t - 0.1) / (2 * step_s)
     for sign, sh_id, el_id, wr_id, fingers in (
-            (1, L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, (L.LEFT_PINKY, L.LEFT_INDEX, L.LEFT_THUMB)),
-            (-1, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST, (L.RIGHT_PINKY, L.RIGHT_INDEX, L.RIGHT_THUMB))):
+        (1, L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, (L.LEFT_PINKY, L.LEFT_INDEX, L.LEFT_THUMB)),
+        (-1, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST, (L.RIGHT_PINKY, L.RIGHT_INDEX, L.RIGHT_THUMB)),
+    ):
         sh = sh_c + np.array([0.0, sign * half_sh, 0.0])
         swing = np.radians(30.0) * np.cos(arm_phase + (np.pi if sign > 0 else 0.0))  # + = elbow back
         upper = 0.186 * H
@@ -220,23 +228,34 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
         for f in fingers:
             pts[:, f] = wr + (wr - el) * 0.3
     head = sh_c + np.stack([np.full(n, 0.13 * H * np.sin(lean)), np.zeros(n), np.full(n, 0.13 * H)], axis=1)
-    face = {L.NOSE: (0.09, 0.0, 0.0), L.LEFT_EAR: (-0.02, 0.07, 0.0), L.RIGHT_EAR: (-0.02, -0.07, 0.0),
-            L.LEFT_EYE: (0.08, 0.03, 0.03), L.RIGHT_EYE: (0.08, -0.03, 0.03),
-            L.LEFT_EYE_INNER: (0.085, 0.015, 0.03), L.RIGHT_EYE_INNER: (0.085, -0.015, 0.03),
-            L.LEFT_EYE_OUTER: (0.075, 0.045, 0.03), L.RIGHT_EYE_OUTER: (0.075, -0.045, 0.03),
-            L.MOUTH_LEFT: (0.085, 0.02, -0.04), L.MOUTH_RIGHT: (0.085, -0.02, -0.04)}
+    face = {
+        L.NOSE: (0.09, 0.0, 0.0),
+        L.LEFT_EAR: (-0.02, 0.07, 0.0),
+        L.RIGHT_EAR: (-0.02, -0.07, 0.0),
+        L.LEFT_EYE: (0.08, 0.03, 0.03),
+        L.RIGHT_EYE: (0.08, -0.03, 0.03),
+        L.LEFT_EYE_INNER: (0.085, 0.015, 0.03),
+        L.RIGHT_EYE_INNER: (0.085, -0.015, 0.03),
+        L.LEFT_EYE_OUTER: (0.075, 0.045, 0.03),
+        L.RIGHT_EYE_OUTER: (0.075, -0.045, 0.03),
+        L.MOUTH_LEFT: (0.085, 0.02, -0.04),
+        L.MOUTH_RIGHT: (0.085, -0.02, -0.04),
+    }
     for lid, (f, lat, up) in face.items():
         pts[:, lid] = head + np.array([f * H, lat * H, up * H])
 
     seq = _project(pts, spec, pelvis_depth)
-    truth = GaitTruth(contacts={f: c[(c >= 0) & (c <= t[-1])] for f, c in contacts.items()},
-                      toe_offs={f: c[(c >= 0) & (c <= t[-1])] for f, c in toe_offs.items()},
-                      cadence_spm=spec.cadence_spm, contact_ms=spec.contact_ms,
-                      flight_ms=60000.0 / spec.cadence_spm - spec.contact_ms,
-                      trunk_lean_deg=spec.trunk_lean_deg, vertical_oscillation_cm=spec.vertical_oscillation_cm,
-                      overstride_cm=spec.overstride_cm,
-                      knee_flexion_contact_deg={f: v[(contacts[f] >= 0) & (contacts[f] <= t[-1])]
-                                                for f, v in knee_flex_at.items()})
+    truth = GaitTruth(
+        contacts={f: c[(c >= 0) & (c <= t[-1])] for f, c in contacts.items()},
+        toe_offs={f: c[(c >= 0) & (c <= t[-1])] for f, c in toe_offs.items()},
+        cadence_spm=spec.cadence_spm,
+        contact_ms=spec.contact_ms,
+        flight_ms=60000.0 / spec.cadence_spm - spec.contact_ms,
+        trunk_lean_deg=spec.trunk_lean_deg,
+        vertical_oscillation_cm=spec.vertical_oscillation_cm,
+        overstride_cm=spec.overstride_cm,
+        knee_flexion_contact_deg={f: v[(contacts[f] >= 0) & (contacts[f] <= t[-1])] for f, v in knee_flex_at.items()},
+    )
     truth.swapped_rows = _corrupt(seq, spec, rng)
     return seq, truth
 
@@ -261,7 +280,11 @@ def _project(pts: np.ndarray, spec: GaitSpec, pelvis_depth_cm: np.ndarray | None
         x, depth = lat, fwd
     else:
         raise ValueError(f"unknown view {spec.view!r}")
-    x0 = w / 2 - s * np.nanmean(x[:, [L.LEFT_HIP, L.RIGHT_HIP]]) if not spec.overground else w * 0.1 - s * x[0, L.LEFT_HIP]
+    x0 = (
+        w / 2 - s * np.nanmean(x[:, [L.LEFT_HIP, L.RIGHT_HIP]])
+        if not spec.overground
+        else w * 0.1 - s * x[0, L.LEFT_HIP]
+    )
     if spec.overground and spec.facing < 0 and spec.view == "side":
         x0 = w * 0.9 - s * x[0, L.LEFT_HIP]
     xy = np.stack([x0 + s * x, h * 0.92 - s * up], axis=-1)
@@ -272,8 +295,15 @@ def _project(pts: np.ndarray, spec: GaitSpec, pelvis_depth_cm: np.ndarray | None
     z = s * depth
     far = depth > np.nanmedian(depth, axis=1, keepdims=True) + 1e-9
     vis = np.where(far, 0.75, 0.98) if spec.view == "side" else np.full((n, NUM_LANDMARKS), 0.95)
-    return PoseSequence(xy=xy, z=z, visibility=vis, timestamps_s=np.arange(n) / spec.fps,
-                        frame_size=spec.frame_size, fps=spec.fps, world=None)
+    return PoseSequence(
+        xy=xy,
+        z=z,
+        visibility=vis,
+        timestamps_s=np.arange(n) / spec.fps,
+        frame_size=spec.frame_size,
+        fps=spec.fps,
+        world=None,
+    )
 
 
 def _corrupt(seq: PoseSequence, spec: GaitSpec, rng: np.random.Generator) -> np.ndarray:
@@ -282,14 +312,17 @@ def _corrupt(seq: PoseSequence, spec: GaitSpec, rng: np.random.Generator) -> np.
     n = len(seq)
     if spec.noise_px > 0:
         seq.xy += rng.normal(0.0, spec.noise_px, seq.xy.shape)
-    far_leg = [L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX] if spec.facing > 0 else \
-        [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+    far_leg = (
+        [L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX]
+        if spec.facing > 0
+        else [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+    )
     gap_len = max(1, int(0.08 * spec.fps))
     for _ in range(spec.gaps):
         start = int(rng.integers(gap_len + 2, n - 2 * gap_len))
-        seq.xy[start:start + gap_len, far_leg] = np.nan
-        seq.z[start:start + gap_len, far_leg] = np.nan
-        seq.visibility[start:start + gap_len, far_leg] = 0.1
+        seq.xy[start : start + gap_len, far_leg] = np.nan
+        seq.z[start : start + gap_len, far_leg] = np.nan
+        seq.visibility[start : start + gap_len, far_leg] = 0.1
     swapped: list[int] = []
     left = [L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX]
     right = [L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
@@ -317,10 +350,26 @@ def context_for(raw: PoseSequence, settings=None, path: str = "synthetic.mp4"): 
 
     settings = settings or Settings(kind="run")
     photo = len(raw) == 1
-    info = MediaInfo(path=path, kind="photo" if photo else "video", width=raw.frame_size[0],
-                     height=raw.frame_size[1], fps=0.0 if photo else raw.fps,
-                     duration_s=0.0 if photo else float(raw.timestamps_s[-1]), frames=len(raw), rotation=0,
-                     codec="h264", playback_fps=raw.fps)
+    info = MediaInfo(
+        path=path,
+        kind="photo" if photo else "video",
+        width=raw.frame_size[0],
+        height=raw.frame_size[1],
+        fps=0.0 if photo else raw.fps,
+        duration_s=0.0 if photo else float(raw.timestamps_s[-1]),
+        frames=len(raw),
+        rotation=0,
+        codec="h264",
+        playback_fps=raw.fps,
+    )
     seq = clean(raw, running.CLEAN)
-    return AnalysisContext(info=info, settings=settings, raw=raw, seq=seq, quality=quality_report(raw, seq),
-                           model=None, frames=lambda rows: iter(()), segment=lambda rows: iter(()))  # type: ignore[arg-type]
+    return AnalysisContext(
+        info=info,
+        settings=settings,
+        raw=raw,
+        seq=seq,
+        quality=quality_report(raw, seq),
+        model=None,
+        frames=lambda rows: iter(()),
+        segment=lambda rows: iter(()),
+    )  # type: ignore[arg-type]

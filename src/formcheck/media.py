@@ -4,6 +4,7 @@ Timestamps come from the container (variable frame rate comes out right), rescal
 for slow-motion clips (`capture_fps`). Portrait phone clips stored with a display matrix are rotated
 upright here. Frames are streamed, never collected.
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,8 +62,9 @@ def media_kind(path: Path) -> str:
         return "photo"
     if ext in VIDEO_EXTENSIONS:
         return "video"
-    raise UnsupportedMedia(f"{path.name}: '{ext or 'no extension'}' is not a supported format; "
-                           f"formcheck reads {SUPPORTED_TEXT}")
+    raise UnsupportedMedia(
+        f"{path.name}: '{ext or 'no extension'}' is not a supported format; formcheck reads {SUPPORTED_TEXT}"
+    )
 
 
 def check_file(path: str | Path) -> Path:
@@ -71,8 +73,9 @@ def check_file(path: str | Path) -> Path:
     if not p.exists():
         raise MediaNotFound(f"{p}: no such file; check the path (or the upload)")
     if p.is_dir():
-        raise UsageError(f"{p} is a folder, not a photo or video; to analyse every clip in it use "
-                         f"`formcheck batch {p} --out DIR`")
+        raise UsageError(
+            f"{p} is a folder, not a photo or video; to analyse every clip in it use `formcheck batch {p} --out DIR`"
+        )
     if p.stat().st_size == 0:
         raise UnreadableMedia(f"{p.name} is empty (0 bytes): the copy or upload did not complete; copy it again")
     return p
@@ -89,8 +92,17 @@ def probe(path: str | Path, capture_fps: float | None = None) -> MediaInfo:
 def _probe_photo(p: Path) -> MediaInfo:
     image, rotation = _read_photo(p)
     h, w = image.shape[:2]
-    return MediaInfo(path=str(p), kind="photo", width=w, height=h, fps=0.0, duration_s=0.0, frames=1,
-                     rotation=rotation, codec=p.suffix.lower().lstrip("."))
+    return MediaInfo(
+        path=str(p),
+        kind="photo",
+        width=w,
+        height=h,
+        fps=0.0,
+        duration_s=0.0,
+        frames=1,
+        rotation=rotation,
+        codec=p.suffix.lower().lstrip("."),
+    )
 
 
 _EXIF_ROTATION = {3: 180, 6: 270, 8: 90}  # EXIF orientation -> degrees counter-clockwise to turn upright
@@ -106,11 +118,14 @@ def _read_photo(p: Path) -> tuple[np.ndarray, int]:
             upright = ImageOps.exif_transpose(im).convert("RGB")
             return np.asarray(upright), _EXIF_ROTATION.get(orientation, 0)
     except UnidentifiedImageError as exc:
-        raise UnreadableMedia(f"{p.name} is not a readable image (the file may be corrupt or another format "
-                              f"with an image extension); export it again as JPEG or PNG") from exc
+        raise UnreadableMedia(
+            f"{p.name} is not a readable image (the file may be corrupt or another format "
+            f"with an image extension); export it again as JPEG or PNG"
+        ) from exc
     except OSError as exc:
-        raise UnreadableMedia(f"{p.name} could not be read as an image ({exc}); it may be truncated; "
-                              f"copy or export it again") from exc
+        raise UnreadableMedia(
+            f"{p.name} could not be read as an image ({exc}); it may be truncated; copy or export it again"
+        ) from exc
 
 
 def _open_container(p: Path):  # -> av.container.InputContainer
@@ -125,15 +140,16 @@ def _open_container(p: Path):  # -> av.container.InputContainer
         if looks_text:
             what = "a text file"
         elif head[4:8] == b"ftyp":
-            what = ("an MP4/MOV whose index is missing: the file is truncated (an interrupted copy, upload "
-                    "or recording)")
+            what = "an MP4/MOV whose index is missing: the file is truncated (an interrupted copy, upload or recording)"
         else:
             what = "not a video formcheck can read (corrupt or unknown format)"
-        raise UnreadableMedia(f"{p.name} is {what}, although it is named {p.suffix}; "
-                              f"export or copy the original clip again") from exc
+        raise UnreadableMedia(
+            f"{p.name} is {what}, although it is named {p.suffix}; export or copy the original clip again"
+        ) from exc
     except av.error.FFmpegError as exc:
-        raise UnreadableMedia(f"{p.name} could not be opened as a video ({exc}); "
-                              f"export or copy the original clip again") from exc
+        raise UnreadableMedia(
+            f"{p.name} could not be opened as a video ({exc}); export or copy the original clip again"
+        ) from exc
     if not container.streams.video:
         container.close()
         raise UnreadableMedia(f"{p.name} has no video stream (audio only?); record or export it as a video")
@@ -158,8 +174,10 @@ def _probe_video(p: Path, capture_fps: float | None) -> MediaInfo:
         try:
             first = next(container.decode(stream))
         except (StopIteration, av.error.FFmpegError) as exc:
-            raise UnreadableMedia(f"{p.name}: no frame could be decoded (the file is corrupt or truncated); "
-                                  f"copy or export the original clip again") from exc
+            raise UnreadableMedia(
+                f"{p.name}: no frame could be decoded (the file is corrupt or truncated); "
+                f"copy or export the original clip again"
+            ) from exc
         rotation = int(getattr(first, "rotation", 0) or 0) % 360
         width, height = (first.height, first.width) if rotation in (90, 270) else (first.width, first.height)
         codec = stream.codec_context.name
@@ -169,9 +187,19 @@ def _probe_video(p: Path, capture_fps: float | None) -> MediaInfo:
         raise UnreadableMedia(f"{p.name}: the video has no frame rate; re-export it as MP4")
     real_fps = float(capture_fps) if capture_fps else playback_fps
     time_scale = playback_fps / real_fps
-    return MediaInfo(path=str(p), kind="video", width=width, height=height, fps=real_fps,
-                     duration_s=duration * time_scale, frames=frames, rotation=rotation, codec=codec,
-                     playback_fps=playback_fps, time_scale=time_scale)
+    return MediaInfo(
+        path=str(p),
+        kind="video",
+        width=width,
+        height=height,
+        fps=real_fps,
+        duration_s=duration * time_scale,
+        frames=frames,
+        rotation=rotation,
+        codec=codec,
+        playback_fps=playback_fps,
+        time_scale=time_scale,
+    )
 
 
 def frame_shape(info: MediaInfo, max_side: int | None = None) -> tuple[int, int, int]:
@@ -187,10 +215,16 @@ def _downscale_size(width: int, height: int, max_side: int | None) -> tuple[int,
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2), scale
 
 
-def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | None = None,
-                max_side: int | None = None, report: DecodeReport | None = None,
-                fast_scaling: bool = False, threads: int = 2,
-                into: Callable[[], np.ndarray] | None = None) -> Iterator[Frame]:
+def iter_frames(
+    info: MediaInfo,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    max_side: int | None = None,
+    report: DecodeReport | None = None,
+    fast_scaling: bool = False,
+    threads: int = 2,
+    into: Callable[[], np.ndarray] | None = None,
+) -> Iterator[Frame]:
     """Stream upright RGB frames of a photo (one frame) or a video.
 
     start_s / end_s trim in the file's own (container) seconds. A decoding error part-way through a
@@ -203,13 +237,15 @@ def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | No
     """
     report = report if report is not None else DecodeReport()
     if info.is_track:
-        raise UnreadableMedia(f"{Path(info.path).name} is a landmark track without its video: this step "
-                              f"needs the original photo or video")
+        raise UnreadableMedia(
+            f"{Path(info.path).name} is a landmark track without its video: this step needs the original photo or video"
+        )
     if info.is_photo:
         image, _ = _read_photo(Path(info.path))
         w, h, scale = _downscale_size(info.width, info.height, max_side)
         if scale != 1.0:
             import cv2
+
             image = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
         report.frames = 1
         yield Frame(0, 0.0, np.ascontiguousarray(image), scale)
@@ -217,9 +253,16 @@ def iter_frames(info: MediaInfo, start_s: float | None = None, end_s: float | No
     yield from _iter_video(info, start_s, end_s, max_side, report, fast_scaling, threads, into)
 
 
-def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max_side: int | None,
-                report: DecodeReport, fast_scaling: bool = False, threads: int = 2,
-                into: Callable[[], np.ndarray] | None = None) -> Iterator[Frame]:
+def _iter_video(
+    info: MediaInfo,
+    start_s: float | None,
+    end_s: float | None,
+    max_side: int | None,
+    report: DecodeReport,
+    fast_scaling: bool = False,
+    threads: int = 2,
+    into: Callable[[], np.ndarray] | None = None,
+) -> Iterator[Frame]:
     import av
 
     p = Path(info.path)
@@ -269,10 +312,14 @@ def _iter_video(info: MediaInfo, start_s: float | None, end_s: float | None, max
         container.close()
     if report.frames == 0:
         if report.truncated:
-            raise UnreadableMedia(f"{p.name}: no frame could be decoded ({report.error}); the file is corrupt "
-                                  f"or truncated; copy or export the original clip again")
-        raise UnreadableMedia(f"{p.name}: no frames in the chosen time range; check --start/--end "
-                              f"(the clip lasts {info.duration_s / max(info.time_scale, 1e-9):.1f} s)")
+            raise UnreadableMedia(
+                f"{p.name}: no frame could be decoded ({report.error}); the file is corrupt "
+                f"or truncated; copy or export the original clip again"
+            )
+        raise UnreadableMedia(
+            f"{p.name}: no frames in the chosen time range; check --start/--end "
+            f"(the clip lasts {info.duration_s / max(info.time_scale, 1e-9):.1f} s)"
+        )
 
 
 #: Most frame buffers one stream keeps for reuse.
@@ -310,13 +357,19 @@ class _Upright:
     a contiguous array from `into()`, else a reused buffer (mediapipe misreads arrays whose rows are
     padded)."""
 
-    def __init__(self, quarter_turns: int, size: tuple[int, int] | None, fast_scaling: bool,
-                 into: Callable[[], np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        quarter_turns: int,
+        size: tuple[int, int] | None,
+        fast_scaling: bool,
+        into: Callable[[], np.ndarray] | None = None,
+    ) -> None:
         import cv2
 
         self._cv2 = cv2
-        self._rotate = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180,
-                        3: cv2.ROTATE_90_CLOCKWISE}.get(quarter_turns % 4)
+        self._rotate = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}.get(
+            quarter_turns % 4
+        )
         self._size = size  # (width, height) before rotation, or None to keep the decoded size
         self._interpolation = cv2.INTER_LINEAR if fast_scaling else cv2.INTER_AREA
         self._into = into

@@ -1,4 +1,5 @@
 """Find and check the pose model bundle (a MediaPipe `.task` file) before mediapipe sees it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,10 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
     """Check a model file and return it; raises ModelError saying what is wrong and what to do."""
     p = Path(path) if path else default_model_path()
     if not p.is_file():
-        raise ModelError(f"pose model not found at {p}; reinstall formcheck from its checkout "
-                         f"(models/{BUNDLED_MODEL_NAME}) or pass --model PATH to a PoseLandmarker .task file")
+        raise ModelError(
+            f"pose model not found at {p}; reinstall formcheck from its checkout "
+            f"(models/{BUNDLED_MODEL_NAME}) or pass --model PATH to a PoseLandmarker .task file"
+        )
     stat = p.stat()
     key = (str(p.resolve()), stat.st_mtime, stat.st_size)
     if key in _cache:
@@ -59,20 +62,28 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
     is_bundled_name = p.name == BUNDLED_MODEL_NAME
     if is_bundled_name and sha != BUNDLED_MODEL_SHA256:
         if stat.st_size < BUNDLED_MODEL_SIZE:
-            raise ModelError(f"pose model {p} is truncated ({stat.st_size} of {BUNDLED_MODEL_SIZE} bytes); "
-                             f"restore it from the formcheck checkout (git checkout models/)")
-        raise ModelError(f"pose model {p} has sha256 {sha[:12]}..., expected {BUNDLED_MODEL_SHA256[:12]}...; "
-                         f"the file was changed or damaged: restore it (git checkout models/)")
+            raise ModelError(
+                f"pose model {p} is truncated ({stat.st_size} of {BUNDLED_MODEL_SIZE} bytes); "
+                f"restore it from the formcheck checkout (git checkout models/)"
+            )
+        raise ModelError(
+            f"pose model {p} has sha256 {sha[:12]}..., expected {BUNDLED_MODEL_SHA256[:12]}...; "
+            f"the file was changed or damaged: restore it (git checkout models/)"
+        )
     try:
         with zipfile.ZipFile(p) as bundle:
             names = set(bundle.namelist())
     except zipfile.BadZipFile as exc:
-        raise ModelError(f"{p} is not a MediaPipe model bundle (.task files are zip archives; this one is "
-                         f"truncated or another kind of file); use a PoseLandmarker .task file") from exc
+        raise ModelError(
+            f"{p} is not a MediaPipe model bundle (.task files are zip archives; this one is "
+            f"truncated or another kind of file); use a PoseLandmarker .task file"
+        ) from exc
     missing = [m for m in REQUIRED_MEMBERS if m not in names]
     if missing:
-        raise ModelError(f"{p} is a model bundle but not a PoseLandmarker one (missing {', '.join(missing)}); "
-                         f"use pose_landmarker_lite/full/heavy.task")
+        raise ModelError(
+            f"{p} is a model bundle but not a PoseLandmarker one (missing {', '.join(missing)}); "
+            f"use pose_landmarker_lite/full/heavy.task"
+        )
     bundle = ModelBundle(path=p, sha256=sha, bundled=sha == BUNDLED_MODEL_SHA256)
     _cache[key] = bundle
     return bundle

@@ -1,6 +1,7 @@
 """Write everything an analysis produced into a folder: `<stem>.json`, `<stem>.landmarks.npz`,
 the annotated `<stem>.mp4` (video) or `<stem>.jpg` (photo), `<stem>.chart.png`, and CSV tables
 (`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,13 @@ class OutputFiles:
         return [p for p in paths if p is not None]
 
 
-def analyse_to(path: str | Path, settings: Settings, out_dir: str | Path, stem: str | None = None,
-               on_progress: ProgressCallback | None = None) -> tuple[AnalysisResult, OutputFiles]:
+def analyse_to(
+    path: str | Path,
+    settings: Settings,
+    out_dir: str | Path,
+    stem: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[AnalysisResult, OutputFiles]:
     """`analyse()` one photo or video and write its outputs (`save_outputs`) into `out_dir`.
 
     With `--kind pose`, a video's annotated MP4 is drawn during the pose pass (`render.live`, in the
@@ -67,9 +73,14 @@ def _is_video(path: str | Path) -> bool:
         return False  # analyse() says what is wrong with it
 
 
-def save_outputs(result: AnalysisResult, out_dir: str | Path, stem: str | None = None,
-                 on_progress: ProgressCallback | None = None, render: bool = True,
-                 annotated: Path | None = None) -> OutputFiles:
+def save_outputs(
+    result: AnalysisResult,
+    out_dir: str | Path,
+    stem: str | None = None,
+    on_progress: ProgressCallback | None = None,
+    render: bool = True,
+    annotated: Path | None = None,
+) -> OutputFiles:
     """Write all outputs of `result` into `out_dir` (created if needed). The JSON is written last,
     so its presence means the rest is complete. `annotated`: an annotated video already written
     (no rendering then)."""
@@ -80,16 +91,24 @@ def save_outputs(result: AnalysisResult, out_dir: str | Path, stem: str | None =
     with atomic_path(files.landmarks) as tmp:
         result.seq.save_npz(tmp)
     kr = result.result
-    tables = {"metrics": csv_text(metric_rows(result), METRIC_CSV_COLUMNS), "steps": csv_text(kr.steps),
-              "events": csv_text(kr.events)}
+    tables = {
+        "metrics": csv_text(metric_rows(result), METRIC_CSV_COLUMNS),
+        "steps": csv_text(kr.steps),
+        "events": csv_text(kr.events),
+    }
     for name, text in tables.items():
         if text:
             files.tables[name] = write_text_atomic(out / f"{stem}.{name}.csv", text)
     if not result.info.is_photo and has_curves(result.seq.timestamps_s, kr.series):
         files.chart = out / f"{stem}.chart.png"
         with atomic_path(files.chart) as tmp:
-            plot_series(result.seq.timestamps_s, kr.series, kr.events, tmp,
-                        title=f"{Path(result.info.path).name}: {result.kind}")
+            plot_series(
+                result.seq.timestamps_s,
+                kr.series,
+                kr.events,
+                tmp,
+                title=f"{Path(result.info.path).name}: {result.kind}",
+            )
     if annotated is not None:
         files.annotated = annotated
     elif render:
@@ -119,4 +138,3 @@ def _render_video(result: AnalysisResult, path: Path, on_progress: ProgressCallb
             on_progress("render", done, max(total, done))
 
     render_video(result, path, on_frame=progress)
-

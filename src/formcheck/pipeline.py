@@ -1,4 +1,5 @@
 """`analyse()`: the one orchestrator. Each stage is one call; front ends (CLI, app, batch) use it."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,8 @@ from . import __version__
 from .analysis import AnalysisContext, KindResult, available_kinds, kind_module
 from .clean import CleanConfig, QualityReport, clean, quality_report
 from .config import Settings
-from .errors import ActivityNotFound, FormCheckError, InsufficientData, NoPersonDetected, UsageError
 from .decoder_process import open_frames
+from .errors import ActivityNotFound, FormCheckError, InsufficientData, NoPersonDetected, UsageError
 from .media import DecodeReport, Frame, iter_frames, probe
 from .model import ModelBundle, load_model
 from .pose import SegmentedFrame, estimate_poses, segment_frames
@@ -55,8 +56,12 @@ class AnalysisResult:
         return result_to_json(self)
 
 
-def analyse(path: str | Path, settings: Settings = Settings(), on_progress: ProgressCallback | None = None,
-            live_video: Path | None = None) -> AnalysisResult:
+def analyse(
+    path: str | Path,
+    settings: Settings = Settings(),
+    on_progress: ProgressCallback | None = None,
+    live_video: Path | None = None,
+) -> AnalysisResult:
     """Analyse one photo or video: probe, pose, clean, pick the analysis, measure, give feedback.
 
     live_video: for `--kind pose`, write the annotated MP4 there during the pose pass (drawn by the
@@ -66,27 +71,44 @@ def analyse(path: str | Path, settings: Settings = Settings(), on_progress: Prog
     report = DecodeReport()
     with open_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report, live_video) as source:
         model = load_model(settings.model_path)  # while the decoder process starts
-        run = estimate_poses(source.frames(), info, model, on_frame=_on_pose_frame(info, settings, on_progress),
-                             on_detections=source.draw)
+        run = estimate_poses(
+            source.frames(),
+            info,
+            model,
+            on_frame=_on_pose_frame(info, settings, on_progress),
+            on_detections=source.draw,
+        )
     release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
     _check_complete(report, expected_frames(info, settings))
     info = _with_decoded_facts(info, report, run.sequence)
     with _blaming_truncation(report):
         _require_person(run.sequence, info)
-        contexts = [_context(info, settings, raw, model, run.max_people, run.multi_person_fraction)
-                    for raw in run.candidates]
+        contexts = [
+            _context(info, settings, raw, model, run.max_people, run.multi_person_fraction) for raw in run.candidates
+        ]
         kind, ctx, scores = choose_analysis(contexts)
         main_subject = ctx.raw is run.sequence
         del contexts, run  # the people not analysed: a long clip's tracks are tens of MB each
         result = _measure(kind, ctx)
     warnings = capture_warnings(info, report, ctx.quality, main_subject=main_subject)
-    return AnalysisResult(info=info, settings=settings, model=model, raw=ctx.raw, seq=ctx.seq,
-                          quality=ctx.quality, kind=kind, result=result, warnings=warnings, kind_scores=scores,
-                          live_video=source.live_video)
+    return AnalysisResult(
+        info=info,
+        settings=settings,
+        model=model,
+        raw=ctx.raw,
+        seq=ctx.seq,
+        quality=ctx.quality,
+        kind=kind,
+        result=result,
+        warnings=warnings,
+        kind_scores=scores,
+        live_video=source.live_video,
+    )
 
 
-def analyse_track(track_path: str | Path, settings: Settings = Settings(),
-                  media: dict[str, Any] | None = None) -> AnalysisResult:
+def analyse_track(
+    track_path: str | Path, settings: Settings = Settings(), media: dict[str, Any] | None = None
+) -> AnalysisResult:
     """Analyse a recorded landmark track (`.npz` from `PoseSequence.save_npz`) without its video.
 
     Used for the bundled examples: the media files they came from are not redistributed. `media`
@@ -112,8 +134,18 @@ def analyse_track(track_path: str | Path, settings: Settings = Settings(),
     kind, ctx, scores = choose_analysis([ctx])
     result = _measure(kind, ctx)
     warnings = capture_warnings(info, DecodeReport(frames=len(raw)), ctx.quality)
-    return AnalysisResult(info=info, settings=settings, model=model, raw=raw, seq=ctx.seq, quality=ctx.quality,
-                          kind=kind, result=result, warnings=warnings, kind_scores=scores)
+    return AnalysisResult(
+        info=info,
+        settings=settings,
+        model=model,
+        raw=raw,
+        seq=ctx.seq,
+        quality=ctx.quality,
+        kind=kind,
+        result=result,
+        warnings=warnings,
+        kind_scores=scores,
+    )
 
 
 @contextlib.contextmanager
@@ -124,8 +156,10 @@ def _blaming_truncation(report: DecodeReport) -> Iterator[None]:
     except FormCheckError as exc:
         if not report.truncated:
             raise
-        raise type(exc)(f"{exc} (the file is truncated or damaged: only its first {report.frames} frames, "
-                        f"{report.last_time_s:.1f} s, could be read; copy or export the whole clip again)") from exc
+        raise type(exc)(
+            f"{exc} (the file is truncated or damaged: only its first {report.frames} frames, "
+            f"{report.last_time_s:.1f} s, could be read; copy or export the whole clip again)"
+        ) from exc
 
 
 def release_freed_memory() -> None:
@@ -160,8 +194,9 @@ def _clean_for(ctx: AnalysisContext, config: CleanConfig) -> None:
     ctx.quality = quality_report(ctx.raw, ctx.seq, ctx.quality.max_people, ctx.quality.multi_person_fraction)
 
 
-def _on_pose_frame(info: MediaInfo, settings: Settings,
-                   on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
+def _on_pose_frame(
+    info: MediaInfo, settings: Settings, on_progress: ProgressCallback | None
+) -> Callable[[int, float], None]:
     """Called after each frame of the pose pass: reports progress, and after the first frame starts
     importing what the analysis needs next (SciPy's signal package takes about 0.5 s to import) in a
     background thread: while the model runs, this process's interpreter is mostly idle."""
@@ -199,27 +234,40 @@ def _with_decoded_facts(info: MediaInfo, report: DecodeReport, seq: PoseSequence
     if info.is_photo:
         return info
     intervals = np.asarray(report.intervals_s)
-    vfr = bool(intervals.size > 2 and (np.percentile(intervals, 95) - np.percentile(intervals, 5))
-               > 0.25 * np.median(intervals))
+    vfr = bool(
+        intervals.size > 2
+        and (np.percentile(intervals, 95) - np.percentile(intervals, 5)) > 0.25 * np.median(intervals)
+    )
     frames = report.frames if report.truncated or info.frames == 0 else info.frames
-    return replace(info, frames=max(frames, len(seq)) if not report.truncated else report.frames,
-                   variable_frame_rate=vfr)
+    return replace(
+        info, frames=max(frames, len(seq)) if not report.truncated else report.frames, variable_frame_rate=vfr
+    )
 
 
 def _require_person(raw: PoseSequence, info: MediaInfo) -> None:
     present = raw.present
     if not present.any():
         where = "in the photo" if info.is_photo else f"in any of the {len(raw)} frames"
-        raise NoPersonDetected(f"no person found {where} of {Path(info.path).name}: film or photograph the "
-                               f"whole body, well lit, with the camera at hip height and 2-4 m away")
+        raise NoPersonDetected(
+            f"no person found {where} of {Path(info.path).name}: film or photograph the "
+            f"whole body, well lit, with the camera at hip height and 2-4 m away"
+        )
     if not info.is_photo and present.mean() < MIN_PERSON_FRACTION:
-        raise InsufficientData(f"a person was found in only {present.mean():.0%} of the frames "
-                               f"({present.sum()} of {len(raw)}): keep the whole body in view for the whole clip "
-                               f"(at least {MIN_PERSON_FRACTION:.0%} of frames are needed)")
+        raise InsufficientData(
+            f"a person was found in only {present.mean():.0%} of the frames "
+            f"({present.sum()} of {len(raw)}): keep the whole body in view for the whole clip "
+            f"(at least {MIN_PERSON_FRACTION:.0%} of frames are needed)"
+        )
 
 
-def _context(info: MediaInfo, settings: Settings, raw: PoseSequence, model: ModelBundle,
-             max_people: int, multi_person_fraction: float) -> AnalysisContext:
+def _context(
+    info: MediaInfo,
+    settings: Settings,
+    raw: PoseSequence,
+    model: ModelBundle,
+    max_people: int,
+    multi_person_fraction: float,
+) -> AnalysisContext:
     """The context an analysis sees, for one candidate person, cleaned with the default config."""
     seq = clean(raw)
 
@@ -235,9 +283,16 @@ def _context(info: MediaInfo, settings: Settings, raw: PoseSequence, model: Mode
     def segment(rows: Iterable[int]) -> Iterator[SegmentedFrame | None]:
         return segment_frames(frames_of(rows), info, model)
 
-    return AnalysisContext(info=info, settings=settings, raw=raw, seq=seq,
-                           quality=quality_report(raw, seq, max_people, multi_person_fraction),
-                           model=model, frames=frames_of, segment=segment)
+    return AnalysisContext(
+        info=info,
+        settings=settings,
+        raw=raw,
+        seq=seq,
+        quality=quality_report(raw, seq, max_people, multi_person_fraction),
+        model=model,
+        frames=frames_of,
+        segment=segment,
+    )
 
 
 #: With --kind auto, the best-scoring analysis must reach this score.
@@ -254,8 +309,10 @@ def choose_analysis(contexts: list[AnalysisContext]) -> tuple[str, AnalysisConte
     requested = contexts[0].settings.kind
     if requested != "auto":
         if kind_module(requested) is None:
-            raise UsageError(f"the '{requested}' analysis is not available in this version of formcheck "
-                             f"(available: {', '.join(available_kinds())})")
+            raise UsageError(
+                f"the '{requested}' analysis is not available in this version of formcheck "
+                f"(available: {', '.join(available_kinds())})"
+            )
         wanted = [requested]
     else:
         wanted = [k for k in available_kinds() if k != "pose"]
@@ -269,31 +326,41 @@ def choose_analysis(contexts: list[AnalysisContext]) -> tuple[str, AnalysisConte
                 best_kind, best_person = k, person
     if requested == "auto" and scores[best_person][best_kind] < MIN_RECOGNITION_SCORE:
         found = ", ".join(f"{k} {v:.2f}" for k, v in scores[0].items())
-        raise ActivityNotFound(f"could not tell which analysis fits this clip (scores: {found}): "
-                               f"choose one with --kind wall, plank or run")
+        raise ActivityNotFound(
+            f"could not tell which analysis fits this clip (scores: {found}): choose one with --kind wall, plank or run"
+        )
     return best_kind, contexts[best_person], scores[0]
 
 
-def capture_warnings(info: MediaInfo, report: DecodeReport, quality: QualityReport,
-                     main_subject: bool = True) -> list[str]:
+def capture_warnings(
+    info: MediaInfo, report: DecodeReport, quality: QualityReport, main_subject: bool = True
+) -> list[str]:
     """Plain-language notes on the capture that make results less reliable. `main_subject`: the
     analysed person is the largest, most consistently visible one (else the one doing the activity)."""
     notes: list[str] = []
     if report.truncated:
-        notes.append(f"the file is truncated or damaged: only the first {report.frames} frames "
-                     f"({report.last_time_s:.1f} s) could be read and were analysed")
+        notes.append(
+            f"the file is truncated or damaged: only the first {report.frames} frames "
+            f"({report.last_time_s:.1f} s) could be read and were analysed"
+        )
     if info.time_scale != 1.0:
-        notes.append(f"slow-motion clip: time rescaled from {info.playback_fps:g} fps playback to "
-                     f"{info.fps:g} fps capture")
+        notes.append(
+            f"slow-motion clip: time rescaled from {info.playback_fps:g} fps playback to {info.fps:g} fps capture"
+        )
     if info.variable_frame_rate:
         notes.append("variable frame rate: per-frame timestamps from the file were used")
     if quality.multi_person_fraction > 0.05 or not main_subject:
-        who = ("the largest, most consistently visible person" if main_subject else
-               "the person doing the activity (not the largest one in view)")
+        who = (
+            "the largest, most consistently visible person"
+            if main_subject
+            else "the person doing the activity (not the largest one in view)"
+        )
         notes.append(f"more than one person in {quality.multi_person_fraction:.0%} of frames: {who} was analysed")
     if not info.is_photo and quality.person_fraction < 0.8:
         notes.append(f"the person was found in {quality.person_fraction:.0%} of frames only")
     if quality.mean_visibility < 0.6:
-        notes.append(f"low landmark visibility ({quality.mean_visibility:.2f} of 1): lighting, clothing or "
-                     f"occlusion make the landmarks less certain")
+        notes.append(
+            f"low landmark visibility ({quality.mean_visibility:.2f} of 1): lighting, clothing or "
+            f"occlusion make the landmarks less certain"
+        )
     return notes

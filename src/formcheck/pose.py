@@ -5,6 +5,7 @@ IMAGE mode for a photo) and returns the main subject's `PoseSequence`. Up to `nu
 detected per frame; the subject is the track that is largest and most consistently present.
 `segment_frames()` gives the person mask of a few chosen frames (for body contours).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -72,7 +73,7 @@ class Detection:
     world x, y, z in metres (hip-centred).
     """
 
-    __slots__ = ("values", "centre", "size")
+    __slots__ = ("centre", "size", "values")
 
     def __init__(self, values: np.ndarray) -> None:
         self.values = np.asarray(values, dtype=np.float32)
@@ -82,8 +83,9 @@ class Detection:
         self.size = float(np.hypot(*(hi - lo)))  # bounding-box diagonal, pixels
 
     @classmethod
-    def from_arrays(cls, xy: np.ndarray, z: np.ndarray, visibility: np.ndarray,
-                    world: np.ndarray | None = None) -> Detection:
+    def from_arrays(
+        cls, xy: np.ndarray, z: np.ndarray, visibility: np.ndarray, world: np.ndarray | None = None
+    ) -> Detection:
         """From xy (33, 2) px, z (33,), visibility (33,) and world (33, 3) metres (NaN if None)."""
         values = np.full((len(xy), 7), np.nan)
         values[:, :2], values[:, 2], values[:, 3] = xy, z, visibility
@@ -111,8 +113,9 @@ class Detection:
 class PoseEstimator:
     """A PoseLandmarker opened for one file; use as a context manager (it must be closed explicitly)."""
 
-    def __init__(self, model: ModelBundle, video: bool, num_poses: int = DEFAULT_NUM_POSES,
-                 segmentation: bool = False) -> None:
+    def __init__(
+        self, model: ModelBundle, video: bool, num_poses: int = DEFAULT_NUM_POSES, segmentation: bool = False
+    ) -> None:
         with native_stderr_silenced():
             import mediapipe as mp
             from mediapipe.tasks.python import BaseOptions, vision
@@ -156,10 +159,13 @@ class PoseEstimator:
             else:
                 result = self._landmarker.detect(image)
         self._warmed_up = True
-        people = [_to_detection(lms, wlms, width, height)
-                  for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks)]
-        masks = [m.numpy_view().astype(np.float32).reshape(m.height, m.width)
-                 for m in (result.segmentation_masks or [])]
+        people = [
+            _to_detection(lms, wlms, width, height)
+            for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False)
+        ]
+        masks = [
+            m.numpy_view().astype(np.float32).reshape(m.height, m.width) for m in (result.segmentation_masks or [])
+        ]
         return people, masks
 
 
@@ -192,7 +198,7 @@ class PoseRun:
 
     @property
     def candidates(self) -> tuple[PoseSequence, ...]:
-        return (self.sequence,) + self.others
+        return (self.sequence, *self.others)
 
 
 #: Another person must be tracked through this share of frames to be offered as a candidate subject.
@@ -203,9 +209,14 @@ MIN_OTHER_FRACTION = 0.2
 DetectionsCallback = Callable[[Frame, list[Detection]], None]
 
 
-def estimate_poses(frames: Iterable[Frame], info: MediaInfo, model: ModelBundle,
-                   num_poses: int = DEFAULT_NUM_POSES, on_frame: ProgressCallback | None = None,
-                   on_detections: DetectionsCallback | None = None) -> PoseRun:
+def estimate_poses(
+    frames: Iterable[Frame],
+    info: MediaInfo,
+    model: ModelBundle,
+    num_poses: int = DEFAULT_NUM_POSES,
+    on_frame: ProgressCallback | None = None,
+    on_detections: DetectionsCallback | None = None,
+) -> PoseRun:
     """Run the landmarker over streamed frames and link the detections into people as they come.
 
     `on_frame(frames_done, time_s)` is called after each frame (progress); `on_detections(frame,
@@ -229,12 +240,14 @@ def estimate_poses(frames: Iterable[Frame], info: MediaInfo, model: ModelBundle,
     others = [tr for tr in tracks[1:3] if len(tr.rows) >= MIN_OTHER_FRACTION * n]
     people = [_track_sequence(tr, n, info, timestamps, frame_index) for tr in [tracks[0], *others]]
     counts = np.asarray(linker.counts)
-    return PoseRun(people[0], tuple(people[1:]), int(counts.max(initial=0)),
-                   float(np.mean(counts > 1)) if len(counts) else 0.0)
+    return PoseRun(
+        people[0], tuple(people[1:]), int(counts.max(initial=0)), float(np.mean(counts > 1)) if len(counts) else 0.0
+    )
 
 
-def _track_sequence(track: Track, n: int, info: MediaInfo, timestamps: np.ndarray,
-                    frame_index: np.ndarray) -> PoseSequence:
+def _track_sequence(
+    track: Track, n: int, info: MediaInfo, timestamps: np.ndarray, frame_index: np.ndarray
+) -> PoseSequence:
     seq = PoseSequence.empty(n, (info.width, info.height), info.fps, timestamps_s=timestamps)
     seq.frame_index = frame_index
     if track.rows:
@@ -277,7 +290,7 @@ class Track:
         """(len(rows), 33, 7) float32."""
         if not self._chunks:
             return np.empty((0, 33, 7), np.float32)
-        return np.concatenate(self._chunks)[:len(self.rows)]
+        return np.concatenate(self._chunks)[: len(self.rows)]
 
 
 class TrackLinker:
@@ -320,8 +333,9 @@ class SegmentedFrame:
     mask: np.ndarray
 
 
-def segment_frames(frames: Iterable[Frame], info: MediaInfo, model: ModelBundle,
-                   num_poses: int = DEFAULT_NUM_POSES) -> Iterator[SegmentedFrame | None]:
+def segment_frames(
+    frames: Iterable[Frame], info: MediaInfo, model: ModelBundle, num_poses: int = DEFAULT_NUM_POSES
+) -> Iterator[SegmentedFrame | None]:
     """Person masks of the given frames (IMAGE mode, one frame at a time: nothing accumulates).
 
     Yields None for a frame without a person. With several people, the largest one's mask is given.
@@ -339,5 +353,3 @@ def segment_frames(frames: Iterable[Frame], info: MediaInfo, model: ModelBundle,
             if mask.shape != (info.height, info.width):
                 mask = cv2.resize(mask, (info.width, info.height), interpolation=cv2.INTER_LINEAR)
             yield SegmentedFrame(frame=frame, detection=people[k], mask=mask)
-
-

@@ -4,6 +4,7 @@ Shapes: T frames, 33 landmarks. Pixel coordinates, x right, **y down** (image co
 A frame without a person is a row of NaN (coordinates) and 0 (visibility), never `None`.
 A photo is a sequence with T == 1.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
@@ -89,8 +90,12 @@ class PoseSequence:
         if self.frame_index is None:
             self.frame_index = np.arange(n, dtype=np.int64)
         self.frame_index = np.asarray(self.frame_index, dtype=np.int64).reshape(-1)
-        for name, arr in (("z", self.z), ("visibility", self.visibility), ("timestamps_s", self.timestamps_s),
-                          ("frame_index", self.frame_index)):
+        for name, arr in (
+            ("z", self.z),
+            ("visibility", self.visibility),
+            ("timestamps_s", self.timestamps_s),
+            ("frame_index", self.frame_index),
+        ):
             if arr.shape[0] != n:
                 raise ValueError(f"{name} has {arr.shape[0]} rows but xy has {n}")
         if self.world is not None and self.world.shape[0] != n:
@@ -102,8 +107,14 @@ class PoseSequence:
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
-    def empty(cls, n_frames: int, frame_size: tuple[int, int], fps: float,
-              timestamps_s: np.ndarray | None = None, with_world: bool = True) -> PoseSequence:
+    def empty(
+        cls,
+        n_frames: int,
+        frame_size: tuple[int, int],
+        fps: float,
+        timestamps_s: np.ndarray | None = None,
+        with_world: bool = True,
+    ) -> PoseSequence:
         """A sequence of `n_frames` rows with nobody in them (NaN coordinates, zero visibility)."""
         ts = np.arange(n_frames) / fps if timestamps_s is None else timestamps_s
         return cls(
@@ -162,16 +173,16 @@ class PoseSequence:
     # -- persistence ----------------------------------------------------------------------------
     def save_npz(self, path: str | Path) -> None:
         """Write a compressed `.npz` (float32 coordinates) that `load_npz` reads back."""
-        arrays: dict[str, Any] = dict(
-            xy=self.xy.astype(np.float32),
-            z=self.z.astype(np.float32),
-            visibility=self.visibility.astype(np.float32),
-            timestamps_s=self.timestamps_s,
-            frame_index=self.frame_index,
-            frame_size=np.asarray(self.frame_size, dtype=np.int64),
-            fps=np.float64(self.fps),
-            format_version=np.int64(1),
-        )
+        arrays: dict[str, Any] = {
+            "xy": self.xy.astype(np.float32),
+            "z": self.z.astype(np.float32),
+            "visibility": self.visibility.astype(np.float32),
+            "timestamps_s": self.timestamps_s,
+            "frame_index": self.frame_index,
+            "frame_size": np.asarray(self.frame_size, dtype=np.int64),
+            "fps": np.float64(self.fps),
+            "format_version": np.int64(1),
+        }
         if self.world is not None:
             arrays["world"] = self.world.astype(np.float32)
         with open(path, "wb") as fh:
@@ -181,8 +192,11 @@ class PoseSequence:
     def load_npz(cls, path: str | Path) -> PoseSequence:
         with np.load(path) as data:
             return cls(
-                xy=data["xy"], z=data["z"], visibility=data["visibility"],
-                timestamps_s=data["timestamps_s"], frame_index=data["frame_index"],
+                xy=data["xy"],
+                z=data["z"],
+                visibility=data["visibility"],
+                timestamps_s=data["timestamps_s"],
+                frame_index=data["frame_index"],
                 frame_size=tuple(int(v) for v in data["frame_size"]),  # type: ignore[arg-type]
                 fps=float(data["fps"]),
                 world=data["world"] if "world" in data.files else None,

@@ -20,6 +20,7 @@ One module each:
     summary.py           summary columns and rows, summary.csv and summary.json, the printed summary
     this file            the command: its arguments, run(), run_batch(), folder checks, the lock on OUT
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,42 +39,82 @@ from ..errors import UsageError
 from ..media import SUPPORTED_TEXT
 from .discovery import Entry, discover, display_path, media_of
 from .engines import Interrupted, LocalEngine, SerialEngine, Sink
-from .jobs import (STATE_DIR, Job, JobOutcome, Plan, output_location, output_stems, plan, run_job,
-                   sweep_partial_files)
+from .jobs import STATE_DIR, Job, JobOutcome, Plan, output_location, output_stems, plan, run_job, sweep_partial_files
 from .progress import BatchProgress
 from .ray_engine import RayEngine
-from .summary import (SUMMARY_COLUMNS, BatchReport, base_row, counts, summary_rows, summary_text,
-                      write_summary)
+from .summary import SUMMARY_COLUMNS, BatchReport, base_row, counts, summary_rows, summary_text, write_summary
 
-__all__ = ["EXIT_INTERRUPTED", "SUMMARY_COLUMNS", "BatchProgress", "BatchReport", "Entry", "Interrupted", "Job",
-           "JobOutcome", "LocalEngine", "Plan", "RayEngine", "SerialEngine", "Sink", "base_row", "batch_lock",
-           "check_folders", "configure_parser", "counts", "default_workers", "discover", "display_path",
-           "media_of", "output_location", "output_stems", "plan", "run", "run_batch", "run_job",
-           "summary_text", "write_summary"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "SUMMARY_COLUMNS",
+    "BatchProgress",
+    "BatchReport",
+    "Entry",
+    "Interrupted",
+    "Job",
+    "JobOutcome",
+    "LocalEngine",
+    "Plan",
+    "RayEngine",
+    "SerialEngine",
+    "Sink",
+    "base_row",
+    "batch_lock",
+    "check_folders",
+    "configure_parser",
+    "counts",
+    "default_workers",
+    "discover",
+    "display_path",
+    "media_of",
+    "output_location",
+    "output_stems",
+    "plan",
+    "run",
+    "run_batch",
+    "run_job",
+    "summary_text",
+    "write_summary",
+]
 
 EXIT_INTERRUPTED = 130
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """The `formcheck batch` arguments."""
-    parser.description = ("Analyse every photo and video under a folder (recursively), in parallel. Outputs "
-                          "mirror the folder under --out, with summary.csv and summary.json. Running the "
-                          "same command again skips the clips already done and processes the rest.")
+    parser.description = (
+        "Analyse every photo and video under a folder (recursively), in parallel. Outputs "
+        "mirror the folder under --out, with summary.csv and summary.json. Running the "
+        "same command again skips the clips already done and processes the rest."
+    )
     parser.add_argument("folder", metavar="DIR", help="folder of photos and videos (searched recursively)")
     parser.add_argument("--out", required=True, metavar="OUT", help="output folder (created if needed)")
-    parser.add_argument("--workers", type=int, metavar="N",
-                        help="clips analysed at the same time (default: the number of CPU cores; 0: one by one "
-                             "in this process, for debugging; with --engine ray, the number of tasks in flight, "
-                             "default all)")
-    parser.add_argument("--engine", choices=("local", "ray"), default="local",
-                        help="local process pool (default) or Ray tasks on a cluster (pip install "
-                             "'formcheck[ray]')")
-    parser.add_argument("--address", help="Ray cluster address (e.g. 10.0.0.5:6379 or ray://host:10001); "
-                                          "default: $RAY_ADDRESS, else a Ray instance on this machine")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="clips analysed at the same time (default: the number of CPU cores; 0: one by one "
+        "in this process, for debugging; with --engine ray, the number of tasks in flight, "
+        "default all)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local process pool (default) or Ray tasks on a cluster (pip install 'formcheck[ray]')",
+    )
+    parser.add_argument(
+        "--address",
+        help="Ray cluster address (e.g. 10.0.0.5:6379 or ray://host:10001); "
+        "default: $RAY_ADDRESS, else a Ray instance on this machine",
+    )
     parser.add_argument("--force", action="store_true", help="redo every clip, even those already done")
-    parser.add_argument("--retry-failed", action="store_true",
-                        help="redo the clips that failed in an earlier run (by default an unchanged clip that "
-                             "could not be analysed with the same settings is not tried again)")
+    parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="redo the clips that failed in an earlier run (by default an unchanged clip that "
+        "could not be analysed with the same settings is not tried again)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or per-clip lines")
     add_settings_arguments(parser)
 
@@ -92,8 +133,10 @@ def run(args: argparse.Namespace) -> int:
     if args.address and args.engine != "ray":
         raise UsageError("--address is for --engine ray")
     if args.workers is not None and args.workers < (1 if args.engine == "ray" else 0):
-        raise UsageError(f"--workers must be 1 or more (0 with the local engine: one clip at a time in this "
-                         f"process, for debugging), got {args.workers}")
+        raise UsageError(
+            f"--workers must be 1 or more (0 with the local engine: one clip at a time in this "
+            f"process, for debugging), got {args.workers}"
+        )
     engine: Any
     if args.engine == "ray":
         engine = RayEngine(address=args.address, max_in_flight=args.workers)
@@ -103,19 +146,38 @@ def run(args: argparse.Namespace) -> int:
         engine = LocalEngine(workers=args.workers or default_workers())
     show = not args.quiet
     try:
-        report = run_batch(input_dir, out_root, settings, engine, force=args.force, retry_failed=args.retry_failed,
-                           bars=show and sys.stderr.isatty(), lines=show)
+        report = run_batch(
+            input_dir,
+            out_root,
+            settings,
+            engine,
+            force=args.force,
+            retry_failed=args.retry_failed,
+            bars=show and sys.stderr.isatty(),
+            lines=show,
+        )
     except Interrupted:
-        print(f"formcheck: batch interrupted. Finished clips are saved in {out_root}; run the same command "
-              f"again to resume (finished clips are skipped):\n  formcheck batch {_quote(input_dir)} --out "
-              f"{_quote(out_root)} [same options]", file=sys.stderr)
+        print(
+            f"formcheck: batch interrupted. Finished clips are saved in {out_root}; run the same command "
+            f"again to resume (finished clips are skipped):\n  formcheck batch {_quote(input_dir)} --out "
+            f"{_quote(out_root)} [same options]",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     print(summary_text(report, out_root))
     return EXIT_OK if report.counts["error"] == 0 else EXIT_FAILED
 
 
-def run_batch(input_dir: Path, out_root: Path, settings: Settings, engine: Any, force: bool = False,
-              retry_failed: bool = False, bars: bool = False, lines: bool = False) -> BatchReport:
+def run_batch(
+    input_dir: Path,
+    out_root: Path,
+    settings: Settings,
+    engine: Any,
+    force: bool = False,
+    retry_failed: bool = False,
+    bars: bool = False,
+    lines: bool = False,
+) -> BatchReport:
     """Discover, plan, run the jobs on `engine`, write the summary. Raises UsageError for a bad folder or
     unavailable analysis, Interrupted on Ctrl-C (finished clips stay recorded)."""
     from ..analysis import available_kinds
@@ -125,16 +187,22 @@ def run_batch(input_dir: Path, out_root: Path, settings: Settings, engine: Any, 
     check_folders(input_dir, out_root)
     kinds = available_kinds()
     if settings.kind != "auto" and settings.kind not in kinds:
-        raise UsageError(f"the '{settings.kind}' analysis is not available in this version of formcheck "
-                         f"(available: {', '.join(kinds) or 'none'})")
+        raise UsageError(
+            f"the '{settings.kind}' analysis is not available in this version of formcheck "
+            f"(available: {', '.join(kinds) or 'none'})"
+        )
     if settings.kind == "auto" and not [k for k in kinds if k != "pose"]:
-        raise UsageError("--kind auto: no analysis is available in this version of formcheck (only "
-                         "'pose', landmarks only); use --kind pose")
+        raise UsageError(
+            "--kind auto: no analysis is available in this version of formcheck (only "
+            "'pose', landmarks only); use --kind pose"
+        )
     model_sha = load_model(settings.model_path).sha256
     entries = discover(input_dir, exclude=[out_root])
     if not any(e.media for e in entries):
-        raise UsageError(f"no photos or videos found under {input_dir} ({len(entries)} other files); formcheck "
-                         f"reads {SUPPORTED_TEXT}")
+        raise UsageError(
+            f"no photos or videos found under {input_dir} ({len(entries)} other files); formcheck "
+            f"reads {SUPPORTED_TEXT}"
+        )
     out_root.mkdir(parents=True, exist_ok=True)
     with batch_lock(out_root):
         the_plan = plan(entries, out_root, settings, model_sha, force=force, retry_failed=retry_failed)
@@ -147,16 +215,24 @@ def run_batch(input_dir: Path, out_root: Path, settings: Settings, engine: Any, 
             sink.close()
         rows = summary_rows(sink.rows)
         csv_path, json_path = write_summary(out_root, rows, settings, model_sha, input_dir)
-    return BatchReport(rows=rows, stats=sink.stats, resumed=the_plan.resumed, processed=len(the_plan.jobs),
-                       seconds=time.perf_counter() - started, csv_path=csv_path, json_path=json_path,
-                       resumed_failed=the_plan.resumed_failed)
+    return BatchReport(
+        rows=rows,
+        stats=sink.stats,
+        resumed=the_plan.resumed,
+        processed=len(the_plan.jobs),
+        seconds=time.perf_counter() - started,
+        csv_path=csv_path,
+        json_path=json_path,
+        resumed_failed=the_plan.resumed_failed,
+    )
 
 
 def check_folders(input_dir: Path, out_root: Path) -> None:
     if not input_dir.is_dir():
         what = "does not exist" if not input_dir.exists() else "is not a folder"
-        raise UsageError(f"{input_dir} {what}: give the folder of photos and videos "
-                         f"(for one file use `formcheck analyse`)")
+        raise UsageError(
+            f"{input_dir} {what}: give the folder of photos and videos (for one file use `formcheck analyse`)"
+        )
     if out_root.exists() and not out_root.is_dir():
         raise UsageError(f"--out {out_root} is a file: give a folder")
     if os.path.realpath(out_root) == os.path.realpath(input_dir):
@@ -177,8 +253,9 @@ def batch_lock(out_root: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise UsageError(f"another formcheck batch is writing into {out_root}; wait for it to finish "
-                             f"or choose another --out") from None
+            raise UsageError(
+                f"another formcheck batch is writing into {out_root}; wait for it to finish or choose another --out"
+            ) from None
         try:
             yield
         finally:
@@ -188,6 +265,7 @@ def batch_lock(out_root: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
     """`kill` (SIGTERM) stops the batch as cleanly as Ctrl-C (main thread only)."""
+
     def handler(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 

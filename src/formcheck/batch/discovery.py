@@ -1,4 +1,5 @@
 """Which files under DIR a batch analyses: every file (recursive, sorted), as media or skipped with a reason."""
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,15 @@ def discover(root: Path, exclude: Sequence[Path] = ()) -> list[Entry]:
             if os.path.realpath(full) in excluded:
                 continue
             if full.is_symlink():
-                entries.append(Entry(_rel(root, full), full, "", "a link to a folder: links to folders are not "
-                                     "followed; move or copy the folder itself into the batch folder"))
+                entries.append(
+                    Entry(
+                        _rel(root, full),
+                        full,
+                        "",
+                        "a link to a folder: links to folders are not "
+                        "followed; move or copy the folder itself into the batch folder",
+                    )
+                )
                 continue
             if name.startswith("."):
                 entries.append(Entry(_rel(root, full), full, "", "a hidden folder: not searched"))

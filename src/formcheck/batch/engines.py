@@ -1,5 +1,6 @@
 """Engines that run the jobs on this machine: a process pool (LocalEngine) or one by one in this process
 (SerialEngine). An engine reports to a Sink: a clip started, frames progressed, a clip finished."""
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -36,9 +37,11 @@ JobFunction = Callable[[Job, "ProgressCallback | None"], JobOutcome]
 
 def crash_outcome(job: Job, what: str) -> JobOutcome:
     row = base_row(job.rel, job.settings, job.model_sha256)
-    row.update(error=f"the worker process {what} while analysing this clip (out of memory, or a crash in the "
-                     f"video decoder or pose model); the other clips were not affected",
-               error_code="worker_crashed")
+    row.update(
+        error=f"the worker process {what} while analysing this clip (out of memory, or a crash in the "
+        f"video decoder or pose model); the other clips were not affected",
+        error_code="worker_crashed",
+    )
     return JobOutcome(job.index, row)
 
 
@@ -80,8 +83,9 @@ def _silence_native_stderr() -> None:
         return
     os.dup2(devnull, 2)
     os.close(devnull)
-    sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8",
-                           errors="backslashreplace")
+    sys.stderr = os.fdopen(
+        terminal, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8", errors="backslashreplace"
+    )
 
 
 def worker_log_level() -> int:
@@ -138,9 +142,12 @@ class LocalEngine:
         pids: set[int] = set()
         running: dict[int, Job] = {}
         by_index = {j.index: j for j in jobs}
-        pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=ctx,
-                                      initializer=_worker_init,
-                                      initargs=(events, worker_log_level()))
+        pool = cf.ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(jobs))),
+            mp_context=ctx,
+            initializer=_worker_init,
+            initargs=(events, worker_log_level()),
+        )
         futures = {pool.submit(_pool_task, job, self.job_function): job for job in jobs}
         broken = False
         try:

@@ -6,6 +6,7 @@ Resume: after a clip's outputs are complete, its worker writes `OUT/.formcheck/<
 A later run with the same command skips every clip whose record matches and whose JSON result exists,
 and redoes the rest (new clips, changed clips, failed clips, clips of an interrupted run).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,6 +38,7 @@ RECORD_SUFFIX = ".done.json"
 
 
 # ---------------------------------------------------------------- planning and resume
+
 
 @dataclass(frozen=True)
 class Job:
@@ -91,8 +93,10 @@ def output_location(out_root: Path, rel: str, stem: str) -> tuple[Path, Path]:
     for target in (out_dir, record.parent):
         real = os.path.realpath(target)
         if os.path.commonpath([real_root, real]) != real_root:
-            raise UsageError(f"the output folder for {display_path(rel)} would be {real}, outside {out_root} "
-                             f"(a link inside the output folder?); remove the link or choose another --out")
+            raise UsageError(
+                f"the output folder for {display_path(rel)} would be {real}, outside {out_root} "
+                f"(a link inside the output folder?); remove the link or choose another --out"
+            )
     return out_dir, record
 
 
@@ -113,8 +117,14 @@ def output_stems(entries: Sequence[Entry]) -> dict[int, str]:
     return stems
 
 
-def plan(entries: Sequence[Entry], out_root: Path, settings: Settings, model_sha256: str,
-         force: bool = False, retry_failed: bool = False) -> Plan:
+def plan(
+    entries: Sequence[Entry],
+    out_root: Path,
+    settings: Settings,
+    model_sha256: str,
+    force: bool = False,
+    retry_failed: bool = False,
+) -> Plan:
     """Jobs for the media entries that need (re)doing; rows for the rest.
 
     force: redo every clip; retry_failed: redo clips whose recorded outcome is an error (by default an
@@ -134,9 +144,17 @@ def plan(entries: Sequence[Entry], out_root: Path, settings: Settings, model_sha
         except UsageError as exc:
             rows[i] = base | {"error": str(exc), "error_code": exc.code}
             continue
-        job = Job(index=i, rel=display_path(e.rel), source=str(e.path), out_root=str(out_root),
-                  out_dir=str(out_dir), stem=stems[i],
-                  record=str(record), settings=settings, model_sha256=model_sha256)
+        job = Job(
+            index=i,
+            rel=display_path(e.rel),
+            source=str(e.path),
+            out_root=str(out_root),
+            out_dir=str(out_dir),
+            stem=stems[i],
+            record=str(record),
+            settings=settings,
+            model_sha256=model_sha256,
+        )
         done, sha = (None, "") if force else finished_row(job)
         if done is not None and retry_failed and done.get("status") != "ok":
             done = None
@@ -174,7 +192,7 @@ def work_in_frames(path: Path) -> float:
                 return float(stream.frames)
             seconds = float(stream.duration * stream.time_base) if stream.duration else container.duration / 1e6
             return seconds * float(stream.average_rate or 30)
-    except Exception:  # noqa: BLE001 - anything unreadable is reported when the job runs
+    except Exception:
         return 0.0
 
 
@@ -192,9 +210,12 @@ def finished_row(job: Job) -> tuple[dict[str, Any] | None, str]:
         return None, ""
     if not isinstance(record, dict) or not isinstance(record.get("row"), dict):
         return None, ""
-    same_run = (record.get("version") == job.version and record.get("settings_hash") == job.settings.digest()
-                and record.get("model_sha256") == job.model_sha256
-                and record.get("render_video") == job.settings.render_video)
+    same_run = (
+        record.get("version") == job.version
+        and record.get("settings_hash") == job.settings.digest()
+        and record.get("model_sha256") == job.model_sha256
+        and record.get("render_video") == job.settings.render_video
+    )
     if not same_run:
         return None, ""
     if record.get("size") == st.st_size and record.get("mtime_ns") == st.st_mtime_ns:
@@ -224,6 +245,7 @@ def sweep_partial_files(jobs: Sequence[Job], out_root: Path) -> int:
 
 
 # ---------------------------------------------------------------- the per-clip function
+
 
 @dataclass
 class JobOutcome:
@@ -261,11 +283,15 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
     st: os.stat_result | None = None
     try:
         if job.version != __version__:
-            raise UsageError(f"this worker runs formcheck {__version__} but the batch was started with "
-                             f"{job.version}: install the same version on every machine")
+            raise UsageError(
+                f"this worker runs formcheck {__version__} but the batch was started with "
+                f"{job.version}: install the same version on every machine"
+            )
         if not os.path.exists(job.source):
-            raise UsageError(f"{job.source} is not visible to this worker; on a cluster, DIR and OUT "
-                             f"must be on a file system every machine mounts at the same path")
+            raise UsageError(
+                f"{job.source} is not visible to this worker; on a cluster, DIR and OUT "
+                f"must be on a file system every machine mounts at the same path"
+            )
         forget_previous_result(job)
         st = os.stat(job.source)
         sha = job.known_sha256 or file_sha256(Path(job.source))
@@ -274,13 +300,16 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
         row.update(_media_columns(info))
         model_sha256 = load_model(job.settings.model_path).sha256
         if model_sha256 != job.model_sha256:
-            raise UsageError(f"this worker's pose model has sha256 {model_sha256[:12]}..., the batch "
-                             f"was started with {job.model_sha256[:12]}...: use the same model everywhere")
+            raise UsageError(
+                f"this worker's pose model has sha256 {model_sha256[:12]}..., the batch "
+                f"was started with {job.model_sha256[:12]}...: use the same model everywhere"
+            )
         result, files = analyse_to(job.source, job.settings, job.out_dir, stem=job.stem, on_progress=progress)
         row.update(_media_columns(result.info))
         stats["frames"] = len(result.raw)
-        row.update(status="ok", kind=result.kind,
-                   **headline_values(result.kind, result.result.metrics, result.result.details))
+        row.update(
+            status="ok", kind=result.kind, **headline_values(result.kind, result.result.metrics, result.result.details)
+        )
         row["outputs"] = {name: _relative(p, Path(job.out_root)) for name, p in files.named().items()}
         row["warnings"] = list(result.warnings)
         write_record(job, row, st)
@@ -291,10 +320,13 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
             # same settings and version fails the same way, so a re-run keeps this row (--retry-failed).
             with contextlib.suppress(OSError):
                 write_record(job, row, st)
-    except Exception as exc:  # noqa: BLE001 - one bad clip must never stop the batch: it becomes a row
+    except Exception as exc:
         log.debug("internal error on %s:\n%s", job.rel, traceback.format_exc())
-        row.update(status="error", error=f"internal error ({type(exc).__name__}: {exc}); please report it "
-                   f"with the clip if you can", error_code="internal")
+        row.update(
+            status="error",
+            error=f"internal error ({type(exc).__name__}: {exc}); please report it with the clip if you can",
+            error_code="internal",
+        )
     stats["seconds"] = time.perf_counter() - started
     stats["cpu_s"] = _cpu_s() - cpu_started
     stats["peak_rss_mb"] = _peak_rss_mb()
@@ -303,10 +335,20 @@ def run_job(job: Job, on_progress: ProgressCallback | None = None) -> JobOutcome
 
 def write_record(job: Job, row: dict[str, Any], st: os.stat_result) -> None:
     """The clip's done-record (atomically): its row and what it was computed from."""
-    write_json(job.record, {"row": row, "input_sha256": row["input_sha256"], "size": st.st_size,
-                            "mtime_ns": st.st_mtime_ns, "settings_hash": job.settings.digest(),
-                            "version": __version__, "model_sha256": job.model_sha256,
-                            "render_video": job.settings.render_video, "source": job.rel})
+    write_json(
+        job.record,
+        {
+            "row": row,
+            "input_sha256": row["input_sha256"],
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "settings_hash": job.settings.digest(),
+            "version": __version__,
+            "model_sha256": job.model_sha256,
+            "render_video": job.settings.render_video,
+            "source": job.rel,
+        },
+    )
 
 
 def forget_previous_result(job: Job) -> None:
@@ -329,8 +371,11 @@ def forget_previous_result(job: Job) -> None:
 def _media_columns(info: Any) -> dict[str, Any]:
     if info.is_photo:
         return {"duration_s": None, "fps": None, "frames": 1}
-    return {"duration_s": round(float(info.duration_s), 3), "fps": round(float(info.fps), 3),
-            "frames": int(info.frames)}
+    return {
+        "duration_s": round(float(info.duration_s), 3),
+        "fps": round(float(info.fps), 3),
+        "frames": int(info.frames),
+    }
 
 
 def _relative(path: Path, root: Path) -> str:

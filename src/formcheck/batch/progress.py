@@ -1,4 +1,5 @@
 """What the user sees while a batch runs: tqdm bars (clips with ETA, frames/s) and one line per finished clip."""
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ Optional: needs `pip install 'formcheck[ray]'`. Every Ray node must have the sam
 pose model installed, and see DIR and OUT at the same paths (a shared file system): each task reads its
 clip and writes its outputs and done-record itself, exactly like a local worker, so resume works the same.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,8 +25,10 @@ def _import_ray() -> Any:
     try:
         import ray
     except ImportError as exc:
-        raise UsageError("--engine ray needs Ray: pip install 'formcheck[ray]' (on every machine of the "
-                         "cluster), or use the default local engine") from exc
+        raise UsageError(
+            "--engine ray needs Ray: pip install 'formcheck[ray]' (on every machine of the "
+            "cluster), or use the default local engine"
+        ) from exc
     return ray
 
 
@@ -53,11 +56,18 @@ class RayEngine:
         connected_here = False
         if not ray.is_initialized():
             try:
-                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
-                         logging_level=worker_log_level(), configure_logging=True)
+                ray.init(
+                    address=self.address,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=worker_log_level(),
+                    configure_logging=True,
+                )
             except ConnectionError as exc:
-                raise UsageError(f"cannot connect to the Ray cluster at {self.address}: {exc}; start it with "
-                                 f"`ray start --head` or check --address") from exc
+                raise UsageError(
+                    f"cannot connect to the Ray cluster at {self.address}: {exc}; start it with "
+                    f"`ray start --head` or check --address"
+                ) from exc
             connected_here = True
         try:
             self._run(ray, jobs, sink)
@@ -81,7 +91,7 @@ class RayEngine:
                     job = in_flight.pop(ref)
                     try:
                         outcome = ray.get(ref)
-                    except Exception as exc:  # noqa: BLE001 - a lost task becomes that clip's error row
+                    except Exception as exc:
                         outcome = failed_outcome(job, exc)
                         outcome.row["error"] = f"the Ray task failed ({type(exc).__name__}): {_first_line(exc)}"
                         outcome.row["error_code"] = "worker_crashed"

@@ -1,5 +1,6 @@
 """The batch's summary: its fixed columns, one row per input file, OUT/summary.csv and OUT/summary.json,
 and the text printed at the end."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,19 @@ from .discovery import Entry, display_path
 #: fills the columns of its own kind (a value is looked up in the result's metrics, then in its
 #: details); the others stay empty.
 METRIC_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(m for ms in HEADLINE_METRICS.values() for m in ms))
-SUMMARY_COLUMNS: tuple[str, ...] = ("path", "status", "kind", "error", "duration_s", "fps", *METRIC_COLUMNS,
-                                    "version", "model_sha256", "settings_hash", "input_sha256")
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "path",
+    "status",
+    "kind",
+    "error",
+    "duration_s",
+    "fps",
+    *METRIC_COLUMNS,
+    "version",
+    "model_sha256",
+    "settings_hash",
+    "input_sha256",
+)
 STATUSES = ("ok", "error", "skipped")
 #: Decimal places kept for float metrics in the summary (well below any metric's precision).
 SUMMARY_DECIMALS = 4
@@ -27,16 +39,23 @@ SUMMARY_DECIMALS = 4
 
 # ---------------------------------------------------------------- rows
 
+
 def base_row(rel: str, settings: Settings, model_sha256: str) -> dict[str, Any]:
     """A row with every summary column (empty), status 'error' until the clip succeeds."""
-    row: dict[str, Any] = {c: None for c in SUMMARY_COLUMNS}
-    row.update(path=rel, status="error", kind=settings.kind if settings.kind != "auto" else None,
-               version=__version__, model_sha256=model_sha256, settings_hash=settings.digest())
+    row: dict[str, Any] = dict.fromkeys(SUMMARY_COLUMNS)
+    row.update(
+        path=rel,
+        status="error",
+        kind=settings.kind if settings.kind != "auto" else None,
+        version=__version__,
+        model_sha256=model_sha256,
+        settings_hash=settings.digest(),
+    )
     return row
 
 
 def skipped_row(entry: Entry) -> dict[str, Any]:
-    row: dict[str, Any] = {c: None for c in SUMMARY_COLUMNS}
+    row: dict[str, Any] = dict.fromkeys(SUMMARY_COLUMNS)
     row.update(path=display_path(entry.rel), status="skipped", error=entry.reason, error_code="skipped")
     return row
 
@@ -61,6 +80,7 @@ def _summary_value(value: Any) -> Any:
 
 # ---------------------------------------------------------------- summary files
 
+
 def summary_rows(rows: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     return [rows[i] for i in sorted(rows)]
 
@@ -69,20 +89,32 @@ def counts(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     return {s: sum(r["status"] == s for r in rows) for s in STATUSES}
 
 
-def write_summary(out_root: Path, rows: Sequence[dict[str, Any]], settings: Settings, model_sha256: str,
-                  input_dir: Path) -> tuple[Path, Path]:
+def write_summary(
+    out_root: Path, rows: Sequence[dict[str, Any]], settings: Settings, model_sha256: str, input_dir: Path
+) -> tuple[Path, Path]:
     """OUT/summary.csv (SUMMARY_COLUMNS, one row per input in path order) and OUT/summary.json (the same
     rows plus error codes, frame counts, output files and capture warnings)."""
-    csv_path = write_text_atomic(out_root / "summary.csv", csv_text(list(rows), SUMMARY_COLUMNS) or
-                                 ",".join(SUMMARY_COLUMNS) + "\n")
-    json_path = write_json(out_root / "summary.json", {
-        "version": __version__, "input_dir": display_path(str(input_dir)), "columns": list(SUMMARY_COLUMNS),
-        "counts": counts(rows), "settings": settings.to_json(), "settings_hash": settings.digest(),
-        "model_sha256": model_sha256, "rows": list(rows)})
+    csv_path = write_text_atomic(
+        out_root / "summary.csv", csv_text(list(rows), SUMMARY_COLUMNS) or ",".join(SUMMARY_COLUMNS) + "\n"
+    )
+    json_path = write_json(
+        out_root / "summary.json",
+        {
+            "version": __version__,
+            "input_dir": display_path(str(input_dir)),
+            "columns": list(SUMMARY_COLUMNS),
+            "counts": counts(rows),
+            "settings": settings.to_json(),
+            "settings_hash": settings.digest(),
+            "model_sha256": model_sha256,
+            "rows": list(rows),
+        },
+    )
     return csv_path, json_path
 
 
 # ---------------------------------------------------------------- the report
+
 
 @dataclass
 class BatchReport:
@@ -104,8 +136,10 @@ class BatchReport:
 
 def summary_text(report: BatchReport, out_root: Path) -> str:
     c = report.counts
-    lines = [f"{c['ok']} ok, {c['error']} failed, {c['skipped']} skipped ({len(report.rows)} files; "
-             f"{report.processed} analysed now, {report.resumed} already done) in {report.seconds:.1f} s"]
+    lines = [
+        f"{c['ok']} ok, {c['error']} failed, {c['skipped']} skipped ({len(report.rows)} files; "
+        f"{report.processed} analysed now, {report.resumed} already done) in {report.seconds:.1f} s"
+    ]
     frames = sum(int(s.get("frames") or 0) for s in report.stats.values())
     if frames:
         lines.append(f"{frames} frames analysed ({frames / max(report.seconds, 1e-9):.1f} frames/s)")
@@ -115,7 +149,9 @@ def summary_text(report: BatchReport, out_root: Path) -> str:
     if len(failed) > 10:
         lines.append(f"  ... and {len(failed) - 10} more (see the summary)")
     if report.resumed_failed:
-        lines.append(f"  ({report.resumed_failed} of the failures are from an earlier run of the same files and "
-                     f"settings; add --retry-failed to try them again)")
+        lines.append(
+            f"  ({report.resumed_failed} of the failures are from an earlier run of the same files and "
+            f"settings; add --retry-failed to try them again)"
+        )
     lines.append(f"summary: {report.csv_path} (and summary.json); per-clip results in {out_root}/")
     return "\n".join(lines)

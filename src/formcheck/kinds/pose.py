@@ -3,6 +3,7 @@
 Useful for recording landmark tracks, checking a capture before filming more, and for the
 throughput benchmark. Never chosen by `--kind auto`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,14 +32,22 @@ def analyse(ctx: AnalysisContext) -> KindResult:
         "near_side": q.near_side,
         "facing": q.facing,
     }
-    findings = [Finding(
-        severity="info",
-        title="Landmarks only",
-        detail=(f"A person was found in {q.person_fraction:.0%} of {q.frames} frames (mean visibility "
-                f"{q.mean_visibility:.2f}); the {q.near_side} side is nearer the camera."),
-        why="No form analysis was asked for (--kind pose).",
-        cue="Choose --kind wall, plank or run (or auto) for feedback on form.",
-    )]
-    return KindResult(kind=NAME, metrics=metrics, findings=findings,
-                      series={"hip_height_px": ctx.info.height - hips[:, 1]} if len(ctx.seq) > 1 else {},
-                      details={"frames_with_person": int(np.sum(ctx.seq.present))})
+    findings = [
+        Finding(
+            severity="info",
+            title="Landmarks only",
+            detail=(
+                f"A person was found in {q.person_fraction:.0%} of {q.frames} frames (mean visibility "
+                f"{q.mean_visibility:.2f}); the {q.near_side} side is nearer the camera."
+            ),
+            why="No form analysis was asked for (--kind pose).",
+            cue="Choose --kind wall, plank or run (or auto) for feedback on form.",
+        )
+    ]
+    return KindResult(
+        kind=NAME,
+        metrics=metrics,
+        findings=findings,
+        series={"hip_height_px": ctx.info.height - hips[:, 1]} if len(ctx.seq) > 1 else {},
+        details={"frames_with_person": int(np.sum(ctx.seq.present))},
+    )

@@ -6,6 +6,7 @@ back line and lumbar gap, wall edge and contacts, posture -> medians with their 
 classification with a confidence -> findings. The numbers come from `metrics.contour` and
 `metrics.wall`; the ranges and thresholds from `reference.wall`; drawing from `render.wall`.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,11 +38,19 @@ FRAMES_TO_SEGMENT = 5
 
 HEAD_LANDMARKS = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 FEET_LANDMARKS = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
-POSTURE_KEYS = ("craniovertebral_angle_deg", "trunk_inclination_deg", "knee_extension_deg", "ear_offset_cm",
-                "shoulder_offset_cm", "hip_offset_cm", "knee_offset_cm")
+POSTURE_KEYS = (
+    "craniovertebral_angle_deg",
+    "trunk_inclination_deg",
+    "knee_extension_deg",
+    "ear_offset_cm",
+    "shoulder_offset_cm",
+    "hip_offset_cm",
+    "knee_offset_cm",
+)
 
 
 # -- recognition -----------------------------------------------------------------------------------
+
 
 def _ramp(value: float, good: float, bad: float) -> float:
     """1 at `good` or better, 0 at `bad` or worse, linear between (works for either direction)."""
@@ -70,8 +79,12 @@ def standing_scores(seq: PoseSequence) -> dict[str, float]:
     if not len(s):
         return {"upright": 0.0, "legs": 0.0, "still": 0.0, "side": 0.0}
     upright = _ramp(W.trunk_from_vertical_deg(s.xy), 10.0, 35.0)
-    knees = np.concatenate([flexion_deg(s.point(h), s.point(k), s.point(a)) for h, k, a in
-                            ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))])
+    knees = np.concatenate(
+        [
+            flexion_deg(s.point(h), s.point(k), s.point(a))
+            for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
+        ]
+    )
     knee = float(np.median(knees[np.isfinite(knees)])) if np.isfinite(knees).any() else float("nan")
     hips = _either_mid(s, L.LEFT_HIP, L.RIGHT_HIP)
     ankles = _either_mid(s, L.LEFT_ANKLE, L.RIGHT_ANKLE)
@@ -84,13 +97,19 @@ def standing_scores(seq: PoseSequence) -> dict[str, float]:
     if len(s) > 2:
         body = nan_percentile(np.nanmax(s.xy[:, :, 1], axis=1) - np.nanmin(s.xy[:, :, 1], axis=1), 50)
         dt = np.diff(s.timestamps_s)
-        speed = np.fmax(np.linalg.norm(np.diff(hips, axis=0), axis=1),
-                        np.linalg.norm(np.diff(ankles, axis=0), axis=1)) / dt / max(body, 1.0)
+        speed = (
+            np.fmax(np.linalg.norm(np.diff(hips, axis=0), axis=1), np.linalg.norm(np.diff(ankles, axis=0), axis=1))
+            / dt
+            / max(body, 1.0)
+        )
         still_share = float(np.mean(speed < 0.15))
         still = _ramp(still_share, 0.7, 0.3)
     shoulder_ratio, hip_ratio = W.width_ratios(s.xy)
-    side = 1.0 if (shoulder_ratio <= R.CAPTURE.max_shoulder_width_ratio
-                   and hip_ratio <= R.CAPTURE.max_hip_width_ratio) else 0.55
+    side = (
+        1.0
+        if (shoulder_ratio <= R.CAPTURE.max_shoulder_width_ratio and hip_ratio <= R.CAPTURE.max_hip_width_ratio)
+        else 0.55
+    )
     return {"upright": upright, "legs": legs, "still": still, "side": side}
 
 
@@ -101,6 +120,7 @@ def recognise(ctx: AnalysisContext) -> float:
 
 
 # -- per-frame measurement ---------------------------------------------------------------------------
+
 
 @dataclass
 class FrameMeasure:
@@ -145,8 +165,14 @@ def _mean_seen(points: np.ndarray) -> np.ndarray:
     return seen.mean(axis=0) if len(seen) else np.full(2, np.nan)
 
 
-def check_whole_body(person: np.ndarray, xy: np.ndarray, visibility: np.ndarray, width: int, height: int,
-                     limits: R.CaptureLimits = R.CAPTURE) -> list[str]:
+def check_whole_body(
+    person: np.ndarray,
+    xy: np.ndarray,
+    visibility: np.ndarray,
+    width: int,
+    height: int,
+    limits: R.CaptureLimits = R.CAPTURE,
+) -> list[str]:
     """InsufficientData ("cropped") when the head or the feet are cut off by the frame.
 
     The outline may touch the bottom edge when the heels are seen inside the frame (tight framing
@@ -165,49 +191,65 @@ def check_whole_body(person: np.ndarray, xy: np.ndarray, visibility: np.ndarray,
         cut.append("the top of the head touches the top edge")
     if person[-margin:].any():
         if visible["feet"]:
-            notes.append("the feet touch the bottom edge of the picture: the soles may be cut off, so the cm scale "
-                         "may read about 1% small; leave a little floor below the feet")
+            notes.append(
+                "the feet touch the bottom edge of the picture: the soles may be cut off, so the cm scale "
+                "may read about 1% small; leave a little floor below the feet"
+            )
         else:
             cut.append("the feet are cut off by the bottom edge")
     if person[:, :margin].any() or person[:, -margin:].any():
         cut.append("the body touches a side edge")
     if cut:
-        raise InsufficientData(f"cropped: the whole body must be in the picture for the wall test, but "
-                               f"{'; '.join(cut)}. Step back or zoom out so that there is a little space "
-                               f"above the head and below the feet, and photograph from the side")
+        raise InsufficientData(
+            f"cropped: the whole body must be in the picture for the wall test, but "
+            f"{'; '.join(cut)}. Step back or zoom out so that there is a little space "
+            f"above the head and below the feet, and photograph from the side"
+        )
     return notes
 
 
-def measure_frame(sf: SegmentedFrame, row: int, near: str, settings_stature_cm: float,
-                  limits: R.CaptureLimits = R.CAPTURE) -> FrameMeasure:
+def measure_frame(
+    sf: SegmentedFrame, row: int, near: str, settings_stature_cm: float, limits: R.CaptureLimits = R.CAPTURE
+) -> FrameMeasure:
     """All wall-test and posture measures of one segmented frame."""
     h, w = sf.mask.shape
     xy = _gated(sf.detection.xy, sf.detection.visibility)
     person = C.largest_region(sf.mask)
     if not person.any():
-        raise InsufficientData("the person segmentation found no body outline: photograph the person "
-                               "against a plain, contrasting background, well lit")
+        raise InsufficientData(
+            "the person segmentation found no body outline: photograph the person "
+            "against a plain, contrasting background, well lit"
+        )
     notes = check_whole_body(person, xy, sf.detection.visibility, w, h, limits)
     facing = W.facing_sign(xy)
     hip = _mean_seen(xy[[L.LEFT_HIP, L.RIGHT_HIP]])
     shoulder = _mean_seen(xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER]])
     if not (np.all(np.isfinite(hip)) and np.all(np.isfinite(shoulder))) or np.allclose(hip, shoulder):
-        raise InsufficientData("the hips and shoulders were not seen clearly enough to find the back: photograph "
-                               "the whole body from the side, well lit, arms hanging by the sides")
+        raise InsufficientData(
+            "the hips and shoulders were not seen clearly enough to find the back: photograph "
+            "the whole body from the side, well lit, arms hanging by the sides"
+        )
     front = xy[L.NOSE] if np.all(np.isfinite(xy[L.NOSE])) else hip + np.array([facing * 10.0, 0.0])
     axes = C.body_axes(hip, shoulder, front)
 
     image = sf.frame.image
     if sf.frame.scale != 1.0:
         import cv2
+
         image = cv2.resize(image, (w, h), interpolation=cv2.INTER_LINEAR)
     rough_stature = W.stature_px_from_mask(person, 0.0, R.MASK_EXTENT_PER_STATURE)
     segments = W.vertical_segments(image, person, 0.2 * rough_stature, 0.01 * rough_stature)
     roll = W.camera_roll(segments, limits)
     stature_px = W.stature_px_from_mask(person, roll.applied_deg, R.MASK_EXTENT_PER_STATURE)
     px_per_cm = stature_px / settings_stature_cm
-    one = PoseSequence(xy=xy[None], z=np.zeros((1, 33)), visibility=sf.detection.visibility[None],
-                       timestamps_s=[0.0], frame_size=(w, h), fps=0.0)
+    one = PoseSequence(
+        xy=xy[None],
+        z=np.zeros((1, 33)),
+        visibility=sf.detection.visibility[None],
+        timestamps_s=[0.0],
+        frame_size=(w, h),
+        fps=0.0,
+    )
     segment_stature = stature_px_from_segments(one)
 
     contour = C.mask_contour(sf.mask)
@@ -215,8 +257,10 @@ def measure_frame(sf: SegmentedFrame, row: int, near: str, settings_stature_cm: 
     try:
         back = C.find_back_line(profile, axes)
     except ValueError as exc:
-        raise InsufficientData(f"the back outline could not be traced ({exc}): photograph the person from "
-                               f"the side against a plain background, arms hanging by the sides") from exc
+        raise InsufficientData(
+            f"the back outline could not be traced ({exc}): photograph the person from "
+            f"the side against a plain background, arms hanging by the sides"
+        ) from exc
 
     back_b = float(np.max(axes.b_of(np.stack([back.lower_contact, back.upper_contact]))))
     wall = W.find_wall_edge(segments, axes, back_b, stature_px, limits)
@@ -236,8 +280,10 @@ def measure_frame(sf: SegmentedFrame, row: int, near: str, settings_stature_cm: 
             # the wall's line at sub-pixel precision, where the edge detector only gives whole pixels.
             reference = "wall"
         else:
-            notes.append("a wall edge was found behind the person, but the buttocks and shoulder blades do not "
-                         "both touch it: the gap was measured from the back line instead")
+            notes.append(
+                "a wall edge was found behind the person, but the buttocks and shoulder blades do not "
+                "both touch it: the gap was measured from the back line instead"
+            )
 
     xy_posture = np.where(np.isfinite(xy), xy, np.nan)
     c7 = W.c7_proxy(contour, W.side_points(xy_posture, near)["shoulder"], stature_px, facing, roll.applied_deg)
@@ -248,38 +294,71 @@ def measure_frame(sf: SegmentedFrame, row: int, near: str, settings_stature_cm: 
 
     hip_band = np.abs(axes.t_of(profile)) <= 0.1
     back_to_hip = float(np.max(axes.b_of(profile[hip_band]))) / stature_px if hip_band.any() else float("nan")
-    keys = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE,
-            L.LEFT_ANKLE, L.RIGHT_ANKLE]
+    keys = [
+        L.LEFT_SHOULDER,
+        L.RIGHT_SHOULDER,
+        L.LEFT_HIP,
+        L.RIGHT_HIP,
+        L.LEFT_KNEE,
+        L.RIGHT_KNEE,
+        L.LEFT_ANKLE,
+        L.RIGHT_ANKLE,
+    ]
     pts = xy[keys]
     pts = pts[np.all(np.isfinite(pts), axis=1)].round().astype(int)
     ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
     inside = float(np.mean(person[pts[ok, 1], pts[ok, 0]])) if ok.any() else 0.0
-    return FrameMeasure(row=row, time_s=sf.frame.time_s, contour=contour, profile=profile, back=back, axes=axes,
-                        roll=roll, px_per_cm=px_per_cm, stature_px=stature_px, segment_stature_px=segment_stature,
-                        wall=wall, contacts=contacts, gap_px=float(gap_px), gap_reference=reference,
-                        gap_deepest=np.asarray(deepest, float), gap_foot=np.asarray(foot, float), posture=posture, c7=c7,
-                        shoulder_cva_deg=shoulder_cva,
-                        ankle=ankle, ear=ear, facing=facing, back_to_hip_fraction=back_to_hip, landmarks_in_mask=inside,
-                        notes=notes)
+    return FrameMeasure(
+        row=row,
+        time_s=sf.frame.time_s,
+        contour=contour,
+        profile=profile,
+        back=back,
+        axes=axes,
+        roll=roll,
+        px_per_cm=px_per_cm,
+        stature_px=stature_px,
+        segment_stature_px=segment_stature,
+        wall=wall,
+        contacts=contacts,
+        gap_px=float(gap_px),
+        gap_reference=reference,
+        gap_deepest=np.asarray(deepest, float),
+        gap_foot=np.asarray(foot, float),
+        posture=posture,
+        c7=c7,
+        shoulder_cva_deg=shoulder_cva,
+        ankle=ankle,
+        ear=ear,
+        facing=facing,
+        back_to_hip_fraction=back_to_hip,
+        landmarks_in_mask=inside,
+        notes=notes,
+    )
 
 
 # -- the analysis ------------------------------------------------------------------------------------
+
 
 def check_standing_side_on(seq: PoseSequence) -> None:
     """ActivityNotFound when the person is not standing; WrongView when not side-on."""
     s = seq[seq.present]
     trunk = W.trunk_from_vertical_deg(s.xy)
     if not np.isfinite(trunk) or trunk > R.CAPTURE.max_trunk_from_vertical_deg:
-        raise ActivityNotFound(f"not standing: the trunk is {trunk:.0f} deg from vertical (a standing person is "
-                               f"within {R.CAPTURE.max_trunk_from_vertical_deg:.0f} deg). The wall test needs a "
-                               f"person standing upright with the back to a wall; for a plank use --kind plank")
+        raise ActivityNotFound(
+            f"not standing: the trunk is {trunk:.0f} deg from vertical (a standing person is "
+            f"within {R.CAPTURE.max_trunk_from_vertical_deg:.0f} deg). The wall test needs a "
+            f"person standing upright with the back to a wall; for a plank use --kind plank"
+        )
     shoulder_ratio, hip_ratio = W.width_ratios(s.xy)
     if shoulder_ratio > R.CAPTURE.max_shoulder_width_ratio or hip_ratio > R.CAPTURE.max_hip_width_ratio:
-        raise WrongView(f"not side-on: the shoulders are {shoulder_ratio:.2f} and the hips {hip_ratio:.2f} trunk "
-                        f"lengths wide in the picture (side-on they nearly overlap: at most "
-                        f"{R.CAPTURE.max_shoulder_width_ratio:.2f} and {R.CAPTURE.max_hip_width_ratio:.2f}). This "
-                        f"looks like a front or rear view: photograph the person from the side, with the camera "
-                        f"at hip height, square to the wall")
+        raise WrongView(
+            f"not side-on: the shoulders are {shoulder_ratio:.2f} and the hips {hip_ratio:.2f} trunk "
+            f"lengths wide in the picture (side-on they nearly overlap: at most "
+            f"{R.CAPTURE.max_shoulder_width_ratio:.2f} and {R.CAPTURE.max_hip_width_ratio:.2f}). This "
+            f"looks like a front or rear view: photograph the person from the side, with the camera "
+            f"at hip height, square to the wall"
+        )
 
 
 def rows_to_segment(seq: PoseSequence, fps: float) -> tuple[list[int], tuple[int, int], float]:
@@ -314,8 +393,10 @@ def analyse(ctx: AnalysisContext) -> KindResult:
     check_standing_side_on(seq)
     rows, (start, stop), motion_px = rows_to_segment(seq, ctx.info.fps)
     if not rows:
-        raise InsufficientData("no steady stretch with the whole body seen was found: stand still for a few "
-                               "seconds with the whole body in view")
+        raise InsufficientData(
+            "no steady stretch with the whole body seen was found: stand still for a few "
+            "seconds with the whole body in view"
+        )
     near = ctx.quality.near_side if ctx.quality.near_side in ("left", "right") else "left"
     measures: list[FrameMeasure] = []
     row_of_frame = {int(seq.frame_index[r]): r for r in rows}
@@ -323,13 +404,20 @@ def analyse(ctx: AnalysisContext) -> KindResult:
         if sf is not None and sf.frame.index in row_of_frame:
             measures.append(measure_frame(sf, row_of_frame[sf.frame.index], near, ctx.settings.stature_cm))
     if not measures:
-        raise InsufficientData("the person segmentation found nobody in the frames chosen for the wall test: "
-                               "photograph the whole body, well lit, against a plain background")
+        raise InsufficientData(
+            "the person segmentation found nobody in the frames chosen for the wall test: "
+            "photograph the whole body, well lit, against a plain background"
+        )
     return summarise(ctx, measures, (start, stop), motion_px, R.LORDOSIS_RULES[ctx.settings.lordosis_rule])
 
 
-def summarise(ctx: AnalysisContext, measures: list[FrameMeasure], stretch: tuple[int, int],
-              motion_px: float, rule: R.LordosisThresholds = R.DEFAULT_LORDOSIS_RULE) -> KindResult:
+def summarise(
+    ctx: AnalysisContext,
+    measures: list[FrameMeasure],
+    stretch: tuple[int, int],
+    motion_px: float,
+    rule: R.LordosisThresholds = R.DEFAULT_LORDOSIS_RULE,
+) -> KindResult:
     """Medians (with spreads) of the per-frame measures, the classification and the findings."""
     settings = ctx.settings
     hand_cm = settings.hand_cm
@@ -342,44 +430,66 @@ def summarise(ctx: AnalysisContext, measures: list[FrameMeasure], stretch: tuple
     contacts_off = any(not m.back.contacts_in_zones for m in measures)
     if loose:
         frac = max(m.back_to_hip_fraction for m in measures)
-        reliability.append(f"loose or bulky clothing may hide the body outline: the back of the outline is "
-                           f"{frac:.0%} of the stature behind the hip joint (fitted clothing: under "
-                           f"{R.CAPTURE.max_back_to_hip_fraction:.0%}); wear fitted clothing for the wall test")
+        reliability.append(
+            f"loose or bulky clothing may hide the body outline: the back of the outline is "
+            f"{frac:.0%} of the stature behind the hip joint (fitted clothing: under "
+            f"{R.CAPTURE.max_back_to_hip_fraction:.0%}); wear fitted clothing for the wall test"
+        )
     if min(m.landmarks_in_mask for m in measures) < 0.75:
-        reliability.append("the body outline and the pose landmarks disagree (joints outside the outline): the "
-                           "segmentation may have missed part of the body or included the background")
+        reliability.append(
+            "the body outline and the pose landmarks disagree (joints outside the outline): the "
+            "segmentation may have missed part of the body or included the background"
+        )
     if contacts_off:
-        reliability.append("the back line does not touch where the buttocks and the upper back are expected "
-                           "(a belt, a tucked-in shirt or an arm behind the back may change it)")
+        reliability.append(
+            "the back line does not touch where the buttocks and the upper back are expected "
+            "(a belt, a tucked-in shirt or an arm behind the back may change it)"
+        )
     wrists_behind = _arm_behind_back(ctx, measures)
     if wrists_behind:
         reliability.append("a hand or elbow is behind the back line: let the arms hang in front of the hips")
     if ctx.quality.max_people > 1:
-        reliability.append(f"{ctx.quality.max_people} people were seen: the largest person's outline was used; "
-                           f"photograph the person alone")
+        reliability.append(
+            f"{ctx.quality.max_people} people were seen: the largest person's outline was used; "
+            f"photograph the person alone"
+        )
     rolls = [m.roll for m in measures]
     roll_deg, _ = _median_spread([r.roll_deg for r in rolls])
     corrected = any(r.corrected for r in rolls)
     if not np.isfinite(roll_deg):
-        reliability.append("no long vertical lines (door frame, wall corner) were found to check that the camera "
-                           "was level: angles and plumb-line offsets assume it was")
+        reliability.append(
+            "no long vertical lines (door frame, wall corner) were found to check that the camera "
+            "was level: angles and plumb-line offsets assume it was"
+        )
     elif abs(roll_deg) > R.CAPTURE.max_roll_correction_deg:
-        reliability.append(f"the camera looks tilted by {roll_deg:.1f} deg, too much to correct: hold the phone "
-                           f"upright (use its level) and photograph again")
+        reliability.append(
+            f"the camera looks tilted by {roll_deg:.1f} deg, too much to correct: hold the phone "
+            f"upright (use its level) and photograph again"
+        )
     elif corrected:
-        reliability.append(f"camera tilted by {roll_deg:.1f} deg (from vertical lines in the background): angles "
-                           f"and plumb-line offsets were corrected for it")
+        reliability.append(
+            f"camera tilted by {roll_deg:.1f} deg (from vertical lines in the background): angles "
+            f"and plumb-line offsets were corrected for it"
+        )
     seg_ratio = nan_percentile(np.array([m.segment_stature_px / m.stature_px for m in measures]), 50)
     if np.isfinite(seg_ratio) and abs(seg_ratio - 1.0) > 0.15:
-        reliability.append(f"the scale from the outline's height and from the limb lengths differ by "
-                           f"{abs(seg_ratio - 1.0):.0%}: check that the whole body is upright and in view")
+        reliability.append(
+            f"the scale from the outline's height and from the limb lengths differ by "
+            f"{abs(seg_ratio - 1.0):.0%}: check that the whole body is upright and in view"
+        )
     for m in measures:
         for note in m.notes:
             if note not in reliability:
                 reliability.append(note)
     wall_detected = any(m.wall is not None for m in measures)
-    sigma = W.gap_sigma_cm(gap_cm, px_per_cm, settings.scale_assumed, loose, contacts_off,
-                           spread_cm=gap_spread / 2 if np.isfinite(gap_spread) else 0.0)
+    sigma = W.gap_sigma_cm(
+        gap_cm,
+        px_per_cm,
+        settings.scale_assumed,
+        loose,
+        contacts_off,
+        spread_cm=gap_spread / 2 if np.isfinite(gap_spread) else 0.0,
+    )
     lordosis, confidence = W.classify_lordosis(gap_cm, hand_cm, sigma, rule)
 
     posture = {k: _median_spread([getattr(m.posture, k) for m in measures]) for k in POSTURE_KEYS}
@@ -410,39 +520,60 @@ def summarise(ctx: AnalysisContext, measures: list[FrameMeasure], stretch: tuple
         "view": "side",
         "facing": "right" if measures[0].facing > 0 else "left",
         "near_side": ctx.quality.near_side,
-        "lordosis_rule": {"name": rule.name, "flat_below_cm": round(rule.bounds_cm(hand_cm)[0], 2),
-                          "excess_above_cm": round(rule.bounds_cm(hand_cm)[1], 2), "source": rule.source},
+        "lordosis_rule": {
+            "name": rule.name,
+            "flat_below_cm": round(rule.bounds_cm(hand_cm)[0], 2),
+            "excess_above_cm": round(rule.bounds_cm(hand_cm)[1], 2),
+            "source": rule.source,
+        },
         "lumbar_gap_sigma_cm": round(sigma, 2),
-        "contacts": ({p: metrics[f"contact_{p}"] for p in ("buttocks", "shoulder_blades", "head")}
-                     if wall_detected else None),
+        "contacts": (
+            {p: metrics[f"contact_{p}"] for p in ("buttocks", "shoulder_blades", "head")} if wall_detected else None
+        ),
         "scale_method": "the body outline's top-to-bottom extent = stature "
-                        f"({'assumed' if settings.scale_assumed else 'given'} {settings.stature_cm:g} cm)",
+        f"({'assumed' if settings.scale_assumed else 'given'} {settings.stature_cm:g} cm)",
         "rows_used": [m.row for m in measures],
         "screening_notice": SCREENING_NOTICE,
         "conventions": {k: r.convention for k, r in references.items()},
     }
     if len(measures) > 1:
-        details["spread"] = {"lumbar_gap_cm": round(gap_spread, 2),
-                             **{k: _rounded(v[1], 1) for k, v in posture.items()}}
-        details["steady_stretch_s"] = [float(ctx.seq.timestamps_s[stretch[0]]),
-                                       float(ctx.seq.timestamps_s[stretch[1] - 1])]
+        details["spread"] = {
+            "lumbar_gap_cm": round(gap_spread, 2),
+            **{k: _rounded(v[1], 1) for k, v in posture.items()},
+        }
+        details["steady_stretch_s"] = [
+            float(ctx.seq.timestamps_s[stretch[0]]),
+            float(ctx.seq.timestamps_s[stretch[1] - 1]),
+        ]
         details["steady_motion_px"] = round(motion_px, 2)
     events: list[dict[str, Any]] = []
     series: dict[str, np.ndarray] = {}
     if len(ctx.seq) > 1:
-        events.append({"start_s": details["steady_stretch_s"][0] if "steady_stretch_s" in details
-                       else float(ctx.seq.timestamps_s[stretch[0]]),
-                       "end_s": float(ctx.seq.timestamps_s[stretch[1] - 1]),
-                       "label": "steadiest stretch (measured)"})
+        events.append(
+            {
+                "start_s": details["steady_stretch_s"][0]
+                if "steady_stretch_s" in details
+                else float(ctx.seq.timestamps_s[stretch[0]]),
+                "end_s": float(ctx.seq.timestamps_s[stretch[1] - 1]),
+                "label": "steadiest stretch (measured)",
+            }
+        )
         series = posture_series(ctx.seq, ctx.quality.near_side)
     findings = build_findings(metrics, references, sigma, rule, hand_cm)
 
     from ..render.wall import WallAnnotator
 
-    return KindResult(kind=NAME, metrics=metrics, references=references, findings=findings, events=events,
-                      series=series, details=details, reliability=reliability,
-                      annotator=WallAnnotator(measures, gap_label_cm=gap_cm, hand_cm=hand_cm, seq=ctx.seq,
-                                              stretch=stretch))
+    return KindResult(
+        kind=NAME,
+        metrics=metrics,
+        references=references,
+        findings=findings,
+        events=events,
+        series=series,
+        details=details,
+        reliability=reliability,
+        annotator=WallAnnotator(measures, gap_label_cm=gap_cm, hand_cm=hand_cm, seq=ctx.seq, stretch=stretch),
+    )
 
 
 def _arm_behind_back(ctx: AnalysisContext, measures: list[FrameMeasure]) -> bool:
@@ -474,98 +605,168 @@ def posture_series(seq: PoseSequence, near: str) -> dict[str, np.ndarray]:
 
 # -- findings ----------------------------------------------------------------------------------------
 
-STRENGTH_DRILL = ("Strengthen the glutes and the abdominal and trunk muscles that stabilise the spine: planks and "
-                  "side planks (build up from a knee plank), glute bridges; 2-3 times a week.")
+STRENGTH_DRILL = (
+    "Strengthen the glutes and the abdominal and trunk muscles that stabilise the spine: planks and "
+    "side planks (build up from a knee plank), glute bridges; 2-3 times a week."
+)
 PAIN_ADVICE = "If your back hurts, or the gap stays large, seek advice from a physiotherapist or doctor."
 
 
-def build_findings(metrics: dict[str, Any], references: dict, sigma_cm: float, rule: R.LordosisThresholds,
-                   hand_cm: float) -> list[Finding]:
+def build_findings(
+    metrics: dict[str, Any], references: dict, sigma_cm: float, rule: R.LordosisThresholds, hand_cm: float
+) -> list[Finding]:
     findings: list[Finding] = []
-    gap, hands, cls, conf = (metrics["lumbar_gap_cm"], metrics["lumbar_gap_hands"], metrics["lordosis_class"],
-                             metrics["lordosis_confidence"])
+    gap, hands, cls, conf = (
+        metrics["lumbar_gap_cm"],
+        metrics["lumbar_gap_hands"],
+        metrics["lordosis_class"],
+        metrics["lordosis_confidence"],
+    )
     flat_cm, excess_cm = rule.bounds_cm(hand_cm)
-    against = "the wall" if metrics["gap_reference"] == "wall" else "a straight line touching the buttocks and the upper back (a virtual wall)"
-    scale_note = (f" (cm assume a stature of {metrics['stature_cm']:g} cm: give --height-cm for real cm)"
-                  if metrics["scale_assumed"] else "")
-    detail = (f"The lower back is {gap:.1f} cm ± {sigma_cm:.1f} cm from {against}, {hands:.1f} flat hands of "
-              f"{hand_cm:g} cm{scale_note}. Classified '{cls}' (confidence {conf:.0%}); the rule: under "
-              f"{flat_cm:.1f} cm flat, over {excess_cm:.1f} cm (one hand) possible excess lordosis.")
+    against = (
+        "the wall"
+        if metrics["gap_reference"] == "wall"
+        else "a straight line touching the buttocks and the upper back (a virtual wall)"
+    )
+    scale_note = (
+        f" (cm assume a stature of {metrics['stature_cm']:g} cm: give --height-cm for real cm)"
+        if metrics["scale_assumed"]
+        else ""
+    )
+    detail = (
+        f"The lower back is {gap:.1f} cm ± {sigma_cm:.1f} cm from {against}, {hands:.1f} flat hands of "
+        f"{hand_cm:g} cm{scale_note}. Classified '{cls}' (confidence {conf:.0%}); the rule: under "
+        f"{flat_cm:.1f} cm flat, over {excess_cm:.1f} cm (one hand) possible excess lordosis."
+    )
     if cls == "possible excess lordosis":
-        findings.append(Finding(
-            severity="attention", title="Lower back arched more than one hand", detail=detail,
-            why="More than a hand's thickness between the lower back and the wall suggests an exaggerated lumbar "
+        findings.append(
+            Finding(
+                severity="attention",
+                title="Lower back arched more than one hand",
+                detail=detail,
+                why="More than a hand's thickness between the lower back and the wall suggests an exaggerated lumbar "
                 "curve (hyperlordosis), often with the pelvis tipped forward; weak glutes and trunk muscles are a "
                 "common part of it. This is a screening, not a diagnosis. " + PAIN_ADVICE,
-            cue="Stand tall, tuck the tailbone slightly and draw the belly button in, until only a hand fits "
+                cue="Stand tall, tuck the tailbone slightly and draw the belly button in, until only a hand fits "
                 "behind the lower back.",
-            drill=STRENGTH_DRILL, source=rule.source, metric="lumbar_gap_cm"))
+                drill=STRENGTH_DRILL,
+                source=rule.source,
+                metric="lumbar_gap_cm",
+            )
+        )
     elif cls == "flat":
-        findings.append(Finding(
-            severity="info", title="Lower back flatter than usual", detail=detail,
-            why="Hardly any gap means little lumbar curve (a flat back). It is common and often harmless, but can "
+        findings.append(
+            Finding(
+                severity="info",
+                title="Lower back flatter than usual",
+                detail=detail,
+                why="Hardly any gap means little lumbar curve (a flat back). It is common and often harmless, but can "
                 "come with a tucked-under pelvis or stiff hamstrings. " + PAIN_ADVICE,
-            cue="Stand relaxed with the weight over the middle of the feet, without tucking the pelvis.",
-            drill="Keep the trunk strong with planks and side planks (from a knee plank); stretch the hamstrings.",
-            source=rule.source, metric="lumbar_gap_cm"))
+                cue="Stand relaxed with the weight over the middle of the feet, without tucking the pelvis.",
+                drill="Keep the trunk strong with planks and side planks (from a knee plank); stretch the hamstrings.",
+                source=rule.source,
+                metric="lumbar_gap_cm",
+            )
+        )
     else:
-        findings.append(Finding(
-            severity="ok", title="Lower-back curve in the typical range", detail=detail,
-            why="About a hand or less (a few fingers) between the lower back and the wall is the usual picture.",
-            cue="Keep it: stand tall with relaxed knees.",
-            drill=STRENGTH_DRILL, source=rule.source, metric="lumbar_gap_cm"))
+        findings.append(
+            Finding(
+                severity="ok",
+                title="Lower-back curve in the typical range",
+                detail=detail,
+                why="About a hand or less (a few fingers) between the lower back and the wall is the usual picture.",
+                cue="Keep it: stand tall with relaxed knees.",
+                drill=STRENGTH_DRILL,
+                source=rule.source,
+                metric="lumbar_gap_cm",
+            )
+        )
 
     cva = metrics["craniovertebral_angle_deg"]
     ref = references["craniovertebral_angle_deg"]
     if ref.status(cva) == "below":
-        findings.append(Finding(
-            severity="attention", title="Head held forward", metric="craniovertebral_angle_deg",
-            detail=f"Craniovertebral angle {cva:.0f} deg (ear vs the base of the neck as C7 proxy); below about "
-                   f"{ref.low:g} deg reads as a forward head.",
-            why="A forward head loads the neck; it is linked with neck pain in some studies.",
-            cue="Grow tall through the crown of the head and draw the chin back (a double chin), ears over shoulders.",
-            drill="Chin tucks standing against the wall, 10 slow repetitions, several times a day.",
-            source=ref.source))
+        findings.append(
+            Finding(
+                severity="attention",
+                title="Head held forward",
+                metric="craniovertebral_angle_deg",
+                detail=f"Craniovertebral angle {cva:.0f} deg (ear vs the base of the neck as C7 proxy); below about "
+                f"{ref.low:g} deg reads as a forward head.",
+                why="A forward head loads the neck; it is linked with neck pain in some studies.",
+                cue="Grow tall through the crown of the head and draw the chin back (a double chin), ears over shoulders.",
+                drill="Chin tucks standing against the wall, 10 slow repetitions, several times a day.",
+                source=ref.source,
+            )
+        )
     trunk = metrics["trunk_inclination_deg"]
     tref = references["trunk_inclination_deg"]
     if tref.status(trunk) in ("below", "above"):
         direction = "forward" if trunk > 0 else "back (sway)"
-        findings.append(Finding(
-            severity="attention", title=f"Trunk leans {direction}", metric="trunk_inclination_deg",
-            detail=f"The hip-to-shoulder line leans {abs(trunk):.0f} deg {direction} of vertical (typical: within "
-                   f"{tref.high:g} deg).",
-            why="Leaning the trunk shifts load onto the lower back and the hips.",
-            cue="Stack the ribs over the pelvis: shoulders above the hips.", source=tref.source))
+        findings.append(
+            Finding(
+                severity="attention",
+                title=f"Trunk leans {direction}",
+                metric="trunk_inclination_deg",
+                detail=f"The hip-to-shoulder line leans {abs(trunk):.0f} deg {direction} of vertical (typical: within "
+                f"{tref.high:g} deg).",
+                why="Leaning the trunk shifts load onto the lower back and the hips.",
+                cue="Stack the ribs over the pelvis: shoulders above the hips.",
+                source=tref.source,
+            )
+        )
     knee = metrics["knee_extension_deg"]
     kref = references["knee_extension_deg"]
     if kref.status(knee) == "below":
-        findings.append(Finding(
-            severity="attention", title="Knees pushed back (hyperextended)", metric="knee_extension_deg",
-            detail=f"The knee is {abs(knee):.0f} deg past straight (beyond {abs(kref.low):g} deg reads as genu "
-                   f"recurvatum).",
-            why="Locking the knees back stresses the knee's back structures and often goes with an arched lower back.",
-            cue="Keep a soft, unlocked knee.", drill="Strengthen the hamstrings and glutes (bridges).",
-            source=kref.source))
+        findings.append(
+            Finding(
+                severity="attention",
+                title="Knees pushed back (hyperextended)",
+                metric="knee_extension_deg",
+                detail=f"The knee is {abs(knee):.0f} deg past straight (beyond {abs(kref.low):g} deg reads as genu "
+                f"recurvatum).",
+                why="Locking the knees back stresses the knee's back structures and often goes with an arched lower back.",
+                cue="Keep a soft, unlocked knee.",
+                drill="Strengthen the hamstrings and glutes (bridges).",
+                source=kref.source,
+            )
+        )
     elif kref.status(knee) == "above":
-        findings.append(Finding(
-            severity="info", title="Knees bent", metric="knee_extension_deg",
-            detail=f"The knee is bent {knee:.0f} deg while standing.",
-            why="Standing with bent knees changes the pelvis and back alignment the wall test looks at.",
-            cue="Stand with straight but unlocked knees for the photo.", source=kref.source))
+        findings.append(
+            Finding(
+                severity="info",
+                title="Knees bent",
+                metric="knee_extension_deg",
+                detail=f"The knee is bent {knee:.0f} deg while standing.",
+                why="Standing with bent knees changes the pelvis and back alignment the wall test looks at.",
+                cue="Stand with straight but unlocked knees for the photo.",
+                source=kref.source,
+            )
+        )
     offsets = {k: metrics[f"{k}_offset_cm"] for k in ("ear", "shoulder", "hip", "knee")}
     off_refs = {k: references[f"{k}_offset_cm"] for k in offsets}
     outside = [k for k, v in offsets.items() if off_refs[k].status(v) in ("below", "above")]
     text = ", ".join(f"{k} {v:+.1f} cm" if v is not None else f"{k} not seen" for k, v in offsets.items())
-    findings.append(Finding(
-        severity="attention" if outside else "info", title="Plumb line through the ankle",
-        detail=f"Horizontal offsets from the vertical through the ankle (+ = in front): {text}{scale_note}."
-               + (f" Outside the usual band: {', '.join(outside)}." if outside else ""),
-        why="In ideal alignment the ear, shoulder, hip and knee lie close to one vertical line just in front of "
+    findings.append(
+        Finding(
+            severity="attention" if outside else "info",
+            title="Plumb line through the ankle",
+            detail=f"Horizontal offsets from the vertical through the ankle (+ = in front): {text}{scale_note}."
+            + (f" Outside the usual band: {', '.join(outside)}." if outside else ""),
+            why="In ideal alignment the ear, shoulder, hip and knee lie close to one vertical line just in front of "
             "the ankle bone.",
-        cue="Stand with the weight over the middle of the feet, ears over shoulders over hips.",
-        source=R.KENDALL_SOURCE, metric="ear_offset_cm"))
-    findings.append(Finding(
-        severity="info", title="Screening, not a diagnosis", detail=SCREENING_NOTICE,
-        why="There is no validated centimetre cut-off for the wall test; the hand rule is a rule of thumb. " + PAIN_ADVICE,
-        source=R.SEED_RULE_SOURCE))
+            cue="Stand with the weight over the middle of the feet, ears over shoulders over hips.",
+            source=R.KENDALL_SOURCE,
+            metric="ear_offset_cm",
+        )
+    )
+    findings.append(
+        Finding(
+            severity="info",
+            title="Screening, not a diagnosis",
+            detail=SCREENING_NOTICE,
+            why="There is no validated centimetre cut-off for the wall test; the hand rule is a rule of thumb. "
+            + PAIN_ADVICE,
+            source=R.SEED_RULE_SOURCE,
+        )
+    )
     return findings

@@ -3,6 +3,7 @@ lowest and highest points). Simple steps / time over runs of regular steps (a cr
 per pass of steady gait a least-squares fit of time against step number for each clock, the
 clocks that agree combined by inverse-variance weighting (the figure reported).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ def cadence_from_intervals(starts_s: list[float], next_s: list[float | None]) ->
     total_steps, total_s = 0, 0.0
     run_start: float | None = None
     run_steps, run_end = 0, 0.0
-    for start, nxt in zip(starts_s, next_s):
+    for start, nxt in zip(starts_s, next_s, strict=False):
         if nxt is not None:
             if run_start is None:
                 run_start, run_steps = start, 0
@@ -53,9 +54,10 @@ def frontal_cadence(det: FrontalDetection) -> tuple[float, int, float]:
     and its highest points each mark every step; steps / time over the regular runs of both series,
     pooled (two independent clocks halve the effect of one mis-placed extremum). The step count is
     the larger of the two series' counts (they overlap in time)."""
-    c1, n1, s1 = cadence_from_intervals([s.midstance.time_s for s in det.steps],
-                                        [s.next_midstance_s for s in det.steps])
-    c2, n2, s2 = cadence_from_intervals(det.highs_s, det.highs_next_s)
+    _c1, n1, s1 = cadence_from_intervals(
+        [s.midstance.time_s for s in det.steps], [s.next_midstance_s for s in det.steps]
+    )
+    _c2, n2, s2 = cadence_from_intervals(det.highs_s, det.highs_next_s)
     total_s = s1 + s2
     cadence = 60.0 * (n1 + n2) / total_s if total_s > 0 else float("nan")
     return cadence, max(n1, n2), max(s1, s2)
@@ -137,9 +139,12 @@ def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
             continue
         used, k = seg_t[keep], num[keep]
         resid = used - np.polyval(coef, k)
-        se = float(np.sqrt(np.sum(resid ** 2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
-        passes.append(GaitPass(float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]),
-                               int(keep.sum()), int((~keep).sum()), se))
+        se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
+        passes.append(
+            GaitPass(
+                float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
+            )
+        )
     return passes
 
 
@@ -198,10 +203,16 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
     for p in passes:
         trim = p.step_s if p.steps >= STEADY_MIN_STEPS else 0.0
         a, b = p.start_s + trim - PASS_MARGIN_STEPS * p.step_s, p.end_s - trim + PASS_MARGIN_STEPS * p.step_s
-        row: dict[str, Any] = {"start_s": round(p.start_s, 3), "end_s": round(p.end_s, 3), "steps": p.steps,
-                               "steady_from_s": round(max(a, p.start_s), 3), "steady_to_s": round(min(b, p.end_s), 3)}
-        by_clock = {name: gait_passes([t for t in instants if a <= t <= b], step_s)
-                    for name, instants in clocks.items()}
+        row: dict[str, Any] = {
+            "start_s": round(p.start_s, 3),
+            "end_s": round(p.end_s, 3),
+            "steps": p.steps,
+            "steady_from_s": round(max(a, p.start_s), 3),
+            "steady_to_s": round(min(b, p.end_s), 3),
+        }
+        by_clock = {
+            name: gait_passes([t for t in instants if a <= t <= b], step_s) for name, instants in clocks.items()
+        }
         by_clock = {name: sub for name, sub in by_clock.items() if sub}
         for name in clocks:
             row[f"cadence_{name}_spm"] = _r(pooled_cadence(by_clock[name])[0]) if name in by_clock else None

@@ -10,8 +10,10 @@ Both are defined by the outline alone, so they do not change when the camera is 
 about its axis) or when the person is scaled: only which part of the outline counts as "back" uses
 the trunk axis (hip -> shoulder landmarks), which turns with the body.
 """
+
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,8 +94,9 @@ def body_axes(hip: np.ndarray, shoulder: np.ndarray, front_point: np.ndarray) ->
     return BodyAxes(origin=hip, up=up, back=back, trunk_px=length)
 
 
-def back_profile(contour: np.ndarray, axes: BodyAxes, t_range: tuple[float, float] = PROFILE_T,
-                 mask: np.ndarray | None = None) -> np.ndarray:
+def back_profile(
+    contour: np.ndarray, axes: BodyAxes, t_range: tuple[float, float] = PROFILE_T, mask: np.ndarray | None = None
+) -> np.ndarray:
     """(M, 2) px: for each 1-px step along the trunk axis within `t_range`, the outline point
     furthest toward the back, ordered from low (hip side) to high (shoulder side).
 
@@ -123,8 +126,9 @@ REFINE_REACH_PX = 2.0
 REFINE_STEP_PX = 0.125
 
 
-def refine_edge(mask: np.ndarray, points: np.ndarray, outward: np.ndarray,
-                threshold: float = MASK_THRESHOLD) -> np.ndarray:
+def refine_edge(
+    mask: np.ndarray, points: np.ndarray, outward: np.ndarray, threshold: float = MASK_THRESHOLD
+) -> np.ndarray:
     """(M, 2) px: each boundary point moved along the unit `outward` direction to the outermost
     place where the bilinearly interpolated mask crosses `threshold`; points without a crossing
     within REFINE_REACH_PX stay where they are."""
@@ -135,8 +139,9 @@ def refine_edge(mask: np.ndarray, points: np.ndarray, outward: np.ndarray,
         return pts
     u = np.arange(-REFINE_REACH_PX, REFINE_REACH_PX + 1e-9, REFINE_STEP_PX)
     samples = pts[:, None, :] + u[None, :, None] * np.asarray(outward, float)[None, None, :]
-    values = map_coordinates(np.asarray(mask, np.float32), [samples[..., 1].ravel(), samples[..., 0].ravel()],
-                             order=1, mode="nearest").reshape(samples.shape[:2])
+    values = map_coordinates(
+        np.asarray(mask, np.float32), [samples[..., 1].ravel(), samples[..., 0].ravel()], order=1, mode="nearest"
+    ).reshape(samples.shape[:2])
     inside = values >= threshold
     out = pts.copy()
     for i in range(len(pts)):
@@ -195,8 +200,9 @@ def _distance_to_line(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
     return np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0])
 
 
-def find_back_line(profile: np.ndarray, axes: BodyAxes,
-                   lumbar_window_t: tuple[float, float] = LUMBAR_WINDOW_T) -> BackLine:
+def find_back_line(
+    profile: np.ndarray, axes: BodyAxes, lumbar_window_t: tuple[float, float] = LUMBAR_WINDOW_T
+) -> BackLine:
     """The supporting line of the back profile that bridges the lumbar curve, and the gap under it.
 
     Among the edges of the back profile's convex hull, the one with the deepest point inside the
@@ -210,7 +216,7 @@ def find_back_line(profile: np.ndarray, axes: BodyAxes,
     t = s / axes.trunk_px
     hull = _upper_hull(s, b)
     best: tuple[float, int, int, int] | None = None  # depth, i, j, k
-    for i, j in zip(hull[:-1], hull[1:]):
+    for i, j in itertools.pairwise(hull):
         if j - i < 2:
             continue
         inner = np.arange(i + 1, j)
@@ -224,7 +230,7 @@ def find_back_line(profile: np.ndarray, axes: BodyAxes,
             best = (depth, i, j, k)
     if best is None:
         mid = 0.5 * (lumbar_window_t[0] + lumbar_window_t[1])
-        for i, j in zip(hull[:-1], hull[1:]):
+        for i, j in itertools.pairwise(hull):
             if t[i] <= mid <= t[j]:
                 k = i if abs(t[i] - mid) <= abs(t[j] - mid) else j
                 best = (0.0, i, j, k)
@@ -235,10 +241,17 @@ def find_back_line(profile: np.ndarray, axes: BodyAxes,
     a, c, p = profile[i], profile[j], profile[k]
     d = (c - a) / np.linalg.norm(c - a)
     foot = a + d * float((p - a) @ d)
-    in_zones = bool(BUTTOCKS_ZONE_T[0] <= t[i] <= BUTTOCKS_ZONE_T[1]
-                    and UPPER_BACK_ZONE_T[0] <= t[j] <= UPPER_BACK_ZONE_T[1])
-    return BackLine(lower_contact=a.copy(), upper_contact=c.copy(), deepest=p.copy(), foot=foot,
-                    gap_px=depth, contacts_in_zones=in_zones)
+    in_zones = bool(
+        BUTTOCKS_ZONE_T[0] <= t[i] <= BUTTOCKS_ZONE_T[1] and UPPER_BACK_ZONE_T[0] <= t[j] <= UPPER_BACK_ZONE_T[1]
+    )
+    return BackLine(
+        lower_contact=a.copy(),
+        upper_contact=c.copy(),
+        deepest=p.copy(),
+        foot=foot,
+        gap_px=depth,
+        contacts_in_zones=in_zones,
+    )
 
 
 def side_extent_px(mask_region: np.ndarray, direction: np.ndarray) -> tuple[float, float]:

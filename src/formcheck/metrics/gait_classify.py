@@ -1,6 +1,7 @@
 """What the clip shows: the view (side, rear or front), the setting (in place or overground),
 whether there is a gait at all (`gait_score`) and whether it is walking or running.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,6 +33,7 @@ RUN_ELBOW_ANGLE_DEG = 125.0
 
 
 # -- view, setting ----------------------------------------------------------------------------------
+
 
 def detect_view(seq: PoseSequence) -> str:
     """'side', 'rear' or 'front' from the shoulders' width relative to the torso (narrow in a side
@@ -97,13 +99,16 @@ def gait_score(seq: PoseSequence) -> float:
     return periodic * amp * cycles
 
 
-def classify_gait(rows: list[dict[str, Any]], knee: dict[str, np.ndarray], seq: PoseSequence
-                  ) -> tuple[str, dict[str, Any]]:
+def classify_gait(
+    rows: list[dict[str, Any]], knee: dict[str, np.ndarray], seq: PoseSequence
+) -> tuple[str, dict[str, Any]]:
     """'running' or 'walking' from three cues (votes): peak knee flexion in swing, elbow angle,
     and a flight phase (some steps with both feet off the ground)."""
     swing_peak = float(np.nanmedian([np.nanpercentile(knee[f], 95) for f in FEET if np.isfinite(knee[f]).any()]))
-    elbows = [joint_angle_deg(seq.xy[:, s], seq.xy[:, e], seq.xy[:, w])
-              for s, e, w in ((L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST), (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST))]
+    elbows = [
+        joint_angle_deg(seq.xy[:, s], seq.xy[:, e], seq.xy[:, w])
+        for s, e, w in ((L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST), (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST))
+    ]
     elbow = float(np.nanmedian(np.concatenate(elbows)))
     flights = [r["flight_ms"] for r in rows if r["flight_ms"] is not None]
     doubles = [r["double_support_ms"] for r in rows if r["double_support_ms"] is not None]
@@ -114,7 +119,11 @@ def classify_gait(rows: list[dict[str, Any]], knee: dict[str, np.ndarray], seq: 
         votes += 1.0 if elbow < RUN_ELBOW_ANGLE_DEG else -1.0
     if np.isfinite(flight_share):
         votes += 1.0 if flight_share > 0.5 else -1.0
-    evidence = {"swing_knee_flexion_peak_deg": _r(swing_peak), "elbow_angle_deg": _r(elbow),
-                "flight_step_share": _r(flight_share, 2),
-                "median_double_support_ms": _r(float(np.median(doubles)), 0) if doubles else None, "votes": votes}
+    evidence = {
+        "swing_knee_flexion_peak_deg": _r(swing_peak),
+        "elbow_angle_deg": _r(elbow),
+        "flight_step_share": _r(flight_share, 2),
+        "median_double_support_ms": _r(float(np.median(doubles)), 0) if doubles else None,
+        "votes": votes,
+    }
     return ("running" if votes > 0 else "walking"), evidence

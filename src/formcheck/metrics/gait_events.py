@@ -20,6 +20,7 @@ landmarks (`refine_peak`) and converted to seconds through the sequence's own ti
 frame index / fps). Steps whose duration is far from the clip's step period (a missed or spurious
 contact) are kept in the table but left out of the timing figures.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class GaitEvent:
 
 
 # -- side view ---------------------------------------------------------------------------------------
+
 
 def _time_at(row: float, timestamps_s: np.ndarray) -> float:
     return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
@@ -99,8 +101,7 @@ def _envelope(signals: dict[str, dict[str, np.ndarray]], key: str, front: bool) 
     return np.fmax(a, b) if front else np.fmin(a, b)
 
 
-def _label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool,
-                       step_rows: float) -> list[str]:
+def _label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool, step_rows: float) -> list[str]:
     """Foot labels for a sequence of events that must alternate (contacts, or toe-offs): each event
     votes for the foot whose value is larger (or smaller) at its row; within each run of events
     spaced less than 1.6 steps apart the alternating pattern that agrees with more votes is kept.
@@ -125,8 +126,15 @@ def _label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_ma
     return labels
 
 
-def _vertical_corner(source: dict[str, dict[str, np.ndarray]], signals: dict[str, dict[str, np.ndarray]],
-                     row: float, part: str, step_rows: float, after: bool, refine_rows: int) -> float:
+def _vertical_corner(
+    source: dict[str, dict[str, np.ndarray]],
+    signals: dict[str, dict[str, np.ndarray]],
+    row: float,
+    part: str,
+    step_rows: float,
+    after: bool,
+    refine_rows: int,
+) -> float:
     """Refine a horizontal (Zeni) event with the foot's vertical motion. Contact: from `row` walk
     forward while the heel is still above its landing level (smoothed track); toe-off: walk back
     while the toe was already above its stance level; at most VERTICAL_SEARCH steps, the level
@@ -143,7 +151,7 @@ def _vertical_corner(source: dict[str, dict[str, np.ndarray]], signals: dict[str
     k = int(round(row))
     if not 0 <= k < n or not np.isfinite(down[k]):
         return row
-    window = down[k:min(n, k + limit + 1)] if after else down[max(0, k - limit):k + 1]
+    window = down[k : min(n, k + limit + 1)] if after else down[max(0, k - limit) : k + 1]
     if not np.isfinite(window).any():
         return row
     ground = float(np.nanmax(window))  # the foot's lowest image position near the event
@@ -163,9 +171,14 @@ def _vertical_corner(source: dict[str, dict[str, np.ndarray]], signals: dict[str
     return refined if abs(refined - k) <= refine_rows else float(k)
 
 
-def side_events(signals: dict[str, dict[str, np.ndarray]], timestamps_s: np.ndarray, step_rows: float,
-                sharp: dict[str, dict[str, np.ndarray]] | None = None, refine_rows: int = 2,
-                vertical_refine: bool = True) -> list[GaitEvent]:
+def side_events(
+    signals: dict[str, dict[str, np.ndarray]],
+    timestamps_s: np.ndarray,
+    step_rows: float,
+    sharp: dict[str, dict[str, np.ndarray]] | None = None,
+    refine_rows: int = 2,
+    vertical_refine: bool = True,
+) -> list[GaitEvent]:
     """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
     heel most anterior); toe-offs: the deepest point of the hindmost toe's position between two
     contacts (the toe most posterior). Both are found on label-free envelopes, so a left/right
@@ -186,8 +199,11 @@ def side_events(signals: dict[str, dict[str, np.ndarray]], timestamps_s: np.ndar
     if prom <= 0:
         return []
     contacts = [refine_peak(sharp_front, c, refine_rows) for c in _interior_peaks(front, 0.6 * step_rows, prom)]
-    bounds = [(contacts[i], contacts[i + 1]) for i in range(len(contacts) - 1)
-              if contacts[i + 1] - contacts[i] < 1.6 * step_rows]
+    bounds = [
+        (contacts[i], contacts[i + 1])
+        for i in range(len(contacts) - 1)
+        if contacts[i + 1] - contacts[i] < 1.6 * step_rows
+    ]
     if contacts:
         bounds.insert(0, (contacts[0] - step_rows, contacts[0]))
         bounds.append((contacts[-1], contacts[-1] + step_rows))
@@ -197,11 +213,11 @@ def side_events(signals: dict[str, dict[str, np.ndarray]], timestamps_s: np.ndar
         a, b = max(int(np.ceil(lo)), 0), min(int(np.floor(hi)), n - 1)
         if b - a < 3:
             continue
-        seg = -back[a:b + 1]
+        seg = -back[a : b + 1]
         if not np.isfinite(seg).any():
             continue
         k = int(np.nanargmax(seg))
-        if k < 1 or k > len(seg) - 2 or not np.all(np.isfinite(seg[k - 1:k + 2])):
+        if k < 1 or k > len(seg) - 2 or not np.all(np.isfinite(seg[k - 1 : k + 2])):
             continue  # minimum at the window's edge or next to a gap: not observed
         if seg[k] - np.nanmin(seg) < back_prom:
             continue
@@ -212,12 +228,13 @@ def side_events(signals: dict[str, dict[str, np.ndarray]], timestamps_s: np.ndar
         source = sharp if sharp else signals
         contacts = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
         toe_offs = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
-    events = [GaitEvent(_time_at(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet)]
-    events += [GaitEvent(_time_at(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet)]
+    events = [GaitEvent(_time_at(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
+    events += [GaitEvent(_time_at(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
     return sorted(events, key=lambda e: e.time_s)
 
 
 # -- steps ------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Step:
@@ -261,10 +278,13 @@ def build_steps(events: list[GaitEvent], step_period_s: float) -> list[Step]:
     for i, c in enumerate(contacts):
         nxt = contacts[i + 1] if i + 1 < len(contacts) else None
         next_s = None
-        if nxt is not None and nxt.foot != c.foot and \
-                STEP_TOLERANCE[0] * step_period_s < nxt.time_s - c.time_s < STEP_TOLERANCE[1] * step_period_s:
+        if (
+            nxt is not None
+            and nxt.foot != c.foot
+            and STEP_TOLERANCE[0] * step_period_s < nxt.time_s - c.time_s < STEP_TOLERANCE[1] * step_period_s
+        ):
             next_s = nxt.time_s
-        same_next = next((d.time_s for d in contacts[i + 1:] if d.foot == c.foot), np.inf)
+        same_next = next((d.time_s for d in contacts[i + 1 :] if d.foot == c.foot), np.inf)
         limit = min(same_next, c.time_s + 1.8 * step_period_s)
         to = next((e for e in toe_offs if e.foot == c.foot and c.time_s < e.time_s < limit), None)
         steps.append(Step(len(steps) + 1, c.foot, c, to, next_s))

@@ -14,8 +14,10 @@ instant's foot is voted by the feet's heights and the sway, then made to alterna
 Contact and toe-off are where the stance foot's height above a local ground line enters and leaves
 the bottom 15% of its range (approximate, marked as such in the results).
 """
+
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +25,18 @@ import numpy as np
 from ..landmarks import Landmark as L
 from ..sequence import PoseSequence
 from .gait_events import STEP_TOLERANCE, GaitEvent, _label_alternating, _time_at
-from .gait_signals import (FEET, LEG_IDS, Periodicity, _interior_peaks, _nan_reduce, _parabolic_vertex,
-                           _robust_range, autocorrelation, hip_centre, runs_of)
+from .gait_signals import (
+    FEET,
+    LEG_IDS,
+    Periodicity,
+    _interior_peaks,
+    _nan_reduce,
+    _parabolic_vertex,
+    _robust_range,
+    autocorrelation,
+    hip_centre,
+    runs_of,
+)
 
 #: Rear/front view: the foot counts as on the ground in the bottom share of its height range.
 FRONTAL_GROUND_BAND = 0.15
@@ -110,7 +122,7 @@ def frontal_signals(seq: PoseSequence, step_rows: float, observed: np.ndarray | 
     ground = np.full(n, np.nan)
     half = max(1, int(round(step_rows)))
     for i in np.flatnonzero(np.isfinite(both)):
-        chunk = both[max(0, i - half): i + half + 1]
+        chunk = both[max(0, i - half) : i + half + 1]
         ground[i] = np.percentile(chunk[np.isfinite(chunk)], 90)
     height = {f: (ground - lowest[f]) / size for f in FEET}
     seen = np.ones(n, dtype=bool) if observed is None else np.asarray(observed, dtype=bool)
@@ -133,9 +145,9 @@ def frontal_period(sig: FrontalSignals, timestamps_s: np.ndarray) -> tuple[Perio
         ac = autocorrelation(x, hi + 1)
         score = sign * ac
         own[name] = float("nan")
-        if not np.isfinite(score[lo:hi + 1]).any():
+        if not np.isfinite(score[lo : hi + 1]).any():
             continue
-        k = lo + int(np.nanargmax(score[lo:hi + 1]))
+        k = lo + int(np.nanargmax(score[lo : hi + 1]))
         if score[k] > FRONTAL_MIN_SIGNAL_PERIODICITY and lo < k < hi:
             own[name] = _parabolic_vertex(score, k)
             curves.append(score)
@@ -143,7 +155,7 @@ def frontal_period(sig: FrontalSignals, timestamps_s: np.ndarray) -> tuple[Perio
     if not curves:
         return Periodicity(float("nan"), float("nan"), 0.0, amplitude), own
     combined = np.nanmean(np.stack(curves), axis=0)
-    seg = combined[lo:hi + 1]
+    seg = combined[lo : hi + 1]
     if not np.isfinite(seg).any():
         return Periodicity(float("nan"), float("nan"), 0.0, amplitude), own
     k = lo + int(np.nanargmax(seg))
@@ -183,8 +195,9 @@ def _observed_extrema(x: np.ndarray, step_rows: float, min_distance: float, obse
     return out
 
 
-def frontal_midstances(sig: FrontalSignals, step_rows: float, view: str
-                       ) -> tuple[list[float], list[str], list[float], dict[str, int]]:
+def frontal_midstances(
+    sig: FrontalSignals, step_rows: float, view: str
+) -> tuple[list[float], list[str], list[float], dict[str, int]]:
     """Step instants (fractional rows, sorted) at about mid stance, their feet, the pelvis's highest
     points (another instant per step, for the cadence) and how many instants came from each signal.
     Pelvis minima are the instants; the alternation's extremes (the swing foot highest, also about
@@ -193,16 +206,21 @@ def frontal_midstances(sig: FrontalSignals, step_rows: float, view: str
     sways to vote at each instant; the alternating pattern with more votes wins."""
     pelvis = _observed_extrema(-sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
     highs = _observed_extrema(sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
-    alt = sorted(_observed_extrema(sig.alternation, step_rows, 1.2 * step_rows, sig.observed)
-                 + _observed_extrema(-sig.alternation, step_rows, 1.2 * step_rows, sig.observed))
+    alt = sorted(
+        _observed_extrema(sig.alternation, step_rows, 1.2 * step_rows, sig.observed)
+        + _observed_extrema(-sig.alternation, step_rows, 1.2 * step_rows, sig.observed)
+    )
     offset = _phase_offset(pelvis, alt, step_rows)
     merged = list(pelvis)
     added = 0
     n = len(sig.pelvis)
     for r in alt:
         s = r + offset
-        if 0 <= s <= n - 1 and np.isfinite(sig.size_px[int(round(s))]) and \
-                (not merged or np.min(np.abs(np.asarray(merged) - s)) > 0.4 * step_rows):
+        if (
+            0 <= s <= n - 1
+            and np.isfinite(sig.size_px[int(round(s))])
+            and (not merged or np.min(np.abs(np.asarray(merged) - s)) > 0.4 * step_rows)
+        ):
             merged.append(s)
             added += 1
     merged.sort()
@@ -258,9 +276,9 @@ class FrontalStep:
         return self.toe_off.time_s - self.contact.time_s
 
 
-def frontal_steps(sig: FrontalSignals, timestamps_s: np.ndarray, step_rows: float, view: str,
-                  band: float = FRONTAL_GROUND_BAND
-                  ) -> tuple[list[FrontalStep], list[float], list[float | None], dict[str, int]]:
+def frontal_steps(
+    sig: FrontalSignals, timestamps_s: np.ndarray, step_rows: float, view: str, band: float = FRONTAL_GROUND_BAND
+) -> tuple[list[FrontalStep], list[float], list[float | None], dict[str, int]]:
     """Steps of a rear/front view (see `frontal_midstances`), with contact and toe-off of each
     stance foot where its height above the ground line crosses the bottom `band` of its range over
     the surrounding stride (within one step of the mid stance). Also the pelvis's highest points as
@@ -270,7 +288,7 @@ def frontal_steps(sig: FrontalSignals, timestamps_s: np.ndarray, step_rows: floa
     step_s = step_rows * (float(np.median(np.diff(timestamps_s))) if len(timestamps_s) > 1 else 0.0)
     mids = [_time_at(r, timestamps_s) for r in rows]
     high_s = [_time_at(r, timestamps_s) for r in highs]
-    for i, (r, f) in enumerate(zip(rows, feet)):
+    for i, (r, f) in enumerate(zip(rows, feet, strict=False)):
         h = sig.height[f]
         a, b = max(0, int(np.floor(r - step_rows))), min(len(h), int(np.ceil(r + step_rows)) + 1)
         window = h[a:b]
@@ -284,12 +302,17 @@ def frontal_steps(sig: FrontalSignals, timestamps_s: np.ndarray, step_rows: floa
                 contact = GaitEvent(_time_at(c, timestamps_s), c, f, "contact") if c is not None else None
                 toe_off = GaitEvent(_time_at(t, timestamps_s), t, f, "toe_off") if t is not None else None
         nxt = None
-        if i + 1 < len(rows) and feet[i + 1] != f and \
-                STEP_TOLERANCE[0] * step_s < mids[i + 1] - mids[i] < STEP_TOLERANCE[1] * step_s:
+        if (
+            i + 1 < len(rows)
+            and feet[i + 1] != f
+            and STEP_TOLERANCE[0] * step_s < mids[i + 1] - mids[i] < STEP_TOLERANCE[1] * step_s
+        ):
             nxt = mids[i + 1]
         steps.append(FrontalStep(len(steps) + 1, f, GaitEvent(mids[i], r, f, "midstance"), contact, toe_off, nxt))
-    regular = [b if STEP_TOLERANCE[0] * step_s < b - a < STEP_TOLERANCE[1] * step_s else None
-               for a, b in zip(high_s, high_s[1:])]
+    regular = [
+        b if STEP_TOLERANCE[0] * step_s < b - a < STEP_TOLERANCE[1] * step_s else None
+        for a, b in itertools.pairwise(high_s)
+    ]
     return steps, high_s[:-1], regular, sources
 
 
@@ -321,8 +344,9 @@ def hip_line_deg(seq: PoseSequence) -> np.ndarray:
     return np.degrees(np.arctan2(b[:, 1] - a[:, 1], b[:, 0] - a[:, 0]))
 
 
-def detect_frontal(seq: PoseSequence, per: Periodicity, view: str, observed: np.ndarray | None = None
-                   ) -> FrontalDetection:
+def detect_frontal(
+    seq: PoseSequence, per: Periodicity, view: str, observed: np.ndarray | None = None
+) -> FrontalDetection:
     """Steps of a rear/front view (see the module docstring). The signals are built with
     the separation-based period `per`, the period is re-estimated from the combined signals, and
     the signals are rebuilt once with it."""
@@ -337,5 +361,6 @@ def detect_frontal(seq: PoseSequence, per: Periodicity, view: str, observed: np.
     events = [s.midstance for s in steps] + [e for s in steps for e in (s.contact, s.toe_off) if e is not None]
     line = hip_line_deg(seq)[np.isfinite(sig.size_px)]
     roll = float(np.nanmedian(line)) if np.isfinite(line).any() else 0.0
-    return FrontalDetection(sig, period, own, steps, highs, highs_next, sorted(events, key=lambda e: e.time_s),
-                            sources, roll, view)
+    return FrontalDetection(
+        sig, period, own, steps, highs, highs_next, sorted(events, key=lambda e: e.time_s), sources, roll, view
+    )

@@ -1,6 +1,7 @@
 """Per-frame quantities of the gait analysis (angle conventions next to each definition), and
 reading a series at a fractional row.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +16,7 @@ OCCLUDED_VISIBILITY = 0.5
 
 
 # -- per-frame quantities ---------------------------------------------------------------------------
+
 
 def knee_flexion_series(seq: PoseSequence) -> dict[str, np.ndarray]:
     """Knee flexion per foot, deg, 0 = straight, positive = bent (hip-knee-ankle)."""

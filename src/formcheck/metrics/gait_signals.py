@@ -6,6 +6,7 @@ NaN gaps.
 Positions are measured along the direction of travel and divided by the leg length in pixels, so
 neither where the runner is in the frame nor how far from the camera matters.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -28,6 +29,7 @@ FEET = ("L", "R")
 
 # -- basic signals ----------------------------------------------------------------------------------
 
+
 def hip_centre(seq: PoseSequence) -> np.ndarray:
     """(T, 2) pixels: midpoint of the two hip joint centres (the pelvis reference)."""
     return seq.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
@@ -39,13 +41,15 @@ def leg_length_px(seq: PoseSequence, window_s: float = 2.0) -> np.ndarray:
     nearer or goes away. NaN where no leg was seen nearby."""
     lengths = []
     for hip, knee, ankle, _, _ in LEG_IDS.values():
-        lengths.append(np.linalg.norm(seq.xy[:, hip] - seq.xy[:, knee], axis=1)
-                       + np.linalg.norm(seq.xy[:, knee] - seq.xy[:, ankle], axis=1))
+        lengths.append(
+            np.linalg.norm(seq.xy[:, hip] - seq.xy[:, knee], axis=1)
+            + np.linalg.norm(seq.xy[:, knee] - seq.xy[:, ankle], axis=1)
+        )
     per_frame = _nan_reduce(np.nanmax, np.stack(lengths, axis=1), axis=1) if len(seq) else np.zeros(0)
     half = max(1, int(round(window_s * _rate(seq) / 2)))
     out = np.full(len(seq), np.nan)
     for i in range(len(seq)):
-        chunk = per_frame[max(0, i - half): i + half + 1]
+        chunk = per_frame[max(0, i - half) : i + half + 1]
         chunk = chunk[np.isfinite(chunk)]
         if chunk.size:
             out[i] = np.percentile(chunk, 90)
@@ -117,6 +121,7 @@ def leg_signals(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray) -> dict[
 
 # -- periodicity ------------------------------------------------------------------------------------
 
+
 def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
     """Normalised autocorrelation of a signal with NaN gaps, lags 0..max_lag (each lag uses only the
     pairs where both samples exist)."""
@@ -127,7 +132,7 @@ def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
     xc = np.where(m, x - np.nanmean(x), 0.0)
     mf = m.astype(float)
     ac = np.full(max_lag + 1, np.nan)
-    for k in range(0, min(max_lag, len(x) - 2) + 1):
+    for k in range(min(max_lag, len(x) - 2) + 1):
         a, b = xc[: len(x) - k], xc[k:]
         pair = mf[: len(x) - k] * mf[k:]
         if pair.sum() < max(3, 0.2 * len(x)) and k > 0:
@@ -157,8 +162,7 @@ def separation_signal(signals: dict[str, dict[str, np.ndarray]], view: str) -> n
     return np.abs(signals["L"][key] - signals["R"][key])
 
 
-def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str,
-                     timestamps_s: np.ndarray) -> Periodicity:
+def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, timestamps_s: np.ndarray) -> Periodicity:
     """The step period from the autocorrelation of the feet's separation (label-free, so label swaps
     do not matter): its first strong peak (at least 80% of the strongest) between 3 rows and half
     the clip (compared with peaks up to 2.2 x the first one). A left/right asymmetry adds a stride
@@ -194,7 +198,7 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str,
 
 def _parabolic_vertex(y: np.ndarray, i: int) -> float:
     """Fractional index of the extremum of the parabola through y[i-1], y[i], y[i+1]."""
-    if i <= 0 or i >= len(y) - 1 or not np.all(np.isfinite(y[i - 1: i + 2])):
+    if i <= 0 or i >= len(y) - 1 or not np.all(np.isfinite(y[i - 1 : i + 2])):
         return float(i)
     a, b, c = y[i - 1], y[i], y[i + 1]
     den = a - 2 * b + c
@@ -205,10 +209,11 @@ def _parabolic_vertex(y: np.ndarray, i: int) -> float:
 
 # -- helpers ----------------------------------------------------------------------------------------
 
+
 def runs_of(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
 
 
 def _robust_range(x: np.ndarray) -> float:

@@ -1,6 +1,7 @@
 """Summary metrics of a gait: the per-step table summarised (median, IQR, left/right, asymmetry,
 duty factor, foot strike) and the arm swing.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,18 +13,29 @@ from ..sequence import PoseSequence
 from .gait_series import _r
 from .geometry import angle_from_vertical_deg, joint_angle_deg
 
-
 #: Per-step columns summarised as metrics (median, IQR, left, right).
-SUMMARISED = ("step_time_ms", "contact_ms", "flight_ms", "overstride_cm", "overstride_pct_leg",
-              "shank_angle_at_contact_deg", "knee_flexion_contact_deg", "knee_flexion_peak_deg",
-              "foot_strike_angle_deg", "vertical_oscillation_cm", "pelvic_drop_deg", "step_width_cm",
-              "knee_frontal_angle_deg")
+SUMMARISED = (
+    "step_time_ms",
+    "contact_ms",
+    "flight_ms",
+    "overstride_cm",
+    "overstride_pct_leg",
+    "shank_angle_at_contact_deg",
+    "knee_flexion_contact_deg",
+    "knee_flexion_peak_deg",
+    "foot_strike_angle_deg",
+    "vertical_oscillation_cm",
+    "pelvic_drop_deg",
+    "step_width_cm",
+    "knee_frontal_angle_deg",
+)
 #: Columns whose left/right asymmetry is reported: |L - R| / mean(L, R) * 100.
 ASYMMETRY = ("step_time_ms", "contact_ms", "knee_flexion_peak_deg", "overstride_cm", "pelvic_drop_deg")
 
 
-def summarise(rows: list[dict[str, Any]], cadence_spm: float, view: str, prefer_foot: str | None = None
-              ) -> dict[str, Any]:
+def summarise(
+    rows: list[dict[str, Any]], cadence_spm: float, view: str, prefer_foot: str | None = None
+) -> dict[str, Any]:
     """Metric name -> value: median of each per-step column, its IQR (`_iqr`), left and right
     medians (`_left`, `_right`), asymmetry (`_asymmetry_pct`), duty factor and foot strike.
 
@@ -64,8 +76,10 @@ def arm_swing(seq: PoseSequence, fwd: np.ndarray) -> dict[str, Any]:
     (shoulder to elbow), the larger of the two arms; with left/right values."""
     out: dict[str, Any] = {}
     ranges = []
-    for name, (s, e, w) in (("left", (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST)),
-                            ("right", (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST))):
+    for name, (s, e, w) in (
+        ("left", (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST)),
+        ("right", (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)),
+    ):
         elbow = joint_angle_deg(seq.xy[:, s], seq.xy[:, e], seq.xy[:, w])
         upper = angle_from_vertical_deg(seq.xy[:, e], seq.xy[:, s]) * fwd
         ok = np.isfinite(upper)

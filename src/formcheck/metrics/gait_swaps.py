@@ -2,6 +2,7 @@
 periodicity: each leg at time t should look like the same leg one and two strides away and the
 other leg half a stride away (a two-state Viterbi).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,8 +38,9 @@ def _shifted(feat: np.ndarray, shift: float) -> np.ndarray:
     return out
 
 
-def swap_rows(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, stride_rows: float, view: str,
-              switch_cost: float = 0.15) -> np.ndarray:
+def swap_rows(
+    seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, stride_rows: float, view: str, switch_cost: float = 0.15
+) -> np.ndarray:
     """(T,) bool: rows whose leg labels look exchanged, judged against the same legs one and two
     strides away and the opposite leg half a stride away (a 2-state Viterbi with a cost per switch)."""
     feats = _leg_features(seq, fwd, leg_px, view)
@@ -51,10 +53,12 @@ def swap_rows(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, stride_row
         ref_l, ref_r = _shifted(feats[0], shift), _shifted(feats[1], shift)
         if opposite:
             ref_l, ref_r = ref_r, ref_l
-        d_keep = (_nan_reduce(np.nanmean, np.linalg.norm(feats[0] - ref_l, axis=-1), axis=1)
-                  + _nan_reduce(np.nanmean, np.linalg.norm(feats[1] - ref_r, axis=-1), axis=1))
-        d_swap = (_nan_reduce(np.nanmean, np.linalg.norm(feats[1] - ref_l, axis=-1), axis=1)
-                  + _nan_reduce(np.nanmean, np.linalg.norm(feats[0] - ref_r, axis=-1), axis=1))
+        d_keep = _nan_reduce(np.nanmean, np.linalg.norm(feats[0] - ref_l, axis=-1), axis=1) + _nan_reduce(
+            np.nanmean, np.linalg.norm(feats[1] - ref_r, axis=-1), axis=1
+        )
+        d_swap = _nan_reduce(np.nanmean, np.linalg.norm(feats[1] - ref_l, axis=-1), axis=1) + _nan_reduce(
+            np.nanmean, np.linalg.norm(feats[0] - ref_r, axis=-1), axis=1
+        )
         ok = np.isfinite(d_keep) & np.isfinite(d_swap)
         keep_cost[ok] += np.minimum(d_keep[ok], 1.0)
         swap_cost[ok] += np.minimum(d_swap[ok], 1.0)
@@ -80,8 +84,9 @@ def swap_rows(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, stride_row
     return states
 
 
-def repair_swaps(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, stride_rows: float, view: str,
-                 passes: int = 2) -> tuple[PoseSequence, np.ndarray]:
+def repair_swaps(
+    seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, stride_rows: float, view: str, passes: int = 2
+) -> tuple[PoseSequence, np.ndarray]:
     """The sequence with periodicity-detected leg swaps undone, and the (T,) bool rows repaired."""
     out = seq.copy()
     total = np.zeros(len(seq), dtype=bool)

@@ -2,6 +2,7 @@
 
 Angles are in degrees. NaN in, NaN out (no exceptions for missing points).
 """
+
 from __future__ import annotations
 
 import numpy as np

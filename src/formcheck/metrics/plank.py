@@ -23,6 +23,7 @@ Conventions (repeated in reference/plank.py):
     negative = head dropped.
   knee_flexion_deg / elbow_flexion_deg: 0 = straight.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -143,15 +144,24 @@ def frame_features(seq: PoseSequence) -> PlankFrames:
     with np.errstate(invalid="ignore", divide="ignore"):
         side_ratio = np.linalg.norm(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER], axis=1) / trunk
         left_lower = xy[:, L.LEFT_SHOULDER, 1] > xy[:, L.RIGHT_SHOULDER, 1]
-    knee_flex = _nanmean2(flexion_deg(xy[:, L.LEFT_HIP], xy[:, L.LEFT_KNEE], xy[:, L.LEFT_ANKLE]),
-                          flexion_deg(xy[:, L.RIGHT_HIP], xy[:, L.RIGHT_KNEE], xy[:, L.RIGHT_ANKLE]))
-    elbow_lr = np.stack([flexion_deg(xy[:, L.LEFT_SHOULDER], xy[:, L.LEFT_ELBOW], xy[:, L.LEFT_WRIST]),
-                         flexion_deg(xy[:, L.RIGHT_SHOULDER], xy[:, L.RIGHT_ELBOW], xy[:, L.RIGHT_WRIST])], axis=1)
+    knee_flex = _nanmean2(
+        flexion_deg(xy[:, L.LEFT_HIP], xy[:, L.LEFT_KNEE], xy[:, L.LEFT_ANKLE]),
+        flexion_deg(xy[:, L.RIGHT_HIP], xy[:, L.RIGHT_KNEE], xy[:, L.RIGHT_ANKLE]),
+    )
+    elbow_lr = np.stack(
+        [
+            flexion_deg(xy[:, L.LEFT_SHOULDER], xy[:, L.LEFT_ELBOW], xy[:, L.LEFT_WRIST]),
+            flexion_deg(xy[:, L.RIGHT_SHOULDER], xy[:, L.RIGHT_ELBOW], xy[:, L.RIGHT_WRIST]),
+        ],
+        axis=1,
+    )
     elbow_flex = _nanmean2(elbow_lr[:, 0], elbow_lr[:, 1])
     thigh = _from_vertical_abs(knee, hip)
     stack_e, stack_w = [], []
-    for s_id, e_id, w_id in ((L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
-                             (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)):
+    for s_id, e_id, w_id in (
+        (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+        (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
+    ):
         for support, out in ((e_id, stack_e), (w_id, stack_w)):
             d = xy[:, s_id] - xy[:, support]
             # 0 = shoulder straight above the support; + = shoulder toward the head.
@@ -165,11 +175,24 @@ def frame_features(seq: PoseSequence) -> PlankFrames:
     # Clockwise on screen turns 'up' when the head points to +x; mirror for a head toward -x.
     neck = -neck * head_dir
     return PlankFrames(
-        t=seq.timestamps_s.copy(), shoulder=shoulder, hip=hip, knee=knee, ankle=ankle, ear=ear,
-        trunk_px=trunk, head_dir=head_dir, side_ratio=side_ratio, left_shoulder_lower=left_lower,
-        knee_flexion_deg=knee_flex, elbow_flexion_deg=elbow_flex, thigh_from_vertical_deg=thigh,
-        shoulder_over_elbow_deg=_nanmean2(*stack_e), shoulder_over_wrist_deg=_nanmean2(*stack_w),
-        neck_deg=neck, stack_elbow_lr=np.stack(stack_e, axis=1), stack_wrist_lr=np.stack(stack_w, axis=1),
+        t=seq.timestamps_s.copy(),
+        shoulder=shoulder,
+        hip=hip,
+        knee=knee,
+        ankle=ankle,
+        ear=ear,
+        trunk_px=trunk,
+        head_dir=head_dir,
+        side_ratio=side_ratio,
+        left_shoulder_lower=left_lower,
+        knee_flexion_deg=knee_flex,
+        elbow_flexion_deg=elbow_flex,
+        thigh_from_vertical_deg=thigh,
+        shoulder_over_elbow_deg=_nanmean2(*stack_e),
+        shoulder_over_wrist_deg=_nanmean2(*stack_w),
+        neck_deg=neck,
+        stack_elbow_lr=np.stack(stack_e, axis=1),
+        stack_wrist_lr=np.stack(stack_w, axis=1),
         elbow_flexion_lr=elbow_lr,
     )
 
@@ -201,8 +224,13 @@ def body_line(f: PlankFrames, knee_variant: bool) -> BodyLine:
     signed = np.where(np.isfinite(offset), signed, np.nan)
     d = distal - f.shoulder
     tilt = np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0])))
-    return BodyLine(distal=distal, uses_knee=uses_knee & np.isfinite(f.knee[:, 0]), body_line_deg=signed,
-                    hip_offset_px=offset, axis_tilt_deg=tilt)
+    return BodyLine(
+        distal=distal,
+        uses_knee=uses_knee & np.isfinite(f.knee[:, 0]),
+        body_line_deg=signed,
+        hip_offset_px=offset,
+        axis_tilt_deg=tilt,
+    )
 
 
 def line_class(body_line_deg: np.ndarray, th: PlankThresholds, neutral_deg: float = 0.0) -> np.ndarray:
@@ -245,8 +273,8 @@ def detect_cuts(raw: PoseSequence, th: PlankThresholds) -> np.ndarray:
 def segments_between_cuts(cuts: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) row ranges between cuts."""
     starts = [0] + [int(i) for i in np.flatnonzero(cuts)]
-    stops = starts[1:] + [int(cuts.shape[0])]
-    return [(a, b) for a, b in zip(starts, stops) if b > a]
+    stops = [*starts[1:], int(cuts.shape[0])]
+    return [(a, b) for a, b in zip(starts, stops, strict=False) if b > a]
 
 
 def near_cut(t: np.ndarray, cuts: np.ndarray, guard_s: float) -> np.ndarray:
@@ -277,8 +305,9 @@ def median_over(values: np.ndarray, rows: np.ndarray) -> float:
     return float(np.median(v)) if v.size else float("nan")
 
 
-def detect_variant(f: PlankFrames, rows: np.ndarray, th: PlankThresholds,
-                   fallback_knee_flexion_deg: np.ndarray | None = None) -> VariantDecision:
+def detect_variant(
+    f: PlankFrames, rows: np.ndarray, th: PlankThresholds, fallback_knee_flexion_deg: np.ndarray | None = None
+) -> VariantDecision:
     """The plank variant from the medians over `rows` (bool (T,), e.g. the hold's frames).
 
     Side plank: shoulders stacked (separation > side_ratio x trunk); the supporting side is the one
@@ -293,8 +322,9 @@ def detect_variant(f: PlankFrames, rows: np.ndarray, th: PlankThresholds,
     if not np.isfinite(knee_flex) and fallback_knee_flexion_deg is not None:
         knee_flex = median_over(fallback_knee_flexion_deg, rows)
         if np.isfinite(knee_flex):
-            notes.append("feet out of frame: full or knee plank was told from the model's estimate of the "
-                         "hidden ankles")
+            notes.append(
+                "feet out of frame: full or knee plank was told from the model's estimate of the hidden ankles"
+            )
     elbow_flex = median_over(f.elbow_flexion_deg, rows)
     knee_down = bool(np.isfinite(knee_flex) and knee_flex > th.bent_knee_deg)
     evidence = {"side_ratio": side_ratio, "knee_flexion_deg": knee_flex, "elbow_flexion_deg": elbow_flex}
@@ -328,8 +358,13 @@ def position_masks(f: PlankFrames, line: BodyLine, th: PlankThresholds) -> tuple
     bl = line.body_line_deg
     with np.errstate(invalid="ignore"):
         thigh_ok = ~(f.thigh_from_vertical_deg < th.min_thigh_from_vertical_deg)  # NaN thighs: no evidence
-        sustain = (np.isfinite(bl) & (line.axis_tilt_deg <= th.max_axis_tilt_deg) & thigh_ok
-                   & (bl >= -th.exit_sag_deg) & (bl <= th.exit_pike_deg))
+        sustain = (
+            np.isfinite(bl)
+            & (line.axis_tilt_deg <= th.max_axis_tilt_deg)
+            & thigh_ok
+            & (bl >= -th.exit_sag_deg)
+            & (bl <= th.exit_pike_deg)
+        )
         entry = sustain & (bl >= -th.entry_sag_deg) & (bl <= th.entry_pike_deg)
     return entry, sustain
 
@@ -339,8 +374,14 @@ def frame_interval_s(t: np.ndarray) -> float:
     return float(np.median(np.diff(t))) if t.shape[0] > 1 else 0.0
 
 
-def hold_intervals(t: np.ndarray, entry: np.ndarray, sustain: np.ndarray, th: PlankThresholds,
-                   carry: np.ndarray | None = None, bridge: np.ndarray | None = None) -> list[tuple[int, int]]:
+def hold_intervals(
+    t: np.ndarray,
+    entry: np.ndarray,
+    sustain: np.ndarray,
+    th: PlankThresholds,
+    carry: np.ndarray | None = None,
+    bridge: np.ndarray | None = None,
+) -> list[tuple[int, int]]:
     """Holds as (first row, last row) inclusive.
 
     A hold starts at the first frame of a run of `entry` frames (which may pass through `bridge` rows,
@@ -384,7 +425,7 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) inclusive of each run of True."""
     padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=False)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -442,7 +483,7 @@ def carry_over(mask: np.ndarray, uncertain: np.ndarray) -> np.ndarray:
     """Rows flagged uncertain take the value of the last certain row before them (a cut is no fault)."""
     out = mask.copy()
     for a, b in runs(uncertain):
-        out[a:b + 1] = out[a - 1] if a > 0 else False
+        out[a : b + 1] = out[a - 1] if a > 0 else False
     return out
 
 
@@ -452,7 +493,7 @@ def fault_breaks(t: np.ndarray, mask: np.ndarray, in_hold: np.ndarray, th: Plank
     rs = runs(m)
     merged: list[tuple[int, int]] = []
     for a, b in rs:
-        if merged and t[a] - t[merged[-1][1]] <= th.merge_gap_s + 1e-9 and in_hold[merged[-1][1]:a].all():
+        if merged and t[a] - t[merged[-1][1]] <= th.merge_gap_s + 1e-9 and in_hold[merged[-1][1] : a].all():
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))
@@ -464,7 +505,7 @@ def good_form_mask(in_hold: np.ndarray, breaks: dict[str, list[tuple[int, int]]]
     good = in_hold.copy()
     for spans in breaks.values():
         for a, b in spans:
-            good[a:b + 1] = False
+            good[a : b + 1] = False
     return good
 
 
@@ -497,8 +538,14 @@ def _moving_average(x: np.ndarray, window: int) -> np.ndarray:
     return uniform_filter1d(x, size=max(1, window), mode="nearest")
 
 
-def steadiness(t: np.ndarray, offset_cm: np.ndarray, raw_offset_cm: np.ndarray, rows: np.ndarray,
-               th: PlankThresholds, cuts: np.ndarray | None = None) -> Steadiness:
+def steadiness(
+    t: np.ndarray,
+    offset_cm: np.ndarray,
+    raw_offset_cm: np.ndarray,
+    rows: np.ndarray,
+    th: PlankThresholds,
+    cuts: np.ndarray | None = None,
+) -> Steadiness:
     """Steadiness over the usable rows (bool (T,): in the hold, no cut nearby).
 
     The sag trend is one slope shared by every stretch between camera cuts, each stretch with its own
@@ -510,14 +557,14 @@ def steadiness(t: np.ndarray, offset_cm: np.ndarray, raw_offset_cm: np.ndarray, 
         return Steadiness(None, None, None, None)
     sway_sq, shake_sq, n_sway, n_shake = 0.0, 0.0, 0, 0
     for a, b in stretches:
-        seg = offset_cm[a:b + 1]
+        seg = offset_cm[a : b + 1]
         resid = seg - _moving_average(seg, int(round(th.sway_detrend_s / dt)))
-        sway_sq += float(np.sum(resid ** 2))
+        sway_sq += float(np.sum(resid**2))
         n_sway += resid.size
-        raw = raw_offset_cm[a:b + 1]
+        raw = raw_offset_cm[a : b + 1]
         if np.all(np.isfinite(raw)):
             hf = raw - _moving_average(raw, max(3, int(round(1.0 / (th.shake_band_hz[0] * dt)))))
-            shake_sq += float(np.sum(hf ** 2))
+            shake_sq += float(np.sum(hf**2))
             n_shake += hf.size
     rows_all = np.flatnonzero(usable)
     shot = np.cumsum(cuts) if cuts is not None else np.zeros(t.shape[0], dtype=int)
@@ -530,8 +577,8 @@ def steadiness(t: np.ndarray, offset_cm: np.ndarray, raw_offset_cm: np.ndarray, 
     slope = np.nan
     if tc:
         tcat, ycat = np.concatenate(tc), np.concatenate(yc)
-        if tcat.size >= 5 and np.sum(tcat ** 2) > 0:
-            slope = float(np.sum(tcat * ycat) / np.sum(tcat ** 2))
+        if tcat.size >= 5 and np.sum(tcat**2) > 0:
+            slope = float(np.sum(tcat * ycat) / np.sum(tcat**2))
     duration = float(t[rows_all[-1]] - t[rows_all[0]]) if rows_all.size else 0.0
     return Steadiness(
         hip_sway_cm=float(np.sqrt(sway_sq / n_sway)) if n_sway else None,
@@ -555,8 +602,13 @@ class ScoreParts:
     total: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"form_time": self.form_time, "alignment": self.alignment, "steadiness": self.steadiness,
-                "fatigue": self.fatigue, "total": self.total}
+        return {
+            "form_time": self.form_time,
+            "alignment": self.alignment,
+            "steadiness": self.steadiness,
+            "fatigue": self.fatigue,
+            "total": self.total,
+        }
 
 
 SCORE_WEIGHTS = {"form_time": 0.5, "alignment": 0.3, "steadiness": 0.1, "fatigue": 0.1}
@@ -569,8 +621,13 @@ def tolerance_units(body_line_deg: np.ndarray, th: PlankThresholds) -> np.ndarra
     return np.where(bl < 0, -bl / th.sag_tolerance_deg, bl / th.pike_tolerance_deg)
 
 
-def plank_score(good_form_pct: float | None, mean_tolerance_units: float, hip_sway_cm: float | None,
-                sag_growth_cm: float | None, th: PlankThresholds) -> ScoreParts:
+def plank_score(
+    good_form_pct: float | None,
+    mean_tolerance_units: float,
+    hip_sway_cm: float | None,
+    sag_growth_cm: float | None,
+    th: PlankThresholds,
+) -> ScoreParts:
     """Score parts: form time = % of the hold in good form; alignment = 100 at a straight line, 0 at a
     mean deviation of 3 tolerances (see tolerance_units); steadiness = 100 at no sway, 0 at 3 cm;
     fatigue = 100 with no sag growth, 0 at 5 cm growth. Missing parts are left out and the weights
@@ -578,16 +635,23 @@ def plank_score(good_form_pct: float | None, mean_tolerance_units: float, hip_sw
     parts: dict[str, float | None] = {
         "form_time": None if good_form_pct is None else float(np.clip(good_form_pct, 0, 100)),
         "alignment": float(np.clip(100.0 * (1.0 - mean_tolerance_units / 3.0), 0, 100))
-        if np.isfinite(mean_tolerance_units) else 0.0,
+        if np.isfinite(mean_tolerance_units)
+        else 0.0,
         "steadiness": None if hip_sway_cm is None else float(np.clip(100.0 * (1.0 - hip_sway_cm / 3.0), 0, 100)),
-        "fatigue": None if sag_growth_cm is None else float(np.clip(100.0 * (1.0 - max(0.0, sag_growth_cm) / 5.0),
-                                                                     0, 100)),
+        "fatigue": None
+        if sag_growth_cm is None
+        else float(np.clip(100.0 * (1.0 - max(0.0, sag_growth_cm) / 5.0), 0, 100)),
     }
     weight = sum(SCORE_WEIGHTS[k] for k, v in parts.items() if v is not None)
     total = sum(SCORE_WEIGHTS[k] * v for k, v in parts.items() if v is not None) / weight
     r = {k: (None if v is None else round(v, 1)) for k, v in parts.items()}
-    return ScoreParts(form_time=r["form_time"], alignment=r["alignment"] or 0.0, steadiness=r["steadiness"],
-                      fatigue=r["fatigue"], total=round(float(total), 1))
+    return ScoreParts(
+        form_time=r["form_time"],
+        alignment=r["alignment"] or 0.0,
+        steadiness=r["steadiness"],
+        fatigue=r["fatigue"],
+        total=round(float(total), 1),
+    )
 
 
 def format_time(seconds: float) -> str:

@@ -9,6 +9,7 @@ Every position is taken relative to the pelvis (hip centre) and scaled per frame
 in pixels, so where the runner is in the frame, and how far from the camera, does not matter.
 Angle conventions are written next to each definition (the per-frame series: `gait_series`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,12 +22,27 @@ from ..clean import near_side
 from ..errors import ActivityNotFound, InsufficientData
 from ..sequence import PoseSequence
 from .cadence import CADENCE_CHECK_TOLERANCE, cadence_by_pass, cadence_from_steps, frontal_cadence
-from .gait_classify import (MIN_PERIODICITY, MIN_SEPARATION_AMPLITUDE, MIN_UPRIGHT_LEGS, classify_gait,
-                            detect_setting, detect_view, gait_periodicity, uprightness)
+from .gait_classify import (
+    MIN_PERIODICITY,
+    MIN_SEPARATION_AMPLITUDE,
+    MIN_UPRIGHT_LEGS,
+    classify_gait,
+    detect_setting,
+    detect_view,
+    gait_periodicity,
+    uprightness,
+)
 from .gait_events import GaitEvent, Step, _time_at, build_steps, side_events
 from .gait_rear import FrontalDetection, detect_frontal, frontal_midstances, frontal_signals
-from .gait_series import (_at, _r, far_leg_occluded, foot_angle_series, knee_flexion_series,
-                          shank_angle_series, trunk_lean_series)
+from .gait_series import (
+    _at,
+    _r,
+    far_leg_occluded,
+    foot_angle_series,
+    knee_flexion_series,
+    shank_angle_series,
+    trunk_lean_series,
+)
 from .gait_signals import FEET, LEG_IDS, hip_centre, leg_signals, runs_of
 from .gait_summary import arm_swing, summarise
 from .gait_swaps import repair_swaps
@@ -75,6 +91,7 @@ class GaitAnalysis:
 
 # -- analysis ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class GaitInputs:
     """seq: cleaned and smoothed; sharp: cleaned without smoothing (event refinement); raw: the
@@ -93,22 +110,30 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     (fewer than two strides)."""
     seq = inputs.seq
     if len(seq) < 8:
-        raise ActivityNotFound(f"no running or walking found: this is a {'photo' if len(seq) == 1 else 'very short clip'}; "
-                               f"gait analysis needs a video of at least two strides (about 3 s), filmed from the side")
+        raise ActivityNotFound(
+            f"no running or walking found: this is a {'photo' if len(seq) == 1 else 'very short clip'}; "
+            f"gait analysis needs a video of at least two strides (about 3 s), filmed from the side"
+        )
     view = detect_view(seq) if inputs.view == "auto" else inputs.view
     per, fwd, leg_px = gait_periodicity(seq, view)
-    if per.amplitude < MIN_SEPARATION_AMPLITUDE[view] or per.strength < MIN_PERIODICITY or not np.isfinite(per.step_rows):
+    if (
+        per.amplitude < MIN_SEPARATION_AMPLITUDE[view]
+        or per.strength < MIN_PERIODICITY
+        or not np.isfinite(per.step_rows)
+    ):
         raise ActivityNotFound(
             f"no running or walking found in this clip: the feet do not alternate back and forth "
             f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {per.strength:.2f}; a gait gives "
             f"> {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}); film at least two strides of running or walking, "
-            f"whole body in view, or choose another analysis with --kind")
+            f"whole body in view, or choose another analysis with --kind"
+        )
     upright = uprightness(seq, leg_px)
     if upright < MIN_UPRIGHT_LEGS:
         raise ActivityNotFound(
             f"no running or walking found in this clip: the body is not upright (ankles {upright:.2f} leg lengths "
             f"below the hips; standing or running gives about 0.9): this looks like a floor exercise; choose "
-            f"another analysis with --kind")
+            f"another analysis with --kind"
+        )
     stride_rows = 2.0 * per.step_rows
     fixed, swapped = repair_swaps(seq, fwd, leg_px, stride_rows, view)
     sharp, _ = repair_swaps(inputs.sharp, fwd, leg_px, stride_rows, view)
@@ -122,18 +147,26 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         simple_spm, n_steps, _ = cadence_from_steps(steps)
         pelvis = frontal_signals(fixed, per.step_rows, inputs.raw.present)
         lows, _, highs, _ = frontal_midstances(pelvis, per.step_rows, view)
-        est = cadence_by_pass({"contacts": [e.time_s for e in events if e.kind == "contact"],
-                               "pelvis_lows": [_time_at(r, seq.timestamps_s) for r in lows],
-                               "pelvis_highs": [_time_at(r, seq.timestamps_s) for r in highs]},
-                              "contacts", per.step_s)
+        est = cadence_by_pass(
+            {
+                "contacts": [e.time_s for e in events if e.kind == "contact"],
+                "pelvis_lows": [_time_at(r, seq.timestamps_s) for r in lows],
+                "pelvis_highs": [_time_at(r, seq.timestamps_s) for r in highs],
+            },
+            "contacts",
+            per.step_s,
+        )
     else:
         frontal = detect_frontal(fixed, per, view, inputs.raw.present)
         per = frontal.period if np.isfinite(frontal.period.step_rows) else per
         steps = []  # the side-view step loop below is skipped; rows come from `frontal_rows`
         events = frontal.events
         simple_spm, n_steps, _ = frontal_cadence(frontal)
-        est = cadence_by_pass({"pelvis_lows": [s.midstance.time_s for s in frontal.steps],
-                               "pelvis_highs": frontal.highs_s}, "pelvis_lows", per.step_s)
+        est = cadence_by_pass(
+            {"pelvis_lows": [s.midstance.time_s for s in frontal.steps], "pelvis_highs": frontal.highs_s},
+            "pelvis_lows",
+            per.step_s,
+        )
     cadence = est.cadence_spm
     if n_steps < MIN_STEPS and frontal is not None:
         duration_s = float(seq.timestamps_s[-1] - seq.timestamps_s[0])
@@ -144,18 +177,23 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
             f"up-down motion, {frontal.sources['alternation']} more from the feet's alternation) in {duration_s:.1f} s, "
             f"of which the whole body was seen upright for {upright_s:.1f} s; gait analysis needs at least {MIN_STEPS} "
             f"steps in a row: film 5-10 s with the whole body in view, camera at hip height behind (or in front of) "
-            f"the runner, ideally on a treadmill so the runner does not shrink into the distance, or film from the side")
+            f"the runner, ideally on a treadmill so the runner does not shrink into the distance, or film from the side"
+        )
     if n_steps < MIN_STEPS:
         apparent = 60.0 / per.step_s
         gait_guess, _ = classify_gait([], knee_flexion_series(fixed), fixed)
         floor = MIN_RUNNING_CADENCE_SPM if gait_guess == "running" else MIN_WALKING_CADENCE_SPM
-        slow = (f"; note: the legs cycle at about {apparent:.0f} steps/min at the file's frame rate, implausibly slow "
-                f"for {gait_guess}: if this is a slow-motion clip, give the real capture rate with --capture-fps"
-                if apparent < floor else "")
+        slow = (
+            f"; note: the legs cycle at about {apparent:.0f} steps/min at the file's frame rate, implausibly slow "
+            f"for {gait_guess}: if this is a slow-motion clip, give the real capture rate with --capture-fps"
+            if apparent < floor
+            else ""
+        )
         raise InsufficientData(
             f"the clip is too short for two strides: {n_steps} complete step(s) were found "
             f"({sum(e.kind == 'contact' for e in events)} foot contacts in {seq.timestamps_s[-1] - seq.timestamps_s[0]:.1f} s); "
-            f"gait analysis needs at least {MIN_STEPS} steps in a row: film 5-10 s of steady running or walking{slow}")
+            f"gait analysis needs at least {MIN_STEPS} steps in a row: film 5-10 s of steady running or walking{slow}"
+        )
 
     px_per_cm = leg_px / (LEG_FRACTION * inputs.stature_cm)
     if frontal is not None:
@@ -178,7 +216,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
             a, b = s.contact.row, s.toe_off.row
             lo, hi = int(np.ceil(a + (b - a) / 3)), int(np.floor(a + 2 * (b - a) / 3))
             stance = _stance_series(foot, a, b, legs[s.index])
-            mids.extend(stance[lo - int(np.floor(a)):hi - int(np.floor(a)) + 1].tolist())
+            mids.extend(stance[lo - int(np.floor(a)) : hi - int(np.floor(a)) + 1].tolist())
     flat_deg = float(np.nanmedian(mids)) if np.isfinite(mids).any() else 0.0
 
     rows: list[dict[str, Any]] = []
@@ -204,38 +242,45 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         osc_cm = float("nan")
         if end_row is not None:
             a, b = int(np.floor(rc)), int(np.ceil(end_row))
-            y = hip[a:b + 1, 1]
+            y = hip[a : b + 1, 1]
             if b - a >= 2 and np.isfinite(y).all():
                 trend = np.linspace(y[0], y[-1], len(y))
                 osc_cm = float((np.max(y - trend) - np.min(y - trend)) / scale)
         occl = bool(occluded[int(np.clip(round(rc), 0, len(seq) - 1))])
-        rows.append({
-            "step": s.index,
-            "foot": s.foot,
-            "contact_s": _r(s.contact.time_s, 3),
-            "toe_off_s": _r(s.toe_off.time_s, 3) if s.toe_off is not None else None,
-            "contact_ms": _r(1000 * s.contact_s, 0) if s.contact_s is not None else None,
-            "flight_ms": _r(1000 * max(0.0, s.flight_s), 0) if s.flight_s is not None else None,
-            "double_support_ms": _r(1000 * max(0.0, -s.flight_s), 0) if s.flight_s is not None else None,
-            "step_time_ms": _r(1000 * s.step_s, 0) if s.step_s is not None else None,
-            "overstride_cm": _r(over_cm),
-            "overstride_pct_leg": _r(100 * over_cm / (LEG_FRACTION * inputs.stature_cm)),
-            "shank_angle_at_contact_deg": _r(_at(shank[leg], rc)) if view == "side" else None,
-            "knee_flexion_contact_deg": _r(_at(knee[leg], rc)) if view == "side" else None,
-            "knee_flexion_peak_deg": _r(peak) if view == "side" else None,
-            "strike": _strike(fsa) if view == "side" else None,
-            "foot_strike_angle_deg": _r(fsa) if view == "side" else None,
-            "trunk_lean_deg": _r(float(np.nanmedian(trunk[int(rc):int(end_row or rc) + 1])))
-            if view == "side" and np.isfinite(trunk[int(rc):int(end_row or rc) + 1]).any() else None,
-            "vertical_oscillation_cm": _r(osc_cm),
-            "leg_to_camera": (("near" if (s.foot == "R") == (near == "right") else "far") if view == "side" else None),
-            "far_leg_occluded": occl,
-        })
+        rows.append(
+            {
+                "step": s.index,
+                "foot": s.foot,
+                "contact_s": _r(s.contact.time_s, 3),
+                "toe_off_s": _r(s.toe_off.time_s, 3) if s.toe_off is not None else None,
+                "contact_ms": _r(1000 * s.contact_s, 0) if s.contact_s is not None else None,
+                "flight_ms": _r(1000 * max(0.0, s.flight_s), 0) if s.flight_s is not None else None,
+                "double_support_ms": _r(1000 * max(0.0, -s.flight_s), 0) if s.flight_s is not None else None,
+                "step_time_ms": _r(1000 * s.step_s, 0) if s.step_s is not None else None,
+                "overstride_cm": _r(over_cm),
+                "overstride_pct_leg": _r(100 * over_cm / (LEG_FRACTION * inputs.stature_cm)),
+                "shank_angle_at_contact_deg": _r(_at(shank[leg], rc)) if view == "side" else None,
+                "knee_flexion_contact_deg": _r(_at(knee[leg], rc)) if view == "side" else None,
+                "knee_flexion_peak_deg": _r(peak) if view == "side" else None,
+                "strike": _strike(fsa) if view == "side" else None,
+                "foot_strike_angle_deg": _r(fsa) if view == "side" else None,
+                "trunk_lean_deg": _r(float(np.nanmedian(trunk[int(rc) : int(end_row or rc) + 1])))
+                if view == "side" and np.isfinite(trunk[int(rc) : int(end_row or rc) + 1]).any()
+                else None,
+                "vertical_oscillation_cm": _r(osc_cm),
+                "leg_to_camera": (
+                    ("near" if (s.foot == "R") == (near == "right") else "far") if view == "side" else None
+                ),
+                "far_leg_occluded": occl,
+            }
+        )
     if frontal is not None:
         rows = frontal_rows(frontal, fixed, px_per_cm, inputs.stature_cm)
 
     gait, evidence = classify_gait(rows, knee, fixed) if view == "side" else ("undetermined", {})
-    near_foot = ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
+    near_foot = (
+        ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
+    )
     metrics = summarise(rows, cadence, view, near_foot)
     metrics.update(arm_swing(fixed, fwd) if view == "side" else {})
     if view == "side":
@@ -254,7 +299,8 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         reliability.append(
             f"implausibly low cadence for {gait} ({cadence:.0f} steps/min at the file's {rate:.3g} fps): the clip "
             f"is probably slow motion (about {slow_factor:.1f}x); timing figures are withheld; give the real "
-            f"capture rate with --capture-fps (e.g. {_suggest_fps(rate * slow_factor):g})")
+            f"capture rate with --capture-fps (e.g. {_suggest_fps(rate * slow_factor):g})"
+        )
         metrics["cadence_at_file_rate_spm"] = metrics.pop("cadence_spm")
         metrics["cadence_spm"] = None
         for key in list(metrics):
@@ -265,48 +311,74 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
                 row[key] = None
     periodic_spm = 60.0 / per.step_s
     if np.isfinite(cadence) and abs(periodic_spm / cadence - 1) > CADENCE_CHECK_TOLERANCE:
-        reliability.append(f"the cadence from the foot contacts ({cadence:.1f}) and from the legs' periodicity "
-                           f"({periodic_spm:.1f} steps/min at the file's frame rate) differ by more than "
-                           f"{CADENCE_CHECK_TOLERANCE:.0%}: some contacts were irregular or missed")
+        reliability.append(
+            f"the cadence from the foot contacts ({cadence:.1f}) and from the legs' periodicity "
+            f"({periodic_spm:.1f} steps/min at the file's frame rate) differ by more than "
+            f"{CADENCE_CHECK_TOLERANCE:.0%}: some contacts were irregular or missed"
+        )
     if rate < LOW_FPS:
-        reliability.append(f"frame rate {rate:.0f} fps: one frame is {1000 / rate:.0f} ms, so contact, flight and "
-                           f"step times are low-confidence; film at 60 fps or more (120-240 fps for contact times)")
+        reliability.append(
+            f"frame rate {rate:.0f} fps: one frame is {1000 / rate:.0f} ms, so contact, flight and "
+            f"step times are low-confidence; film at 60 fps or more (120-240 fps for contact times)"
+        )
     if view == "side":
-        reliability.append("contact and toe-off come from foot kinematics relative to the pelvis (heel most forward, "
-                           "toe most backward), moved to where the heel stops descending / the toe starts rising; "
-                           "with phone video expect contact and flight times to be off by a frame or two per step "
-                           "(read the medians, not single steps)")
+        reliability.append(
+            "contact and toe-off come from foot kinematics relative to the pelvis (heel most forward, "
+            "toe most backward), moved to where the heel stops descending / the toe starts rising; "
+            "with phone video expect contact and flight times to be off by a frame or two per step "
+            "(read the medians, not single steps)"
+        )
     if occluded.mean() > 0.05:
-        reliability.append(f"the far leg was partly hidden in {occluded.mean():.0%} of frames: its positions there are "
-                           f"the model's guesses, so the far foot's figures are less certain"
-                           + ("; headline figures use the near leg's steps (both are in the steps table)"
-                              if near_foot else ""))
+        reliability.append(
+            f"the far leg was partly hidden in {occluded.mean():.0%} of frames: its positions there are "
+            f"the model's guesses, so the far foot's figures are less certain"
+            + ("; headline figures use the near leg's steps (both are in the steps table)" if near_foot else "")
+        )
     if swapped.any():
-        reliability.append(f"left/right leg labels were exchanged back in {int(swapped.sum())} frames "
-                           f"(the model confused the legs; repaired from the stride pattern)")
+        reliability.append(
+            f"left/right leg labels were exchanged back in {int(swapped.sum())} frames "
+            f"(the model confused the legs; repaired from the stride pattern)"
+        )
     if frontal is not None:
         reliability.extend(frontal_notes(frontal, rate))
     if inputs.scale_assumed:
-        reliability.append(f"distances in cm assume a stature of {inputs.stature_cm:.0f} cm: give --height for "
-                           f"accurate overstride and oscillation")
+        reliability.append(
+            f"distances in cm assume a stature of {inputs.stature_cm:.0f} cm: give --height for "
+            f"accurate overstride and oscillation"
+        )
 
     setting, travel = detect_setting(fixed, leg_px)
-    series = {"knee_flexion_left_deg": knee["L"], "knee_flexion_right_deg": knee["R"],
-              "pelvis_height_cm": -(hip[:, 1] - np.nanmedian(hip[:, 1])) / px_per_cm}
+    series = {
+        "knee_flexion_left_deg": knee["L"],
+        "knee_flexion_right_deg": knee["R"],
+        "pelvis_height_cm": -(hip[:, 1] - np.nanmedian(hip[:, 1])) / px_per_cm,
+    }
     if frontal is not None:
         # Perspective moves the whole runner in the image as the distance changes: the pelvis
         # oscillation around its own trend line is what is meaningful here.
         series["pelvis_height_cm"] = frontal.signals.pelvis * TRUNK_FRACTION * inputs.stature_cm
     details = {
-        "view": view, "view_detected": inputs.view == "auto", "setting": setting, "travel_leg_lengths": round(travel, 2),
-        "facing": ("right" if np.nanmedian(fwd) > 0 else "left") if view == "side" else ("away" if view == "rear" else "camera"),
-        "near_side": near, "gait": gait, "gait_evidence": evidence, "fps_used": round(rate, 3),
-        "step_period_s": round(per.step_s, 4), "periodicity": round(per.strength, 3),
+        "view": view,
+        "view_detected": inputs.view == "auto",
+        "setting": setting,
+        "travel_leg_lengths": round(travel, 2),
+        "facing": ("right" if np.nanmedian(fwd) > 0 else "left")
+        if view == "side"
+        else ("away" if view == "rear" else "camera"),
+        "near_side": near,
+        "gait": gait,
+        "gait_evidence": evidence,
+        "fps_used": round(rate, 3),
+        "step_period_s": round(per.step_s, 4),
+        "periodicity": round(per.strength, 3),
         "cadence_from_periodicity_spm": round(periodic_spm, 1),
-        "flat_foot_angle_deg": round(flat_deg, 1), "swap_repaired_frames": int(swapped.sum()),
+        "flat_foot_angle_deg": round(flat_deg, 1),
+        "swap_repaired_frames": int(swapped.sum()),
         "far_leg_occluded_fraction": round(float(occluded.mean()), 3),
-        "far_leg_occluded_intervals_s": [[round(float(seq.timestamps_s[a]), 3), round(float(seq.timestamps_s[b - 1]), 3)]
-                                         for a, b in runs_of(occluded)],
+        "far_leg_occluded_intervals_s": [
+            [round(float(seq.timestamps_s[a]), 3), round(float(seq.timestamps_s[b - 1]), 3)]
+            for a, b in runs_of(occluded)
+        ],
         "time_metrics_low_confidence": bool(rate < LOW_FPS or slow_factor is not None),
         "slow_motion_suspected": slow_factor is not None,
         "slow_motion_factor_estimate": _r(slow_factor, 1) if slow_factor else None,
@@ -315,9 +387,22 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     details["cadence_first_to_last_spm"] = _r(simple_spm)
     if frontal is not None:
         details.update(frontal_details(frontal, rate))
-    return GaitAnalysis(view=view, gait=gait, setting=setting, facing=details["facing"], near_side=near, fps=rate,
-                        steps=rows, events=events, metrics=metrics, series=series, reliability=reliability,
-                        details=details, slow_motion_factor=slow_factor, occluded_rows=occluded)
+    return GaitAnalysis(
+        view=view,
+        gait=gait,
+        setting=setting,
+        facing=details["facing"],
+        near_side=near,
+        fps=rate,
+        steps=rows,
+        events=events,
+        metrics=metrics,
+        series=series,
+        reliability=reliability,
+        details=details,
+        slow_motion_factor=slow_factor,
+        occluded_rows=occluded,
+    )
 
 
 def _contact_leg(signals: dict[str, dict[str, np.ndarray]], step: Step, view: str) -> str:
@@ -336,7 +421,7 @@ def _stance_series(series: dict[str, np.ndarray], rc: float, rt: float, leg: str
     """Values of a per-foot series over a stance, rows floor(rc)..ceil(rt), from the contact leg.
     (Choosing the leg frame by frame by position was tried: where the legs cross in mid stance the
     pose noise then picks the swing leg's much larger knee flexion.)"""
-    return series[leg][int(np.floor(rc)):int(np.ceil(rt)) + 1]
+    return series[leg][int(np.floor(rc)) : int(np.ceil(rt)) + 1]
 
 
 def _suggest_fps(fps: float) -> float:
@@ -355,4 +440,3 @@ def _strike(fsa_deg: float) -> str | None:
     if fsa_deg < FFS_MAX_DEG:
         return "forefoot"
     return "midfoot"
-

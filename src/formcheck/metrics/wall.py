@@ -4,6 +4,7 @@ contacts, scale from the body outline, standing posture from landmarks, lordosis
 Pixels, x right, **y down**. Landmark points are (2,) or (33, 2) pixel arrays. "Facing sign" f is
 +1 when the person faces image right (+x) and -1 when facing left; "forward" means toward the face.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,8 @@ ROLL_MIN_SHARE = 0.3
 
 # -- image lines: camera roll and the wall edge ------------------------------------------------
 
-def vertical_segments(image_rgb: np.ndarray, person: np.ndarray, min_length_px: float,
-                      exclude_px: float) -> np.ndarray:
+
+def vertical_segments(image_rgb: np.ndarray, person: np.ndarray, min_length_px: float, exclude_px: float) -> np.ndarray:
     """(K, 4) near-vertical line segments x1, y1, x2, y2 (full-resolution px) found by Canny + the
     probabilistic Hough transform, leaning at most MAX_LINE_LEAN_DEG from the image vertical, at
     least `min_length_px` long, with the person's own outline (the region grown by `exclude_px`)
@@ -38,18 +39,21 @@ def vertical_segments(image_rgb: np.ndarray, person: np.ndarray, min_length_px: 
 
     h, w = image_rgb.shape[:2]
     f = min(1.0, LINE_WORK_SIDE_PX / max(h, w))
-    small = cv2.resize(image_rgb, (max(1, int(round(w * f))), max(1, int(round(h * f)))),
-                       interpolation=cv2.INTER_AREA) if f < 1.0 else image_rgb
+    small = (
+        cv2.resize(image_rgb, (max(1, int(round(w * f))), max(1, int(round(h * f)))), interpolation=cv2.INTER_AREA)
+        if f < 1.0
+        else image_rgb
+    )
     gray = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
     edges = cv2.Canny(gray, CANNY_LOW, CANNY_HIGH)
-    person_small = cv2.resize(person.astype(np.uint8), (gray.shape[1], gray.shape[0]),
-                              interpolation=cv2.INTER_NEAREST)
+    person_small = cv2.resize(person.astype(np.uint8), (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     grow = max(1, int(round(exclude_px * f)))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
     edges[cv2.dilate(person_small, kernel) > 0] = 0
     min_len = max(10, int(min_length_px * f))
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 720, threshold=max(20, min_len // 3),
-                            minLineLength=min_len, maxLineGap=max(3, min_len // 8))
+    lines = cv2.HoughLinesP(
+        edges, 1, np.pi / 720, threshold=max(20, min_len // 3), minLineLength=min_len, maxLineGap=max(3, min_len // 8)
+    )
     if lines is None:
         return np.zeros((0, 4))
     seg = lines.reshape(-1, 4).astype(np.float64) / f
@@ -128,8 +132,9 @@ class WallEdge:
         return float((self.point - np.asarray(p, float)) @ normal)
 
 
-def find_wall_edge(segments: np.ndarray, axes: BodyAxes, back_b_px: float, stature_px: float,
-                   limits: CaptureLimits = CAPTURE) -> WallEdge | None:
+def find_wall_edge(
+    segments: np.ndarray, axes: BodyAxes, back_b_px: float, stature_px: float, limits: CaptureLimits = CAPTURE
+) -> WallEdge | None:
     """The wall edge among near-vertical segments: behind the back (from `back_b_px` - tolerance
     to `wall_search_fraction` x stature further back, measured along `axes.back` from the hip),
     roughly parallel to the trunk, with collinear pieces adding up to `min_wall_length_fraction`
@@ -143,7 +148,7 @@ def find_wall_edge(segments: np.ndarray, axes: BodyAxes, back_b_px: float, statu
     direction = direction / length[:, None]
     direction[direction @ axes.up < 0] *= -1
     # offset of each segment's line along `back` at the hip's height on the trunk axis
-    along = ((mid - axes.origin) @ axes.up)
+    along = (mid - axes.origin) @ axes.up
     denom = direction @ axes.up
     at_hip = mid - direction * (along / denom)[:, None]
     b = (at_hip - axes.origin) @ axes.back
@@ -155,8 +160,10 @@ def find_wall_edge(segments: np.ndarray, axes: BodyAxes, back_b_px: float, statu
     idx = np.flatnonzero(keep)
     best: tuple[float, np.ndarray] | None = None
     for i in idx[np.argsort(b[idx])]:
-        group = idx[(np.abs(b[idx] - b[i]) <= tolerance)
-                    & (np.degrees(np.arccos(np.clip(direction[idx] @ direction[i], -1, 1))) <= 3.0)]
+        group = idx[
+            (np.abs(b[idx] - b[i]) <= tolerance)
+            & (np.degrees(np.arccos(np.clip(direction[idx] @ direction[i], -1, 1))) <= 3.0)
+        ]
         total = float(length[group].sum())
         if total >= limits.min_wall_length_fraction * stature_px:
             best = (total, group)
@@ -178,6 +185,7 @@ def find_wall_edge(segments: np.ndarray, axes: BodyAxes, back_b_px: float, statu
 
 # -- scale ---------------------------------------------------------------------------------------
 
+
 def stature_px_from_mask(person: np.ndarray, roll_deg: float, extent_per_stature: float) -> float:
     """Stature in pixels from the person region's extent along the true vertical (the image vertical
     turned by the camera roll), divided by `extent_per_stature` (hair and shoes)."""
@@ -188,6 +196,7 @@ def stature_px_from_mask(person: np.ndarray, roll_deg: float, extent_per_stature
 
 
 # -- standing posture --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Posture:
@@ -227,8 +236,11 @@ def side_points(xy: np.ndarray, near: str) -> dict[str, np.ndarray]:
 def facing_sign(xy: np.ndarray) -> int:
     """+1 when the person faces image right, -1 when facing left: from the nose relative to the
     ears (else the shoulders), or failing that from the toes relative to the heels."""
-    pairs = (((L.NOSE,), (L.LEFT_EAR, L.RIGHT_EAR)), ((L.NOSE,), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
-             ((L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX), (L.LEFT_HEEL, L.RIGHT_HEEL)))
+    pairs = (
+        ((L.NOSE,), (L.LEFT_EAR, L.RIGHT_EAR)),
+        ((L.NOSE,), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
+        ((L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX), (L.LEFT_HEEL, L.RIGHT_HEEL)),
+    )
     for front, back in pairs:
         f = np.asarray(xy, float)[list(front), 0]
         b = np.asarray(xy, float)[list(back), 0]
@@ -244,8 +256,9 @@ def facing_sign(xy: np.ndarray) -> int:
 C7_ABOVE_SHOULDER_FRACTION = 0.05
 
 
-def c7_proxy(contour: np.ndarray, shoulder: np.ndarray, stature_px: float, facing: int,
-             roll_deg: float = 0.0) -> np.ndarray:
+def c7_proxy(
+    contour: np.ndarray, shoulder: np.ndarray, stature_px: float, facing: int, roll_deg: float = 0.0
+) -> np.ndarray:
     """(2,) px: the back-most outline point C7_ABOVE_SHOULDER_FRACTION x stature above the shoulder
     landmark (levels taken along the scene's vertical): the skin over C7 at the base of the neck.
     NaN when the outline has no point at that level."""
@@ -262,8 +275,9 @@ def c7_proxy(contour: np.ndarray, shoulder: np.ndarray, stature_px: float, facin
     return pts[cand[int(np.argmax(-facing * upright[cand, 0]))]].copy()
 
 
-def standing_posture(xy: np.ndarray, near: str, facing: int, px_per_cm: float, roll_deg: float = 0.0,
-                     c7: np.ndarray | None = None) -> Posture:
+def standing_posture(
+    xy: np.ndarray, near: str, facing: int, px_per_cm: float, roll_deg: float = 0.0, c7: np.ndarray | None = None
+) -> Posture:
     """Posture measures from one frame's (33, 2) landmarks, after turning them by `roll_deg` so the
     scene's verticals are vertical. `c7`: the C7 proxy point (px) for the craniovertebral angle;
     None or NaN: the shoulder landmark stands in for it."""
@@ -286,12 +300,19 @@ def standing_posture(xy: np.ndarray, near: str, facing: int, px_per_cm: float, r
     def offset(q: np.ndarray) -> float:
         return float(f * (q[0] - ankle[0]) / px_per_cm)
 
-    return Posture(craniovertebral_angle_deg=cva, trunk_inclination_deg=trunk, knee_extension_deg=knee_ext,
-                   ear_offset_cm=offset(ear), shoulder_offset_cm=offset(sh), hip_offset_cm=offset(hip),
-                   knee_offset_cm=offset(knee))
+    return Posture(
+        craniovertebral_angle_deg=cva,
+        trunk_inclination_deg=trunk,
+        knee_extension_deg=knee_ext,
+        ear_offset_cm=offset(ear),
+        shoulder_offset_cm=offset(sh),
+        hip_offset_cm=offset(hip),
+        knee_offset_cm=offset(knee),
+    )
 
 
 # -- view, standing and steadiness checks --------------------------------------------------------
+
 
 def width_ratios(xy: np.ndarray) -> tuple[float, float]:
     """(shoulder, hip) left-right image distance over the trunk length (shoulder mid to hip mid):
@@ -299,8 +320,9 @@ def width_ratios(xy: np.ndarray) -> tuple[float, float]:
     xy = np.asarray(xy, float).reshape(-1, 33, 2)
     sh = np.abs(xy[:, L.LEFT_SHOULDER, 0] - xy[:, L.RIGHT_SHOULDER, 0])
     hp = np.abs(xy[:, L.LEFT_HIP, 0] - xy[:, L.RIGHT_HIP, 0])
-    trunk = np.linalg.norm((xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
-                           - (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2, axis=1)
+    trunk = np.linalg.norm(
+        (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2 - (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2, axis=1
+    )
     with np.errstate(all="ignore"):
         return nan_percentile(sh / trunk, 50), nan_percentile(hp / trunk, 50)
 
@@ -318,14 +340,24 @@ def steadiest_window(xy: np.ndarray, window: int) -> tuple[int, int, float]:
     """[start, stop) of the `window` consecutive rows whose key landmarks (shoulders, hips, knees,
     ankles, ears) move least, and that motion: the mean over landmarks of the positional standard
     deviation within the window, pixels. Rows with missing landmarks count as moving a lot."""
-    keys = [L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
-            L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
+    keys = [
+        L.LEFT_EAR,
+        L.RIGHT_EAR,
+        L.LEFT_SHOULDER,
+        L.RIGHT_SHOULDER,
+        L.LEFT_HIP,
+        L.RIGHT_HIP,
+        L.LEFT_KNEE,
+        L.RIGHT_KNEE,
+        L.LEFT_ANKLE,
+        L.RIGHT_ANKLE,
+    ]
     pts = np.asarray(xy, float)[:, keys]
     n = len(pts)
     window = max(1, min(window, n))
     best = (0, window, float("inf"))
-    for start in range(0, n - window + 1):
-        chunk = pts[start:start + window]
+    for start in range(n - window + 1):
+        chunk = pts[start : start + window]
         if not np.all(np.isfinite(chunk)):
             continue
         motion = float(np.mean(np.linalg.norm(chunk.std(axis=0), axis=-1)))
@@ -339,8 +371,15 @@ def steadiest_window(xy: np.ndarray, window: int) -> tuple[int, int, float]:
 LORDOSIS_CLASSES = ("flat", "typical", "possible excess lordosis")
 
 
-def gap_sigma_cm(gap_cm: float, px_per_cm: float, scale_assumed: bool, loose_clothing: bool,
-                 contacts_off: bool, spread_cm: float = 0.0, u: GapUncertainty = GAP_UNCERTAINTY) -> float:
+def gap_sigma_cm(
+    gap_cm: float,
+    px_per_cm: float,
+    scale_assumed: bool,
+    loose_clothing: bool,
+    contacts_off: bool,
+    spread_cm: float = 0.0,
+    u: GapUncertainty = GAP_UNCERTAINTY,
+) -> float:
     """One standard deviation of the gap's error, cm, from the parts listed in GapUncertainty."""
     rel = u.scale_assumed if scale_assumed else u.scale_given
     parts = [u.edge_px / px_per_cm, rel * gap_cm, spread_cm]
@@ -355,8 +394,7 @@ def _phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-def classify_lordosis(gap_cm: float, hand_cm: float, sigma_cm: float,
-                      rule: LordosisThresholds) -> tuple[str, float]:
+def classify_lordosis(gap_cm: float, hand_cm: float, sigma_cm: float, rule: LordosisThresholds) -> tuple[str, float]:
     """The class of the gap and a confidence in [0, 1]: the probability that the true gap falls in
     that class's interval if the measurement error is normal with `sigma_cm`."""
     flat, excess = rule.bounds_cm(hand_cm)

@@ -3,6 +3,7 @@
 A `ReferenceRange` says what a metric means (unit, angle convention), what range is typical and
 where that range comes from. Every headline metric of every analysis has one.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

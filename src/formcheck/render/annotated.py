@@ -1,5 +1,6 @@
 """The annotated output: every frame re-decoded, the skeleton and the analysis's overlay drawn,
 then encoded as H.264 (video) or written as JPEG (photo). Frames are streamed, never collected."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
 PHOTO_MAX_SIDE = 1600
 
 
-def _draw(result: AnalysisResult, image: np.ndarray, row: int | None, scale: float, time_s: float,
-          skeleton: SkeletonAnnotator) -> np.ndarray:
+def _draw(
+    result: AnalysisResult, image: np.ndarray, row: int | None, scale: float, time_s: float, skeleton: SkeletonAnnotator
+) -> np.ndarray:
     image = skeleton.annotate(image, row, scale)
     if result.result.annotator is not None:
         image = result.result.annotator.annotate(image, row, scale)
@@ -50,14 +52,13 @@ CANVAS_RGB = (38, 41, 48)
 
 def blank_frames(seq: PoseSequence, width: int, height: int) -> Iterator[Frame]:
     """Plain frames at the sequence's timestamps, for drawing a track without its video."""
-    for row, (index, time_s) in enumerate(zip(seq.frame_index, seq.timestamps_s)):
+    for _row, (index, time_s) in enumerate(zip(seq.frame_index, seq.timestamps_s, strict=False)):
         image = np.empty((height, width, 3), np.uint8)
         image[:] = CANVAS_RGB
         yield Frame(int(index), float(time_s), image, width / seq.frame_size[0])
 
 
-def render_video(result: AnalysisResult, out_path: str | Path,
-                 on_frame: Callable[[int], None] | None = None) -> Path:
+def render_video(result: AnalysisResult, out_path: str | Path, on_frame: Callable[[int], None] | None = None) -> Path:
     """Write the annotated H.264 MP4 (longest side at most OUTPUT_MAX_SIDE), in the file's own timing
     (a slow-motion clip stays slow motion)."""
     info, settings = result.info, result.settings

@@ -6,6 +6,7 @@ nothing else. What it shows is what the model found in each frame: every person,
 coloured by visibility (the cleaned track of the subject exists only once the whole clip is done).
 The analyses (wall, plank, running) draw their overlays after the analysis, in `annotated`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -32,8 +33,9 @@ class LiveSkeletonVideo:
         self.width, self.height, _ = output_size(info.width, info.height, OUTPUT_MAX_SIDE)
         self.scale = self.width / info.width  # output pixels per full-resolution pixel
         # One encoder thread, no B-frames: the other core runs the model, whose process needs the memory.
-        self._writer = H264Writer(path, self.width, self.height, info.playback_fps or info.fps, threads=1,
-                                  b_frames=False)
+        self._writer = H264Writer(
+            path, self.width, self.height, info.playback_fps or info.fps, threads=1, b_frames=False
+        )
         self.frames = 0
 
     def shrink(self, image: np.ndarray) -> np.ndarray:

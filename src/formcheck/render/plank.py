@@ -1,5 +1,6 @@
 """Plank overlay: the body line (shoulder-hip-ankle) coloured by status, a live hold timer with the
 good-form time so far, and the current fault. Draw only: everything is precomputed per row."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,9 +16,16 @@ if TYPE_CHECKING:
     from ..reference.plank import PlankThresholds
 
 STATUS_COLOURS = {"idle": GREY, "good": GREEN, "attention": AMBER, "warning": RED, "unjudged": GREY}
-FAULT_TEXT = {"sag": "hips sagging", "pike": "hips piked", "hip_drop": "hips dropping", "knees_bent": "knees bent",
-              "head_dropped": "head dropped", "head_craned": "head craned", "shoulders_ahead": "shoulders ahead",
-              "shoulders_behind": "shoulders behind"}
+FAULT_TEXT = {
+    "sag": "hips sagging",
+    "pike": "hips piked",
+    "hip_drop": "hips dropping",
+    "knees_bent": "knees bent",
+    "head_dropped": "head dropped",
+    "head_craned": "head craned",
+    "shoulders_ahead": "shoulders ahead",
+    "shoulders_behind": "shoulders behind",
+}
 
 
 def _clock(seconds: float) -> str:
@@ -65,15 +73,22 @@ class PlankAnnotator:
         hold = m.main_hold
         if hold is not None and not m.is_photo:
             a, b = hold
-            hold_s[a:b + 1] = m.t[a:b + 1] - m.t[a] + dt
-            good_s[a:b + 1] = np.cumsum(m.good[a:b + 1]) * dt
-            hold_s[b + 1:] = hold_s[b]
-            good_s[b + 1:] = good_s[b]
+            hold_s[a : b + 1] = m.t[a : b + 1] - m.t[a] + dt
+            good_s[a : b + 1] = np.cumsum(m.good[a : b + 1]) * dt
+            hold_s[b + 1 :] = hold_s[b]
+            good_s[b + 1 :] = good_s[b]
         from ..kinds.plank import VARIANT_LABELS
 
-        return cls(points=points, status=status, fault=fault, hold_s=hold_s, good_s=good_s,
-                   body_line_deg=m.line.body_line_deg.copy(), variant=VARIANT_LABELS[m.variant.variant],
-                   is_photo=m.is_photo)
+        return cls(
+            points=points,
+            status=status,
+            fault=fault,
+            hold_s=hold_s,
+            good_s=good_s,
+            body_line_deg=m.line.body_line_deg.copy(),
+            variant=VARIANT_LABELS[m.variant.variant],
+            is_photo=m.is_photo,
+        )
 
     def annotate(self, image: np.ndarray, row: int | None, scale: float) -> np.ndarray:
         lines: list[tuple[str, tuple[int, int, int]]] = [(self.variant, WHITE)]

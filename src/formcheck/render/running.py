@@ -3,6 +3,7 @@ current step's figures.
 
 Draws on an RGB uint8 frame at output size; landmark pixels are multiplied by `scale`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -60,10 +61,16 @@ class GaitAnnotator:
         step = self._current_step(t)
         if step is not None:
             lines = [f"step {step['step']} ({step['foot']})"]
-            for key, unit in (("contact_ms", "ms contact"), ("flight_ms", "ms flight"), ("overstride_cm", "cm overstride"),
-                              ("knee_flexion_contact_deg", "deg knee at contact"), ("strike", ""),
-                              ("pelvic_drop_deg", "deg pelvic drop (2D)"), ("step_width_cm", "cm step width"),
-                              ("knee_frontal_angle_deg", "deg knee frontal (2D)")):
+            for key, unit in (
+                ("contact_ms", "ms contact"),
+                ("flight_ms", "ms flight"),
+                ("overstride_cm", "cm overstride"),
+                ("knee_flexion_contact_deg", "deg knee at contact"),
+                ("strike", ""),
+                ("pelvic_drop_deg", "deg pelvic drop (2D)"),
+                ("step_width_cm", "cm step width"),
+                ("knee_frontal_angle_deg", "deg knee frontal (2D)"),
+            ):
                 v = step.get(key)
                 if v is not None:
                     lines.append(f"{v:g} {unit}" if isinstance(v, (int, float)) else f"{v} strike")
@@ -72,7 +79,9 @@ class GaitAnnotator:
                 _text(image, line, (int(0.02 * image.shape[1]), y), font * 0.85, thick)
                 y += int(32 * font)
         if self.occluded_rows.size > row and self.occluded_rows[row]:
-            _text(image, "far leg hidden", (int(0.02 * image.shape[1]), int(0.95 * h)), font * 0.8, thick, (255, 200, 0))
+            _text(
+                image, "far leg hidden", (int(0.02 * image.shape[1]), int(0.95 * h)), font * 0.8, thick, (255, 200, 0)
+            )
         return image
 
     def _current_step(self, t: float) -> dict[str, Any] | None:
@@ -84,8 +93,14 @@ class GaitAnnotator:
         return current
 
 
-def _text(image: np.ndarray, text: str, org: tuple[int, int], font: float, thick: int,
-          colour: tuple[int, int, int] = (255, 255, 255)) -> None:
+def _text(
+    image: np.ndarray,
+    text: str,
+    org: tuple[int, int],
+    font: float,
+    thick: int,
+    colour: tuple[int, int, int] = (255, 255, 255),
+) -> None:
     """Text with a dark outline, readable on any background."""
     cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, font, (0, 0, 0), thick + 2, cv2.LINE_AA)
     cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, font, colour, thick, cv2.LINE_AA)

@@ -1,4 +1,5 @@
 """The skeleton: bones and joints of one person, coloured by visibility."""
+
 from __future__ import annotations
 
 import cv2
@@ -12,8 +13,9 @@ from .style import line_width, visibility_colour
 DRAWN_POINTS = sorted({i for edge in SKELETON_EDGES for i in edge} - {1, 3, 4, 6})
 
 
-def draw_skeleton(image: np.ndarray, xy: np.ndarray, visibility: np.ndarray,
-                  thickness_fraction: float = 0.004) -> np.ndarray:
+def draw_skeleton(
+    image: np.ndarray, xy: np.ndarray, visibility: np.ndarray, thickness_fraction: float = 0.004
+) -> np.ndarray:
     """Draw one person in place. xy: (33, 2) image pixels (NaN = not drawn); visibility: (33,) 0-1.
     Colours: green = high visibility, red = low."""
     width = line_width(image, thickness_fraction)

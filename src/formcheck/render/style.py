@@ -1,4 +1,5 @@
 """Shared drawing helpers: colours (RGB), sizes relative to the image, text with a dark backing."""
+
 from __future__ import annotations
 
 import cv2
@@ -35,19 +36,23 @@ def visibility_colour(visibility: float) -> tuple[int, int, int]:
     return tuple(int(round(a[i] * (1 - w) + b[i] * w)) for i in range(3))  # type: ignore[return-value]
 
 
-def put_label(image: np.ndarray, text: str, origin: tuple[int, int], colour: tuple[int, int, int] = WHITE,
-              scale: float | None = None) -> tuple[int, int]:
+def put_label(
+    image: np.ndarray,
+    text: str,
+    origin: tuple[int, int],
+    colour: tuple[int, int, int] = WHITE,
+    scale: float | None = None,
+) -> tuple[int, int]:
     """Draw text with a dark box behind it at `origin` (top-left); returns the box's (width, height)."""
     scale = font_scale(image) if scale is None else scale
     thickness = max(1, int(round(scale * 1.6)))
     (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
     x, y = int(origin[0]), int(origin[1])
     pad = max(2, h // 4)
-    overlay = image[max(0, y):y + h + base + 2 * pad, max(0, x):x + w + 2 * pad]
+    overlay = image[max(0, y) : y + h + base + 2 * pad, max(0, x) : x + w + 2 * pad]
     if overlay.size:
         overlay[:] = (overlay * 0.35).astype(np.uint8)
-    cv2.putText(image, text, (x + pad, y + h + pad), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness,
-                cv2.LINE_AA)
+    cv2.putText(image, text, (x + pad, y + h + pad), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA)
     return w + 2 * pad, h + base + 2 * pad
 
 

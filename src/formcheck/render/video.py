@@ -3,6 +3,7 @@
 OpenCV's VideoWriter here has no H.264 encoder, hence PyAV. Frames carry their own timestamps,
 so variable frame rate clips keep their timing.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -33,8 +34,17 @@ class H264Writer:
 
     TIME_BASE = Fraction(1, 1000)
 
-    def __init__(self, path: str | Path, width: int, height: int, fps: float, crf: int = 23,
-                 preset: str = "superfast", threads: int = 0, b_frames: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        width: int,
+        height: int,
+        fps: float,
+        crf: int = 23,
+        preset: str = "superfast",
+        threads: int = 0,
+        b_frames: bool = True,
+    ) -> None:
         self.width, self.height = width, height
         self._container = av.open(str(path), mode="w", options={"movflags": "+faststart"})
         rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)

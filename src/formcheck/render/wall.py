@@ -3,6 +3,7 @@ the wall edge (when one was found), contact points and the plumb line through th
 
 Input geometry is in full-resolution pixels; `scale` maps it to output pixels. Images are RGB.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,14 @@ class WallAnnotator:
     gap; hand_cm: the hand thickness; seq: the cleaned sequence; stretch: [start, stop) rows measured.
     """
 
-    def __init__(self, measures: list[FrameMeasure], gap_label_cm: float, hand_cm: float,
-                 seq: PoseSequence | None = None, stretch: tuple[int, int] = (0, 1)) -> None:
+    def __init__(
+        self,
+        measures: list[FrameMeasure],
+        gap_label_cm: float,
+        hand_cm: float,
+        seq: PoseSequence | None = None,
+        stretch: tuple[int, int] = (0, 1),
+    ) -> None:
         self.measures = measures
         self.gap_label_cm = gap_label_cm
         self.hand_cm = hand_cm
@@ -60,13 +67,25 @@ class WallAnnotator:
             return image
         lw = line_width(image, 0.003)
         self._plumb(image, m, scale, lw)
-        cv2.polylines(image, [np.round(m.contour * scale).astype(np.int32)], True, CONTOUR_COLOUR,
-                      max(1, lw // 2 + 1), cv2.LINE_AA)
+        cv2.polylines(
+            image,
+            [np.round(m.contour * scale).astype(np.int32)],
+            True,
+            CONTOUR_COLOUR,
+            max(1, lw // 2 + 1),
+            cv2.LINE_AA,
+        )
         if m.wall is not None:
             d = m.wall.direction
             half = 0.55 * m.stature_px
-            cv2.line(image, _pt(m.wall.point - d * half, scale), _pt(m.wall.point + d * half, scale), WALL_COLOUR,
-                     lw, cv2.LINE_AA)
+            cv2.line(
+                image,
+                _pt(m.wall.point - d * half, scale),
+                _pt(m.wall.point + d * half, scale),
+                WALL_COLOUR,
+                lw,
+                cv2.LINE_AA,
+            )
         a, c = m.back.lower_contact, m.back.upper_contact
         ext = 0.15 * (c - a)
         if m.gap_reference == "back_line" or m.wall is None:
@@ -93,8 +112,9 @@ class WallAnnotator:
             size = font_scale(image, 0.0006)
             (tw, _), _ = cv2.getTextSize("CVA 00 deg", cv2.FONT_HERSHEY_SIMPLEX, size, 1)
             x = c7[0] + 3 * lw if m.facing < 0 else c7[0] - tw - 3 * lw
-            put_label(image, f"CVA {angle:.0f} deg", (int(np.clip(x, 0, image.shape[1] - tw)), c7[1] + lw),
-                      HEAD_COLOUR, size)
+            put_label(
+                image, f"CVA {angle:.0f} deg", (int(np.clip(x, 0, image.shape[1] - tw)), c7[1] + lw), HEAD_COLOUR, size
+            )
 
     def _plumb(self, image: np.ndarray, m: FrameMeasure, scale: float, lw: int) -> None:
         if not np.all(np.isfinite(m.ankle)):
@@ -108,8 +128,13 @@ class WallAnnotator:
             q0 = (p0[0] + (p1[0] - p0[0]) * i // n, p0[1] + (p1[1] - p0[1]) * i // n)
             q1 = (p0[0] + (p1[0] - p0[0]) * (i + 1) // n, p0[1] + (p1[1] - p0[1]) * (i + 1) // n)
             cv2.line(image, q0, q1, PLUMB_COLOUR, max(1, lw // 2 + 1), cv2.LINE_AA)
-        put_label(image, "plumb line", (p0[0] + 2 * lw, p0[1] - int(image.shape[0] * 0.06)), PLUMB_COLOUR,
-                  font_scale(image, 0.0006))
+        put_label(
+            image,
+            "plumb line",
+            (p0[0] + 2 * lw, p0[1] - int(image.shape[0] * 0.06)),
+            PLUMB_COLOUR,
+            font_scale(image, 0.0006),
+        )
 
     def _gap_arrow(self, image: np.ndarray, m: FrameMeasure, scale: float, lw: int) -> None:
         foot, deep = _pt(m.gap_foot, scale), _pt(m.gap_deepest, scale)
@@ -129,5 +154,6 @@ class WallAnnotator:
         if back[0] < 0:
             x -= tw + 4 * lw
         x = int(np.clip(x, 0, max(0, image.shape[1] - tw - 8)))
-        put_label(image, text, (x, foot[1] - int(image.shape[0] * 0.015)), GAP_COLOUR if gap_cm > 0 else BLUE,
-                  scale_txt)
+        put_label(
+            image, text, (x, foot[1] - int(image.shape[0] * 0.015)), GAP_COLOUR if gap_cm > 0 else BLUE, scale_txt
+        )

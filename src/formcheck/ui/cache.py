@@ -6,6 +6,7 @@ folder and renamed into place when complete, so a half-written entry is never se
 sessions analysing the same file at once do not clash. Nothing stateful is shared between runs:
 each analysis loads its own pose model. No Streamlit here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -112,8 +113,9 @@ def cached_result(key: str, root: Path | None = None) -> ResultView | None:
         return None
 
 
-def analyse_cached(source: Source, settings: Settings, on_progress: ProgressCallback | None = None,
-                   root: Path | None = None) -> ResultView:
+def analyse_cached(
+    source: Source, settings: Settings, on_progress: ProgressCallback | None = None, root: Path | None = None
+) -> ResultView:
     """The result for (source, settings): from the cache, else analysed, rendered and cached.
 
     Raises what `pipeline.analyse` / `analyse_track` raise (FormCheckError for inputs that cannot
@@ -160,8 +162,15 @@ def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: P
         result, outputs = analyse_to(path, settings, work, stem=stem, on_progress=on_progress)
     shutil.rmtree(work / "input", ignore_errors=True)
     files = ResultFiles(json=outputs.json, annotated=outputs.annotated, chart=outputs.chart, tables=outputs.tables)
-    write_entry(work, name=source.name, origin=source.origin, stem=stem, files=files,
-                times_s=result.seq.timestamps_s, series=result.result.series)
+    write_entry(
+        work,
+        name=source.name,
+        origin=source.origin,
+        stem=stem,
+        files=files,
+        times_s=result.seq.timestamps_s,
+        series=result.result.series,
+    )
 
 
 def prune(root: Path, keep: int = KEEP_ENTRIES) -> None:
@@ -181,5 +190,5 @@ def prune(root: Path, keep: int = KEEP_ENTRIES) -> None:
             continue
         entries.append((mtime, folder))
     entries.sort(reverse=True)
-    for _, folder in entries[max(0, keep):]:
+    for _, folder in entries[max(0, keep) :]:
         shutil.rmtree(folder, ignore_errors=True)

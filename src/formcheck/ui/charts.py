@@ -1,4 +1,5 @@
 """Interactive charts of a result's per-frame curves with its events (altair; no Streamlit here)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,8 +18,11 @@ def plottable_series(times_s: np.ndarray, series: dict[str, np.ndarray]) -> dict
     """The curves aligned with `times_s` that have at least two finite values."""
     if len(times_s) < 2:
         return {}
-    return {name: np.asarray(values, dtype=float) for name, values in series.items()
-            if len(values) == len(times_s) and np.isfinite(np.asarray(values, dtype=float)).sum() >= 2}
+    return {
+        name: np.asarray(values, dtype=float)
+        for name, values in series.items()
+        if len(values) == len(times_s) and np.isfinite(np.asarray(values, dtype=float)).sum() >= 2
+    }
 
 
 def event_frames(events: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -31,30 +35,49 @@ def event_frames(events: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFra
             spans.append({"start_s": float(start), "end_s": float(end), "event": label})
         elif time_s is not None or start is not None:
             instants.append({"time_s": float(time_s if time_s is not None else start), "event": label})
-    return (pd.DataFrame(spans, columns=["start_s", "end_s", "event"]),
-            pd.DataFrame(instants, columns=["time_s", "event"]))
+    return (
+        pd.DataFrame(spans, columns=["start_s", "end_s", "event"]),
+        pd.DataFrame(instants, columns=["time_s", "event"]),
+    )
 
 
-def series_chart(times_s: np.ndarray, name: str, values: np.ndarray, events: list[dict[str, Any]],
-                 height: int = 220) -> alt.LayerChart | alt.Chart:
+def series_chart(
+    times_s: np.ndarray, name: str, values: np.ndarray, events: list[dict[str, Any]], height: int = 220
+) -> alt.LayerChart | alt.Chart:
     """One curve over time (seconds) with the events: shaded intervals and vertical rules."""
     step = max(1, int(np.ceil(len(times_s) / MAX_POINTS)))
     unit = unit_of(name, None)
     title = metric_label(name, None) + (f" ({unit})" if unit else "")
-    data = pd.DataFrame({"time_s": np.asarray(times_s, dtype=float)[::step],
-                         "value": np.where(np.isfinite(values), values, np.nan)[::step]})
+    data = pd.DataFrame(
+        {
+            "time_s": np.asarray(times_s, dtype=float)[::step],
+            "value": np.where(np.isfinite(values), values, np.nan)[::step],
+        }
+    )
     x = alt.X("time_s:Q", title="time (s)")
-    line = alt.Chart(data).mark_line(color="#31333f").encode(
-        x=x, y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("time_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".2f", title=title)])
+    line = (
+        alt.Chart(data)
+        .mark_line(color="#31333f")
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+            tooltip=[alt.Tooltip("time_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".2f", title=title)],
+        )
+    )
     layers: list[Any] = []
     spans, instants = event_frames(events)
     colour = alt.Color("event:N", title="event")
     if not spans.empty:
-        layers.append(alt.Chart(spans).mark_rect(opacity=0.15).encode(
-            x="start_s:Q", x2="end_s:Q", color=colour, tooltip=["event:N", "start_s:Q", "end_s:Q"]))
+        layers.append(
+            alt.Chart(spans)
+            .mark_rect(opacity=0.15)
+            .encode(x="start_s:Q", x2="end_s:Q", color=colour, tooltip=["event:N", "start_s:Q", "end_s:Q"])
+        )
     if not instants.empty:
-        layers.append(alt.Chart(instants).mark_rule(opacity=0.6).encode(
-            x="time_s:Q", color=colour, tooltip=["event:N", "time_s:Q"]))
+        layers.append(
+            alt.Chart(instants)
+            .mark_rule(opacity=0.6)
+            .encode(x="time_s:Q", color=colour, tooltip=["event:N", "time_s:Q"])
+        )
     chart = alt.layer(*layers, line) if layers else line
     return chart.properties(height=height)

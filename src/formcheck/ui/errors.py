@@ -1,4 +1,5 @@
 """Errors as messages a user can act on: the library's message and what to do, never a traceback."""
+
 from __future__ import annotations
 
 import logging
@@ -17,10 +18,13 @@ ADVICE = {
     "unreadable": "Export or copy the original clip or photo again (MP4 with H.264, or JPEG) and upload that file.",
     "unsupported": f"Upload one of the formats formcheck reads: {SUPPORTED_TEXT}.",
     "model": "The pose model file is missing or damaged: reinstall formcheck, or check the model path.",
-    "no_person": ("Film the whole body, well lit, from the side, with the camera at hip height 2-4 m away "
-                  "(see the How to film tab)."),
-    "insufficient_data": ("Keep the whole body in view for the whole clip and film a little longer "
-                          "(see the How to film tab)."),
+    "no_person": (
+        "Film the whole body, well lit, from the side, with the camera at hip height 2-4 m away "
+        "(see the How to film tab)."
+    ),
+    "insufficient_data": (
+        "Keep the whole body in view for the whole clip and film a little longer (see the How to film tab)."
+    ),
     "wrong_view": "Film from the view this analysis needs (see the How to film tab), or choose another analysis.",
     "activity_not_found": "Choose the analysis that matches the clip in the sidebar (or Auto-detect).",
     "usage": "Change the settings in the sidebar.",
@@ -35,10 +39,12 @@ def error_text(exc: BaseException, what: str = "") -> str:
     if isinstance(exc, FormCheckError):
         advice = ADVICE.get(exc.code, GENERAL_ADVICE)
         return f"**Cannot analyse{subject}.** {app_wording(str(exc))}\n\n**What to do:** {advice}"
-    return (f"**Something went wrong inside formcheck while analysing{subject}** ({type(exc).__name__}). "
-            f"This is a fault in formcheck, not in your clip; the details were written to the app's log. "
-            f"Try again, or try another clip or other settings; if it keeps happening, please report it "
-            f"together with the clip.")
+    return (
+        f"**Something went wrong inside formcheck while analysing{subject}** ({type(exc).__name__}). "
+        f"This is a fault in formcheck, not in your clip; the details were written to the app's log. "
+        f"Try again, or try another clip or other settings; if it keeps happening, please report it "
+        f"together with the clip."
+    )
 
 
 def show_error(exc: BaseException, what: str = "") -> None:

@@ -1,4 +1,5 @@
 """The bundled examples: recorded landmark tracks listed in `samples/examples.json` (no Streamlit here)."""
+
 from __future__ import annotations
 
 import json
@@ -38,13 +39,28 @@ def list_examples(folder: Path) -> list[Example]:
         if not (track.is_file() and meta.is_file()):
             continue
         media = json.loads(meta.read_text(encoding="utf-8")).get("media") or {}
-        examples.append(Example(title=item["title"], description=item["description"], kind=item["kind"],
-                                source=item["source"], licence=item["licence"], track=track, media=media))
+        examples.append(
+            Example(
+                title=item["title"],
+                description=item["description"],
+                kind=item["kind"],
+                source=item["source"],
+                licence=item["licence"],
+                track=track,
+                media=media,
+            )
+        )
     return examples
 
 
 def example_source(example: Example) -> Source:
     """The example as something to analyse (its hash is the track file's)."""
     media = {k: v for k, v in example.media.items() if k != "path"}
-    return Source(name=example.track.name, sha256=sha256_bytes(example.track.read_bytes()), origin="example",
-                  track=example.track, media=media, kind=example.kind)
+    return Source(
+        name=example.track.name,
+        sha256=sha256_bytes(example.track.read_bytes()),
+        origin="example",
+        track=example.track,
+        media=media,
+        kind=example.kind,
+    )

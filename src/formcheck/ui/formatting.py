@@ -1,5 +1,6 @@
 """Text and colours the panels show: values with units, card status against the reference range,
 progress lines and the differences between two results (no Streamlit here)."""
+
 from __future__ import annotations
 
 import math
@@ -14,12 +15,26 @@ from .view import ResultView, headline_metrics, is_number
 #: Streamlit's named colours for a finding's severity and for a value against its range.
 SEVERITY_COLOURS = {"warning": "red", "attention": "orange", "info": "blue", "ok": "green"}
 RANGE_COLOURS = {"within": "green", "below": "orange", "above": "orange", "unknown": "gray"}
-SEVERITY_ICONS = {"warning": ":material/error:", "attention": ":material/warning:", "info": ":material/info:",
-                  "ok": ":material/check_circle:"}
+SEVERITY_ICONS = {
+    "warning": ":material/error:",
+    "attention": ":material/warning:",
+    "info": ":material/info:",
+    "ok": ":material/check_circle:",
+}
 
 #: Unit suffixes of metric names (units are in the names) -> unit shown, for metrics without a range.
-NAME_UNITS = {"_deg": "deg", "_s": "s", "_ms": "ms", "_cm": "cm", "_px": "px", "_spm": "spm", "_pct": "%",
-              "_hands": "hands", "_hz": "Hz", "_m": "m"}
+NAME_UNITS = {
+    "_deg": "deg",
+    "_s": "s",
+    "_ms": "ms",
+    "_cm": "cm",
+    "_px": "px",
+    "_spm": "spm",
+    "_pct": "%",
+    "_hands": "hands",
+    "_hz": "Hz",
+    "_m": "m",
+}
 
 STAGE_LABELS = {"pose": "Finding the pose", "render": "Drawing the annotated video"}
 
@@ -188,16 +203,18 @@ def metric_differences(first: ResultView, second: ResultView) -> list[dict[str, 
         ref = refs_a.get(name) or refs_b.get(name)
         a, b = first.metrics.get(name), second.metrics.get(name)
         diff = float(b) - float(a) if is_number(a) and is_number(b) else None
-        rows.append({
-            "figure": metric_label(name, ref),
-            "unit": unit_of(name, ref),
-            "first": _rounded(a),
-            "second": _rounded(b),
-            "difference": _rounded(diff),
-            "first_status": card_status(a, refs_a.get(name), findings_for(first, name)).text,
-            "second_status": card_status(b, refs_b.get(name), findings_for(second, name)).text,
-            "metric": name,
-        })
+        rows.append(
+            {
+                "figure": metric_label(name, ref),
+                "unit": unit_of(name, ref),
+                "first": _rounded(a),
+                "second": _rounded(b),
+                "difference": _rounded(diff),
+                "first_status": card_status(a, refs_a.get(name), findings_for(first, name)).text,
+                "second_status": card_status(b, refs_b.get(name), findings_for(second, name)).text,
+                "metric": name,
+            }
+        )
     return rows
 
 

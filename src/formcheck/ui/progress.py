@@ -1,4 +1,5 @@
 """A progress bar for `on_progress(stage, done, total)`: frames done and the time left."""
+
 from __future__ import annotations
 
 import time

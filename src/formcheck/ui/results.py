@@ -1,4 +1,5 @@
 """The results panel: annotated media, metric cards, findings, charts, tables, reliability, downloads."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,14 +10,23 @@ import streamlit as st
 from ..feedback import SCREENING_NOTICE, Finding
 from .charts import plottable_series, series_chart
 from .errors import show_error
-from .formatting import (SEVERITY_COLOURS, SEVERITY_ICONS, app_wording, card_status, findings_for, format_value,
-                         md_escape, metric_label, range_words, unit_of)
+from .formatting import (
+    SEVERITY_COLOURS,
+    SEVERITY_ICONS,
+    app_wording,
+    card_status,
+    findings_for,
+    format_value,
+    md_escape,
+    metric_label,
+    range_words,
+    unit_of,
+)
 from .view import ResultView, headline_metrics, text_metrics
 
 SEVERITY_WORDS = {"warning": "Act on it", "attention": "Worth a look", "info": "For context", "ok": "Good"}
 CARD_COLUMNS = 2
-MIME = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".png": "image/png", ".json": "application/json",
-        ".csv": "text/csv"}
+MIME = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".png": "image/png", ".json": "application/json", ".csv": "text/csv"}
 
 
 def results_panel(view: ResultView, key: str = "main") -> None:
@@ -24,7 +34,7 @@ def results_panel(view: ResultView, key: str = "main") -> None:
     A fault while showing it is reported as a message (and logged), never as a traceback."""
     try:
         _results(view, key)
-    except Exception as exc:  # noqa: BLE001 - the front end shows every error as a message
+    except Exception as exc:
         show_error(exc, view.name)
 
 
@@ -84,9 +94,15 @@ def metric_cards(view: ResultView) -> None:
             ref = refs.get(name)
             status = card_status(metrics.get(name), ref, findings_for(view, name))
             with columns[i % len(columns)]:
-                st.metric(metric_label(name, ref), format_value(metrics.get(name), unit_of(name, ref)),
-                          delta=status.text or None, delta_color=status.colour, delta_arrow="off",
-                          help=status.help or None, border=True)
+                st.metric(
+                    metric_label(name, ref),
+                    format_value(metrics.get(name), unit_of(name, ref)),
+                    delta=status.text or None,
+                    delta_color=status.colour,
+                    delta_arrow="off",
+                    help=status.help or None,
+                    border=True,
+                )
     else:
         st.info("This analysis gives no headline figures for this input.")
     missing = [metric_label(n, refs.get(n)) for n in headline if metrics.get(n) is None]
@@ -130,8 +146,13 @@ def charts_panel(view: ResultView, key: str) -> None:
     st.subheader("Over time")
     names = list(curves)
     if len(names) > 4:
-        names = st.multiselect("Curves", list(curves), default=list(curves)[:4], key=f"{key}_curves",
-                               format_func=lambda n: metric_label(n, None))
+        names = st.multiselect(
+            "Curves",
+            list(curves),
+            default=list(curves)[:4],
+            key=f"{key}_curves",
+            format_func=lambda n: metric_label(n, None),
+        )
     for name in names:
         st.altair_chart(series_chart(view.times_s, name, curves[name], view.events), width="stretch")
     chart = view.files.chart
@@ -153,11 +174,17 @@ def tables_panel(view: ResultView) -> None:
         rows = []
         for name, value in view.metrics.items():
             ref = refs.get(name)
-            rows.append({"figure": metric_label(name, ref), "value": format_value(value, unit_of(name, ref)),
-                         "reference range": range_words(ref) if ref else "",
-                         "status": card_status(value, ref, findings_for(view, name)).text,
-                         "convention": ref.convention if ref else "", "source": ref.source if ref else "",
-                         "metric": name})
+            rows.append(
+                {
+                    "figure": metric_label(name, ref),
+                    "value": format_value(value, unit_of(name, ref)),
+                    "reference range": range_words(ref) if ref else "",
+                    "status": card_status(value, ref, findings_for(view, name)).text,
+                    "convention": ref.convention if ref else "",
+                    "source": ref.source if ref else "",
+                    "metric": name,
+                }
+            )
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     details = view.data.get("details") or {}
     if details:
@@ -173,8 +200,9 @@ def reliability_panel(view: ResultView) -> None:
     if view.is_photo:
         facts.append(f"photo {media.get('width')}x{media.get('height')}")
     else:
-        facts.append(f"{media.get('fps') or 0:.0f} fps, {media.get('frames')} frames, "
-                     f"{media.get('width')}x{media.get('height')}")
+        facts.append(
+            f"{media.get('fps') or 0:.0f} fps, {media.get('frames')} frames, {media.get('width')}x{media.get('height')}"
+        )
         if quality.get("person_fraction") is not None:
             facts.append(f"person found in {quality['person_fraction']:.0%} of frames")
     if quality.get("mean_visibility") is not None:
@@ -194,15 +222,24 @@ def downloads_panel(view: ResultView, key: str) -> None:
     offers: list[tuple[str, Path | None]] = [
         ("Result (JSON)", files.json),
         ("Per-step table (CSV)" if "steps" in files.tables else "Figures (CSV)", files.csv),
-        ("Annotated video (MP4)" if files.annotated and files.annotated.suffix == ".mp4" else "Annotated photo (JPEG)",
-         files.annotated),
+        (
+            "Annotated video (MP4)"
+            if files.annotated and files.annotated.suffix == ".mp4"
+            else "Annotated photo (JPEG)",
+            files.annotated,
+        ),
         ("Chart (PNG)", files.chart),
     ]
     offers = [(label, path) for label, path in offers if path is not None and path.is_file()]
     columns = st.columns(len(offers) or 1)
-    for column, (label, path) in zip(columns, offers):
+    for column, (label, path) in zip(columns, offers, strict=False):
         with column:
-            st.download_button(label, path.read_bytes(), file_name=path.name,
-                               mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
-                               key=f"{key}_download_{view.key}_{path.name}", on_click="ignore",
-                               icon=":material/download:")
+            st.download_button(
+                label,
+                path.read_bytes(),
+                file_name=path.name,
+                mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
+                key=f"{key}_download_{view.key}_{path.name}",
+                on_click="ignore",
+                icon=":material/download:",
+            )

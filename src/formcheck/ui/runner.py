@@ -1,4 +1,5 @@
 """Run the analysis with a progress bar (or serve it from the cache) and keep recent results."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -24,7 +25,7 @@ def analysis_panel(source: Source, settings: Settings) -> ResultView | None:
     bar = ProgressBar(f"Analysing {md_escape(source.name)}...")
     try:
         return analyse_cached(source, settings, on_progress=bar)
-    except Exception as exc:  # noqa: BLE001 - the front end shows every error as a message, never a traceback
+    except Exception as exc:
         show_error(exc, source.name)
         return None
     finally:

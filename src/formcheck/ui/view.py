@@ -5,6 +5,7 @@ A cache entry is a folder written by `cache.analyse_cached`: the files of `outpu
 `series.npz` (the per-frame curves for the interactive charts) and `entry.json` (which file is which).
 A fresh result and a cached one are therefore shown by the same code.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,14 +86,17 @@ class ResultView:
     @property
     def references(self) -> dict[str, ReferenceRange]:
         known = {f.name for f in fields(ReferenceRange)}
-        return {name: ReferenceRange(**{k: v for k, v in ref.items() if k in known})
-                for name, ref in (self.data.get("references") or {}).items()}
+        return {
+            name: ReferenceRange(**{k: v for k, v in ref.items() if k in known})
+            for name, ref in (self.data.get("references") or {}).items()
+        }
 
     @property
     def findings(self) -> list[Finding]:
         known = {f.name for f in fields(Finding)}
-        return worst_first([Finding(**{k: v for k, v in f.items() if k in known})
-                            for f in self.data.get("findings") or []])
+        return worst_first(
+            [Finding(**{k: v for k, v in f.items() if k in known}) for f in self.data.get("findings") or []]
+        )
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -142,16 +146,29 @@ def text_metrics(view: ResultView) -> dict[str, str]:
     return {name: value for name, value in view.metrics.items() if isinstance(value, str) and value}
 
 
-def write_entry(folder: Path, name: str, origin: str, stem: str, files: ResultFiles,
-                times_s: np.ndarray, series: dict[str, np.ndarray]) -> None:
+def write_entry(
+    folder: Path,
+    name: str,
+    origin: str,
+    stem: str,
+    files: ResultFiles,
+    times_s: np.ndarray,
+    series: dict[str, np.ndarray],
+) -> None:
     """Write `series.npz` and `entry.json` into a cache entry folder (file names relative)."""
     arrays = {f"{_SERIES_PREFIX}{k}": np.asarray(v, dtype=float) for k, v in series.items()}
     np.savez_compressed(folder / SERIES_FILE, times_s=np.asarray(times_s, dtype=float), **arrays)
-    entry = {"name": name, "origin": origin, "stem": stem,
-             "files": {"json": files.json.name,
-                       "annotated": files.annotated.name if files.annotated else None,
-                       "chart": files.chart.name if files.chart else None,
-                       "tables": {k: p.name for k, p in files.tables.items()}}}
+    entry = {
+        "name": name,
+        "origin": origin,
+        "stem": stem,
+        "files": {
+            "json": files.json.name,
+            "annotated": files.annotated.name if files.annotated else None,
+            "chart": files.chart.name if files.chart else None,
+            "tables": {k: p.name for k, p in files.tables.items()},
+        },
+    }
     (folder / ENTRY_FILE).write_text(json.dumps(entry, indent=1), encoding="utf-8")
 
 
@@ -159,13 +176,23 @@ def read_entry(folder: Path, key: str, from_cache: bool) -> ResultView:
     """The ResultView of a complete cache entry folder."""
     entry = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
     names = entry["files"]
-    files = ResultFiles(json=folder / names["json"],
-                        annotated=folder / names["annotated"] if names.get("annotated") else None,
-                        chart=folder / names["chart"] if names.get("chart") else None,
-                        tables={k: folder / v for k, v in (names.get("tables") or {}).items()})
+    files = ResultFiles(
+        json=folder / names["json"],
+        annotated=folder / names["annotated"] if names.get("annotated") else None,
+        chart=folder / names["chart"] if names.get("chart") else None,
+        tables={k: folder / v for k, v in (names.get("tables") or {}).items()},
+    )
     data = json.loads(files.json.read_text(encoding="utf-8"))
     with np.load(folder / SERIES_FILE) as arrays:
         times_s = arrays["times_s"]
-        series = {k[len(_SERIES_PREFIX):]: arrays[k] for k in arrays.files if k.startswith(_SERIES_PREFIX)}
-    return ResultView(key=key, name=entry["name"], origin=entry["origin"], data=data, times_s=times_s,
-                      series=series, files=files, from_cache=from_cache)
+        series = {k[len(_SERIES_PREFIX) :]: arrays[k] for k in arrays.files if k.startswith(_SERIES_PREFIX)}
+    return ResultView(
+        key=key,
+        name=entry["name"],
+        origin=entry["origin"],
+        data=data,
+        times_s=times_s,
+        series=series,
+        files=files,
+        from_cache=from_cache,
+    )
