@@ -1,7 +1,7 @@
 """Record the raw landmark tracks of every sample clip and photo into tests/data/tracks/.
 
 These `.npz` files are our own model output (not media) and make fast regression tests possible.
-Usage: python bench/record_tracks.py [--samples DIR]
+Usage: python bench/record_tracks.py [--samples DIR] [--missing]
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", default=os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples"))
     parser.add_argument("--out", default=ROOT / "tests" / "data" / "tracks")
+    parser.add_argument("--missing", action="store_true", help="only the samples without a recorded track")
     args = parser.parse_args()
     samples, out = Path(args.samples), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model = load_model()
     for sub in ("running", "plank", "posture"):
         for path in sorted((samples / sub).iterdir()):
+            if args.missing and (out / f"{sub}__{path.stem}.npz").exists():
+                continue
             t0 = time.perf_counter()
             info = probe(path)
             report = DecodeReport()
