@@ -227,7 +227,7 @@ def clip_report(samples: Path, tracks: Path) -> tuple[list[str], int, int]:
 
 
 #: What the clips show where formcheck and the approximate labels disagree (checked frame by frame on the
-#: videos when this bench was written; see the Plank section of README.md).
+#: videos when this bench was written; see the Plank section of docs/methods.md).
 VISUAL_NOTES = """\
 Notes from looking at the videos where the figures disagree with the approximate labels:
 - side_plank_studio_wahoo, hold start +10 frames: the hips are still on the floor at frame 124 and reach
