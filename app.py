@@ -8,7 +8,6 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck import __version__
-from formcheck.analysis import available_kinds
 from formcheck.ui.compare import compare_panel
 from formcheck.ui.examples import list_examples
 from formcheck.ui.guide import guide_panel
@@ -27,11 +26,10 @@ def main() -> None:
         f"Form feedback from a phone photo or video: the wall test, plank holds and running gait "
         f"(version {__version__})."
     )
-    kinds = available_kinds()
-    settings = settings_panel(kinds)
+    settings = settings_panel()
     analyse_tab, compare_tab, guide_tab = st.tabs(["Analyse", "Compare", "How to film"])
     with analyse_tab:
-        source = source_panel(list_examples(SAMPLES_DIR), kinds)
+        source = source_panel(list_examples(SAMPLES_DIR))
         if source is not None and settings is not None:
             view = analysis_panel(source, settings)
             if view is not None:
@@ -42,7 +40,7 @@ def main() -> None:
     with compare_tab:
         compare_panel(history())
     with guide_tab:
-        guide_panel(kinds)
+        guide_panel()
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from proc_memory import PeakTreeMemory
 
 from formcheck import __version__
 from formcheck.batch import BatchReport, LocalEngine, run_batch
-from formcheck.config import Settings
+from formcheck.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBSET = (
@@ -122,7 +122,7 @@ def main() -> int:
     if not (args.samples / "MANIFEST.md").is_file():
         print(f"samples not found at {args.samples}: set FORMCHECK_SAMPLES", file=sys.stderr)
         return 2
-    settings = Settings(kind=args.kind)
+    settings = Settings.build(kind=args.kind)
     runs: list[dict] = []
     done_out = Path()
     with tempfile.TemporaryDirectory(prefix="formcheck-bench-") as tmp:

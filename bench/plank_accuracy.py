@@ -28,11 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.config import Settings
-from formcheck.kinds import plank as kp
+from formcheck.kinds.plank import body as pm
+from formcheck.kinds.plank.spec import analyse_sequence
+from formcheck.kinds.plank.thresholds import THRESHOLDS
 from formcheck.landmarks import Landmark
-from formcheck.metrics import plank as pm
-from formcheck.reference.plank import THRESHOLDS
 from formcheck.sequence import PoseSequence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,7 +167,7 @@ def clip_report(samples: Path, tracks: Path) -> tuple[list[str], int, int]:
         rows = [p for p in phases if p["file"] == clip]
         stem = "plank__" + Path(clip).stem
         raw = PoseSequence.load_npz(tracks / f"{stem}.npz")
-        result = kp.analyse_sequence(raw, Settings(kind="plank"))
+        result = analyse_sequence(raw)
         m = result.metrics
         fps = raw.fps
         hold = result.details["holds"]

@@ -21,7 +21,7 @@ import numpy as np
 
 from formcheck.errors import FormCheckError
 from formcheck.gaitsim import GaitSpec, context_for, simulate
-from formcheck.kinds import running
+from formcheck.kinds.run import spec as running
 from formcheck.sequence import PoseSequence
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,24 +29,6 @@ TRACKS = ROOT / "tests" / "data" / "tracks"
 VOLATILE = ("version",)
 
 
-#: Analyse a recorded track (its .json beside it gives the media facts) and write its outputs.
-TRACK_SNIPPET = """
-import json, sys
-from pathlib import Path
-from formcheck.config import Settings
-from formcheck.errors import FormCheckError
-from formcheck.outputs import save_outputs
-from formcheck.pipeline import analyse_track
-track, out = Path(sys.argv[1]), Path(sys.argv[2])
-media = json.loads(track.with_suffix(".json").read_text())["media"]
-try:
-    result = analyse_track(track, Settings(), media=media)
-except FormCheckError as exc:
-    sys.exit(f"formcheck: {exc}")
-save_outputs(result, out, track.stem, render=False)
-"""
-
-
 def sample_files() -> list[Path]:
     return [p for sub in ("running", "plank", "posture") for p in sorted((SAMPLES / sub).iterdir())]
 
@@ -61,8 +43,6 @@ def record(out: Path, tracks_only: bool) -> int:
         target = out / name
         target.mkdir(exist_ok=True)
         cmd = [sys.executable, "-m", "formcheck.cli", "analyse", *args, "--out", str(target), "--no-video", "-q"]
-        if name.startswith("track__"):
-            cmd = [sys.executable, "-c", TRACK_SNIPPET, args[0], str(target)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         (target / "exit.txt").write_text(f"{proc.returncode}\n{proc.stderr.strip()}\n")
         print(f"{name}: exit {proc.returncode}", flush=True)

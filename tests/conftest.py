@@ -96,3 +96,12 @@ def _restore_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+def plank_result(raw, settings=None, source: str = ""):
+    """The plank analysis's KindResult of a raw sequence, with full Settings (default: kind plank)."""
+    from formcheck.kinds.plank.spec import analyse_sequence
+    from formcheck.settings import Settings
+
+    settings = settings or Settings(kind="plank")
+    return analyse_sequence(raw, settings.common(), settings.of("plank"), source)

@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from formcheck import pipeline
-from formcheck.analysis import KIND_LABELS, available_kinds
 from formcheck.errors import NoPersonDetected
 from formcheck.feedback import SCREENING_NOTICE
+from formcheck.kinds import kind_spec
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -65,12 +65,6 @@ def assert_no_error(at: AppTest) -> None:
     assert not at.error, texts(at.error)
 
 
-def test_every_analysis_of_issue_6_has_landed() -> None:
-    """The app shows what is there; this says plainly when an analysis is missing from the build."""
-    missing = [k for k in REQUIRED_KINDS if k not in available_kinds()]
-    assert not missing, f"analyses not available in this build (the app marks them 'not available'): {missing}"
-
-
 def test_app_starts_with_its_panels() -> None:
     at = start()
     assert [t.label for t in at.tabs] == ["Analyse", "Compare", "How to film"]
@@ -78,32 +72,15 @@ def test_app_starts_with_its_panels() -> None:
     assert kind_box.value == "auto"
     assert kind_box.options[0] == "Auto-detect"
     for kind in REQUIRED_KINDS:
-        label = KIND_LABELS[kind]
+        label = kind_spec(kind).label
         assert any(o.startswith(label) for o in kind_box.options), (label, kind_box.options)
     markdown = "\n".join(texts(at.markdown))
     for kind in REQUIRED_KINDS:
-        assert f"#### {KIND_LABELS[kind]}" in markdown  # one filming guide per analysis
+        assert f"#### {kind_spec(kind).label}" in markdown  # one filming guide per analysis
     assert "hip height" in markdown and "fps" in markdown
     assert at.file_uploader[0].label == "Photo or video"
     assert any("200 MB" in c for c in texts(at.caption))
     assert not at.error
-
-
-def test_unavailable_analysis_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build without the running analysis marks it in the list, warns and analyses nothing."""
-    import formcheck.analysis
-
-    monkeypatch.setattr(formcheck.analysis, "available_kinds", lambda: ["wall", "plank", "pose"])
-    at = start()
-    assert f"{KIND_LABELS['run']} (not available in this version)" in at.sidebar.selectbox(key="kind").options
-    at.sidebar.selectbox(key="kind").set_value("run").run()
-    warnings = texts(at.sidebar.warning)
-    assert any("Running / walking gait analysis is not available in this version" in w for w in warnings), warnings
-    guide_warnings = texts(at.warning)
-    assert any("not available" in w for w in guide_warnings)
-    choose_example(at, 0)
-    assert not at.metric and not at.get("video")
-    assert any("Fix the settings" in i for i in texts(at.info))
 
 
 def test_text_file_named_mp4_gives_a_clear_error() -> None:
@@ -152,7 +129,7 @@ def test_bundled_example_gives_a_full_running_result() -> None:
     at = choose_example(start(), 0)
     assert_no_error(at)
     example = EXAMPLES[0]
-    assert f"{KIND_LABELS['run']}: {example['track']}" in subheaders(at)
+    assert f"{kind_spec('run').label}: {example['track']}" in subheaders(at)
     assert len(at.metric) >= 6
     assert all(m.value not in ("", None) for m in at.metric)
     deltas = [m.proto.delta for m in at.metric]
@@ -185,7 +162,7 @@ def test_second_run_is_served_from_the_cache(monkeypatch: pytest.MonkeyPatch) ->
     def must_not_run(*args, **kwargs):
         raise AssertionError("the analysis ran again instead of coming from the cache")
 
-    monkeypatch.setattr(pipeline, "analyse_track", must_not_run)
+    monkeypatch.setattr(pipeline, "analyse", must_not_run)
     second = choose_example(start(), 0)  # a new session, same file and settings
     assert_no_error(second)
     assert any("served from the cache" in c for c in texts(second.caption))
@@ -199,7 +176,7 @@ def test_library_error_shows_message_and_what_to_do(monkeypatch: pytest.MonkeyPa
     def no_person(*args, **kwargs):
         raise NoPersonDetected("no person found in any of the 40 frames of clip.mp4: film the whole body")
 
-    monkeypatch.setattr(pipeline, "analyse_track", no_person)
+    monkeypatch.setattr(pipeline, "analyse", no_person)
     at = choose_example(start(), 0)
     assert not at.exception
     errors = texts(at.error)
@@ -214,7 +191,7 @@ def test_unexpected_error_is_friendly_and_logged(
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(pipeline, "analyse_track", broken)
+    monkeypatch.setattr(pipeline, "analyse", broken)
     with caplog.at_level(logging.ERROR, logger="formcheck.ui.errors"):
         at = choose_example(start(), 0)
     assert not at.exception
@@ -269,7 +246,7 @@ def test_uploaded_posture_photo_gives_the_wall_test_with_its_notice(samples_dir:
     at = start()
     at.file_uploader[0].upload(photo.name, photo.read_bytes(), "image/jpeg").run()
     assert_no_error(at)
-    assert f"{KIND_LABELS['wall']}: {photo.name}" in subheaders(at)
+    assert f"{kind_spec('wall').label}: {photo.name}" in subheaders(at)
     assert any(SCREENING_NOTICE in w for w in texts(at.warning))  # always on the wall-test panel
     assert len(at.metric) >= 3 and len(at.get("image")) == 1
     labels = [b.label for b in at.get("download_button")]
@@ -283,7 +260,7 @@ def test_uploaded_plank_photo_gives_the_plank_panel(samples_dir: Path) -> None:
     at.sidebar.selectbox(key="kind").set_value("plank").run()
     at.file_uploader[0].upload(photo.name, photo.read_bytes(), "image/jpeg").run()
     assert_no_error(at)
-    assert f"{KIND_LABELS['plank']}: {photo.name}" in subheaders(at)
+    assert f"{kind_spec('plank').label}: {photo.name}" in subheaders(at)
     assert len(at.metric) >= 2 and len(at.get("image")) == 1
     badges = [md for md in texts(at.markdown) if "-badge[" in md]
     assert badges, "no findings shown"

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.config import Settings
 from formcheck.feedback import Finding
 from formcheck.reference import ReferenceRange
+from formcheck.settings import Settings
 from formcheck.ui.cache import (
     Source,
     analyse_cached,
@@ -134,10 +134,10 @@ def test_cache_key_follows_file_and_settings() -> None:
     a = upload_source("a.mp4", b"one")
     b = upload_source("renamed.mp4", b"one")
     c = upload_source("a.mp4", b"two")
-    assert cache_key(a, Settings()) == cache_key(b, Settings())  # same bytes, any name
-    assert cache_key(a, Settings()) != cache_key(c, Settings())
-    assert cache_key(a, Settings()) != cache_key(a, Settings(height_cm=180))
-    assert cache_key(a, Settings(render_video=False)) == cache_key(a, Settings())
+    assert cache_key(a, Settings.build()) == cache_key(b, Settings.build())  # same bytes, any name
+    assert cache_key(a, Settings.build()) != cache_key(c, Settings.build())
+    assert cache_key(a, Settings.build()) != cache_key(a, Settings.build(height_cm=180))
+    assert cache_key(a, Settings.build(render_video=False)) == cache_key(a, Settings.build())
 
 
 def test_an_example_left_on_auto_runs_its_own_analysis() -> None:
@@ -145,9 +145,9 @@ def test_an_example_left_on_auto_runs_its_own_analysis() -> None:
     assert len(examples) == 3
     source = example_source(examples[0])
     assert source.kind == "run" and source.origin == "example" and source.track.is_file()
-    assert effective_settings(source, Settings()).kind == "run"
-    assert effective_settings(source, Settings(kind="pose")).kind == "pose"
-    assert effective_settings(upload_source("x.mp4", b"x"), Settings()).kind == "auto"
+    assert effective_settings(source, Settings.build()).kind == "run"
+    assert effective_settings(source, Settings.build(kind="pose")).kind == "pose"
+    assert effective_settings(upload_source("x.mp4", b"x"), Settings.build()).kind == "auto"
     assert "path" not in (source.media or {})
 
 
@@ -235,10 +235,10 @@ def test_chart_with_events() -> None:
 
 def test_cache_serves_a_complete_entry_and_prunes(tmp_path: Path) -> None:
     source = example_source(list_examples(REPO / "samples")[0])
-    settings = Settings(kind="pose")
+    settings = Settings.build(kind="pose")
     stages: list[str] = []
     view = analyse_cached(source, settings, on_progress=lambda stage, done, total: stages.append(stage), root=tmp_path)
-    assert not view.from_cache and stages and set(stages) == {"render"}
+    assert not view.from_cache and stages and set(stages) == {"pose", "render"}
     assert view.files.annotated.suffix == ".mp4" and view.files.annotated.stat().st_size > 1000
     assert view.files.json.is_file() and view.files.csv.name.endswith(".metrics.csv")
     assert len(view.times_s) == 401 and "hip_height_px" in view.series  # demo4: 401 frames
@@ -254,27 +254,27 @@ def test_failed_analysis_leaves_nothing_in_the_cache(tmp_path: Path) -> None:
     from formcheck.errors import UnreadableMedia
 
     with pytest.raises(UnreadableMedia):
-        analyse_cached(upload_source("note.mp4", b"just text\n" * 10), Settings(), root=tmp_path)
+        analyse_cached(upload_source("note.mp4", b"just text\n" * 10), Settings.build(), root=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_source_needs_its_content(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        analyse_cached(Source(name="x.mp4", sha256="0" * 64, origin="upload"), Settings(), root=tmp_path)
+        analyse_cached(Source(name="x.mp4", sha256="0" * 64, origin="upload"), Settings.build(), root=tmp_path)
 
 
 @pytest.mark.parametrize(
     "message, expected",
     [
-        ("cm assume a stature of 170 cm: give --height-cm for real cm", "give the stature (sidebar) for real cm"),
-        ("give --height for accurate overstride", "give the stature (sidebar) for accurate overstride"),
-        ("--end (2.0 s) must come after --start (5.0 s)", "End at (2.0 s) must come after Start at (5.0 s)"),
+        ("cm assume a stature of 170 cm: give `height_cm` for real cm", "give the stature (sidebar) for real cm"),
         (
-            "choose one with --kind wall, plank or run",
-            "choose one with the Analysis setting (sidebar): wall, plank or run",
+            "`end_s` (2.0 s) must come after `start_s` (5.0 s)",
+            "End at (sidebar, More options) (2.0 s) must come after Start at (sidebar, More options) (5.0 s)",
         ),
-        ("a slow-motion clip: give --capture-fps 240", "a slow-motion clip: give the capture frame rate (sidebar) 240"),
-        ("nothing to change - here", "nothing to change - here"),
+        ("choose one with `kind` (wall, plank or run)", "choose one with the Analysis (sidebar) (wall, plank or run)"),
+        ("a slow-motion clip: give `capture_fps` 240", "a slow-motion clip: give the capture frame rate (sidebar) 240"),
+        ("`lordosis_rule` is 'x'", "'Wall test rule' is 'x'"),
+        ("`not_a_setting` and --flags stay as they are", "`not_a_setting` and --flags stay as they are"),
     ],
 )
 def test_app_wording_names_the_sidebar_settings(message, expected) -> None:
@@ -292,7 +292,7 @@ def test_error_text_for_library_and_unexpected_errors() -> None:
     )
     assert text.startswith("**Cannot analyse clip.mp4.** a person was found in only 10% of the frames")
     assert "**What to do:** Keep the whole body in view" in text
-    assert "the Analysis setting (sidebar)" in error_text(UsageError("choose one with --kind wall"), "x")
+    assert "choose one with the Analysis (sidebar)" in error_text(UsageError("choose one with `kind`"), "x")
     text = error_text(KeyError("steps"), "clip.mp4")
     assert "Something went wrong inside formcheck" in text and "KeyError" in text and "steps" not in text
 
@@ -304,3 +304,19 @@ def test_file_names_cannot_inject_markdown() -> None:
 
     assert md_escape("my *run* [1] $5 a_b.mp4") == r"my \*run\* \[1\] \$5 a_b.mp4"
     assert error_text(UsageError("bad"), "*x*.mp4").startswith("**Cannot analyse \\*x\\*.mp4.** bad")
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("give `height_cm` for real cm", "give --height-cm for real cm"),
+        ("`end_s` (2 s) must come after `start_s` (5 s)", "--end (2 s) must come after --start (5 s)"),
+        ("write it without `render_video`", "write it without --no-video"),
+        ("`hand_cm` = 30 cm", "--hand-cm = 30 cm"),
+        ("`unknown_name` stays", "`unknown_name` stays"),
+    ],
+)
+def test_cli_wording_names_the_options(message, expected) -> None:
+    from formcheck.cli_args import cli_wording
+
+    assert cli_wording(message) == expected

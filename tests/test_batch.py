@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from formcheck import batch
-from formcheck.analysis import available_kinds
 from formcheck.batch import (
     SUMMARY_COLUMNS,
     JobOutcome,
@@ -37,9 +36,9 @@ from formcheck.batch import (
     run_batch,
 )
 from formcheck.cli import main
-from formcheck.config import Settings
 from formcheck.errors import UsageError
 from formcheck.model import load_model
+from formcheck.settings import Settings
 
 JOG = "running/jogging_side_short_sports2d_demo3.mp4"
 POSTURE_PHOTO = "posture/standing_side_studio_physio.jpg"
@@ -154,7 +153,7 @@ def test_rows_statuses_exit_code_and_summary(pose_run, mixed_dir: Path) -> None:
     assert "not a photo or video (.txt)" in by_path["readme.txt"]["error"]
     assert "link to a folder" in by_path["linked"]["error"]
     model_sha = load_model().sha256
-    settings_hash = Settings(kind="pose").digest()
+    settings_hash = Settings.build(kind="pose").digest()
     for path, row in by_path.items():
         if row["status"] == "skipped":
             assert row["input_sha256"] == row["model_sha256"] == ""
@@ -195,7 +194,7 @@ def test_rerun_skips_done_clips_and_processes_new_ones(pose_run, mixed_dir: Path
     out = tmp_path / "out"
     shutil.copytree(out0, out)
     before = (out / "summary.csv").read_text(encoding="utf-8")
-    settings = Settings(kind="pose")
+    settings = Settings.build(kind="pose")
     report = run_batch(mixed_dir, out, settings, LocalEngine(workers=1))
     assert (report.resumed, report.processed, report.resumed_failed) == (7, 0, 3)  # nothing redone
     assert (out / "summary.csv").read_text(encoding="utf-8") == before
@@ -211,8 +210,8 @@ def test_rerun_skips_done_clips_and_processes_new_ones(pose_run, mixed_dir: Path
     assert len(plan(entries, out, settings, sha).jobs) == 0
     assert json.loads(record.read_text())["mtime_ns"] == (mixed_dir / POSTURE_PHOTO).stat().st_mtime_ns
     assert len(plan(entries, out, settings, sha, retry_failed=True).jobs) == 3
-    assert len(plan(entries, out, Settings(kind="pose", height_cm=180), sha).jobs) == 7
-    assert len(plan(entries, out, Settings(kind="pose", render_video=False), sha).jobs) == 7
+    assert len(plan(entries, out, Settings.build(kind="pose", height_cm=180), sha).jobs) == 7
+    assert len(plan(entries, out, Settings.build(kind="pose", render_video=False), sha).jobs) == 7
     assert len(plan(entries, out, settings, sha, force=True).jobs) == 7
     new_dir = tmp_path / "more"
     shutil.copytree(mixed_dir, new_dir, symlinks=True)
@@ -281,13 +280,13 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(pose_run, mixed_dir: Path, 
     assert proc.returncode == 130
     assert "run the same command again to resume" in stderr and "Traceback" not in stderr
     assert group_gone(proc.pid, timeout_s=15), "a worker was left running after Ctrl-C"
-    report = run_batch(mixed_dir, out, Settings(kind="pose"), LocalEngine(workers=2))
+    report = run_batch(mixed_dir, out, Settings.build(kind="pose"), LocalEngine(workers=2))
     assert report.resumed >= 1
     assert (out / "summary.csv").read_text(encoding="utf-8") == (out0 / "summary.csv").read_text(encoding="utf-8")
 
 
 @pytest.mark.real
-def test_kind_auto_gives_rows_not_crashes(samples_dir: Path, tmp_path: Path, capsys) -> None:
+def test_kind_auto_picks_each_clips_analysis(samples_dir: Path, tmp_path: Path) -> None:
     clips = tmp_path / "auto"
     clips.mkdir()
     shutil.copy(samples_dir / JOG, clips / "jog.mp4")
@@ -295,20 +294,15 @@ def test_kind_auto_gives_rows_not_crashes(samples_dir: Path, tmp_path: Path, cap
     shutil.copy(samples_dir / PLANK_PHOTO, clips / "plank.jpg")
     out = tmp_path / "out"
     code = main(["batch", str(clips), "--out", str(out), "--workers", "2", "-q", "--no-video"])
-    kinds = [k for k in available_kinds() if k != "pose"]
-    if not kinds:
-        assert code == 2 and "no analysis is available" in capsys.readouterr().err
-        return
-    rows = json_rows(out)
-    assert [r["path"] for r in rows] == ["jog.mp4", "plank.jpg", "side.jpg"]
-    for row in rows:
-        assert row["status"] in ("ok", "error")
-        if row["status"] == "ok":
-            assert row["kind"] in kinds
-            assert (out / f"{Path(row['path']).stem}.json").is_file()
-        else:
-            assert row["error"] and row["error_code"] not in ("internal", "worker_crashed"), row
-    assert code == (1 if any(r["status"] == "error" for r in rows) else 0)
+    assert code == 1  # the jog is too short: one error row, the others analysed
+    rows = {r["path"]: r for r in json_rows(out)}
+    assert list(rows) == ["jog.mp4", "plank.jpg", "side.jpg"]
+    assert (rows["plank.jpg"]["status"], rows["plank.jpg"]["kind"]) == ("ok", "plank")
+    assert (rows["side.jpg"]["status"], rows["side.jpg"]["kind"]) == ("ok", "wall")
+    assert (rows["jog.mp4"]["status"], rows["jog.mp4"]["error_code"]) == ("error", "insufficient_data")
+    assert "too short for two strides" in rows["jog.mp4"]["error"]
+    for name in ("plank", "side"):
+        assert json.loads((out / f"{name}.json").read_text())["kind"] == rows[f"{name}.jpg"]["kind"]
 
 
 # ---------------------------------------------------------------- Ray
@@ -400,7 +394,7 @@ def test_output_paths_never_escape_out(tmp_path: Path) -> None:
     src = tmp_path / "in"
     (src / "linked").mkdir(parents=True)
     (src / "linked" / "x.mp4").write_bytes(b"x")
-    the_plan = plan(discover(src), out, Settings(kind="pose"), "0" * 64)
+    the_plan = plan(discover(src), out, Settings.build(kind="pose"), "0" * 64)
     assert the_plan.jobs == [] and the_plan.rows[0]["status"] == "error" and "outside" in the_plan.rows[0]["error"]
 
 
@@ -437,24 +431,13 @@ def test_bad_usage_exits_2(tmp_path: Path, capsys, make_args, message) -> None:
     assert message in capsys.readouterr().err
 
 
-def test_unavailable_kind_is_bad_usage(tmp_path: Path, capsys, monkeypatch) -> None:
-    import formcheck.analysis
-
-    monkeypatch.setattr(formcheck.analysis, "available_kinds", lambda: ["pose"])  # a build without analyses
-    (tmp_path / "clip.mp4").write_bytes(b"x")
-    assert main(["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--kind", "wall"]) == 2
-    assert "not available" in capsys.readouterr().err
-    assert main(["batch", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
-    assert "no analysis is available" in capsys.readouterr().err
-
-
 def test_a_second_batch_on_the_same_out_is_refused(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.jpg").write_bytes(b"x")
     out = tmp_path / "out"
     out.mkdir()
     with batch.batch_lock(out), pytest.raises(UsageError, match="another formcheck batch"):
-        run_batch(tmp_path / "in", out, Settings(kind="pose"), SerialEngine(fake_job))
+        run_batch(tmp_path / "in", out, Settings.build(kind="pose"), SerialEngine(fake_job))
 
 
 def fake_job(job: batch.Job, on_progress=None) -> JobOutcome:
@@ -474,7 +457,9 @@ def test_a_crashing_or_raising_clip_becomes_an_error_row(tmp_path: Path) -> None
     names = ["a.jpg", "b.jpg", "crash.jpg", "d.jpg", "e.jpg", "raise.jpg"]
     for name in names:
         (src / name).write_bytes(b"x")
-    report = run_batch(src, tmp_path / "out", Settings(kind="pose"), LocalEngine(workers=2, job_function=fake_job))
+    report = run_batch(
+        src, tmp_path / "out", Settings.build(kind="pose"), LocalEngine(workers=2, job_function=fake_job)
+    )
     status = {r["path"]: (r["status"], r.get("error_code")) for r in report.rows}
     assert status == {
         "a.jpg": ("ok", None),
@@ -496,7 +481,7 @@ def test_an_exception_inside_the_analysis_becomes_an_error_row(tmp_path: Path, m
     monkeypatch.setattr(formcheck.outputs, "analyse", broken)
     (tmp_path / "in").mkdir()
     shutil.copy(samples_dir / PLANK_PHOTO, tmp_path / "in" / "p.jpg")
-    report = run_batch(tmp_path / "in", tmp_path / "out", Settings(kind="pose"), SerialEngine())
+    report = run_batch(tmp_path / "in", tmp_path / "out", Settings.build(kind="pose"), SerialEngine())
     (row,) = report.rows
     assert row["status"] == "error" and row["error_code"] == "internal"
     assert "ZeroDivisionError: inside the analysis" in row["error"]
@@ -507,7 +492,7 @@ def test_out_inside_dir_is_not_searched(tmp_path: Path) -> None:
     (tmp_path / "a.jpg").write_bytes(b"x")
     (tmp_path / "results" / "nested").mkdir(parents=True)
     (tmp_path / "results" / "nested" / "old.mp4").write_bytes(b"x")  # an output of an earlier run
-    report = run_batch(tmp_path, tmp_path / "results", Settings(kind="pose"), SerialEngine(fake_job))
+    report = run_batch(tmp_path, tmp_path / "results", Settings.build(kind="pose"), SerialEngine(fake_job))
     assert [r["path"] for r in report.rows] == ["a.jpg"]
     assert (tmp_path / "results" / "summary.csv").is_file()
 
@@ -535,7 +520,7 @@ class RecordingSink:
 
 def test_workers_report_start_frames_and_end_of_each_clip(tmp_path: Path) -> None:
     (tmp_path / "a.jpg").write_bytes(b"x")
-    the_plan = plan(discover(tmp_path), tmp_path / "out", Settings(kind="pose"), "0" * 64)
+    the_plan = plan(discover(tmp_path), tmp_path / "out", Settings.build(kind="pose"), "0" * 64)
     sink = RecordingSink()
     LocalEngine(workers=1, job_function=progress_job).run(the_plan.jobs, sink)
     assert sink.events[0] == ("started", "a.jpg") and sink.events[-1] == ("finished", "a.jpg", "ok")
@@ -554,7 +539,7 @@ def sleeping_job(job: batch.Job, on_progress=None) -> JobOutcome:
 def test_two_workers_run_clips_at_the_same_time(tmp_path: Path) -> None:
     for name in ("a.jpg", "b.jpg", "c.jpg", "d.jpg"):
         (tmp_path / name).write_bytes(b"x")
-    the_plan = plan(discover(tmp_path), tmp_path / "out", Settings(kind="pose"), "0" * 64)
+    the_plan = plan(discover(tmp_path), tmp_path / "out", Settings.build(kind="pose"), "0" * 64)
     sink = batch.BatchProgress(the_plan, bars=False, lines=False)
     LocalEngine(workers=2, job_function=sleeping_job).run(the_plan.jobs, sink)
     stats = list(sink.stats.values())
@@ -578,5 +563,5 @@ def test_jobs_with_most_frames_start_first_whatever_their_file_size(tmp_path: Pa
     assert work_in_frames(tmp_path / "in" / "long.mp4") == 60
     assert work_in_frames(tmp_path / "in" / "photo.jpg") == PHOTO_FRAMES
     assert work_in_frames(tmp_path / "in" / "broken.mp4") == 0
-    jobs = plan(discover(tmp_path / "in"), tmp_path / "out", Settings(), "0" * 64).jobs
+    jobs = plan(discover(tmp_path / "in"), tmp_path / "out", Settings.build(), "0" * 64).jobs
     assert [Path(j.source).name for j in jobs] == ["long.mp4", "photo.jpg", "short.mp4", "broken.mp4"]

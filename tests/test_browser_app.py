@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.analysis import KIND_LABELS, available_kinds
+from formcheck.kinds import kind_spec
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -130,7 +130,6 @@ def test_upload_running_clip_and_posture_photo(app_url: str, samples_dir: Path, 
 
     clip, photo = samples_dir / RUNNING_CLIP, samples_dir / POSTURE_PHOTO
     assert clip.is_file() and photo.is_file(), f"sample files missing under {samples_dir}"
-    kinds = available_kinds()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -140,14 +139,7 @@ def test_upload_running_clip_and_posture_photo(app_url: str, samples_dir: Path, 
             page.get_by_text("Photo or video").first.wait_for(timeout=60_000)
 
             # The running clip, with the running analysis chosen explicitly.
-            if "run" not in kinds:
-                # The running analysis has not landed in this build: the app must say so, and the clip
-                # is then checked end to end with the landmarks-only analysis.
-                _choose_analysis(page, f"{KIND_LABELS['run']} (not available in this version)")
-                page.get_by_text("analysis is not available in this version").first.wait_for(timeout=10_000)
-                run_label = KIND_LABELS["pose"]
-            else:
-                run_label = KIND_LABELS["run"]
+            run_label = kind_spec("run").label
             _choose_analysis(page, run_label)
             _upload(page, clip)
             page.get_by_text("Finding the pose: frame").first.wait_for(timeout=60_000)
@@ -165,17 +157,15 @@ def test_upload_running_clip_and_posture_photo(app_url: str, samples_dir: Path, 
             page.locator('[data-testid="stDownloadButton"]').nth(3).wait_for(timeout=30_000)  # JSON, CSV, MP4, PNG
             page.get_by_text("What to work on", exact=True).wait_for(timeout=10_000)
             page.screenshot(path=str(tmp_path / "running.png"))
-            if "run" in kinds:
-                steps = page.get_by_text("Per step", exact=True)
-                steps.wait_for(timeout=10_000)
-                steps.scroll_into_view_if_needed()
-                page.screenshot(path=str(tmp_path / "running_steps.png"))
+            steps = page.get_by_text("Per step", exact=True)
+            steps.wait_for(timeout=10_000)
+            steps.scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "running_steps.png"))
 
             # The posture photo, auto-detected as the wall test / standing posture analysis.
-            assert "wall" in kinds, "the wall test analysis is missing from this build"
             _choose_analysis(page, "Auto-detect")
             _upload(page, photo)
-            _expect_result(page, f"{KIND_LABELS['wall']}: {photo.name}")
+            _expect_result(page, f"{kind_spec('wall').label}: {photo.name}")
             page.get_by_text("not a diagnosis").first.wait_for(timeout=10_000)
             page.locator('[data-testid="stMetric"]').nth(2).wait_for(timeout=30_000)
             page.locator('[data-testid="stImage"] img').first.wait_for(timeout=30_000)

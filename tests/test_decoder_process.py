@@ -11,11 +11,11 @@ import pytest
 from conftest import write_test_video
 
 import formcheck.decoder_process as decoder_process
-from formcheck.config import Settings
 from formcheck.decoder_process import DecoderProcess, InProcessFrames, open_frames
 from formcheck.errors import UnreadableMedia
+from formcheck.frames import Detection
 from formcheck.media import DecodeReport, FrameBuffers, frame_shape, iter_frames, probe
-from formcheck.pose import Detection
+from formcheck.settings import Settings
 
 
 def test_frame_buffers_are_reused_only_when_nobody_holds_them() -> None:
@@ -116,7 +116,7 @@ def test_without_a_decoder_process_frames_are_decoded_here_and_the_video_drawn_a
     info = probe(clip)
     source = open_frames(info, None, None, None, DecodeReport(), live_video=tmp_path / "x.mp4")
     assert isinstance(source, InProcessFrames) and source.live_video is None
-    result, files = analyse_to(clip, Settings(kind="pose"), tmp_path / "out")
+    result, files = analyse_to(clip, Settings.build(kind="pose"), tmp_path / "out")
     assert result.live_video is None
     with av.open(str(files.annotated)) as container:
         assert sum(1 for _ in container.decode(video=0)) == len(result.raw)
@@ -127,7 +127,7 @@ def test_pose_kind_draws_its_video_during_the_pose_pass(samples_dir: Path, tmp_p
     from formcheck.outputs import analyse_to
 
     clip = samples_dir / "running" / "jogging_side_short_sports2d_demo3.mp4"
-    result, files = analyse_to(clip, Settings(kind="pose"), tmp_path / "out")
+    result, files = analyse_to(clip, Settings.build(kind="pose"), tmp_path / "out")
     assert result.live_video is not None and not result.live_video.exists()  # moved to its final name
     assert files.annotated == tmp_path / "out" / f"{clip.stem}.mp4"
     with av.open(str(files.annotated)) as container:

@@ -10,10 +10,10 @@ import av
 import numpy as np
 import pytest
 
-from formcheck.config import Settings
 from formcheck.errors import ActivityNotFound, InsufficientData, NoPersonDetected, UsageError
 from formcheck.pipeline import _require_person, analyse
 from formcheck.sequence import MediaInfo, PoseSequence
+from formcheck.settings import Settings
 
 JOG = "running/jogging_side_short_sports2d_demo3.mp4"
 
@@ -38,8 +38,8 @@ def test_person_rules() -> None:
 def test_settings_are_validated() -> None:
     for bad in ({"kind": "yoga"}, {"height_cm": 1.8}, {"capture_fps": 0.1}, {"start_s": 3, "end_s": 2}):
         with pytest.raises(UsageError):
-            Settings(**bad)
-    assert Settings(height_cm=180).digest() != Settings(height_cm=181).digest()
+            Settings.build(**bad)
+    assert Settings.build(height_cm=180).digest() != Settings.build(height_cm=181).digest()
 
 
 def _reencode(src: Path, dst: Path, keep=lambda i: True, size: tuple[int, int] | None = None) -> list[float]:
@@ -70,7 +70,7 @@ def _reencode(src: Path, dst: Path, keep=lambda i: True, size: tuple[int, int] |
 def test_variable_frame_rate_clip(samples_dir: Path, tmp_path: Path) -> None:
     vfr = tmp_path / "vfr.mp4"
     times = _reencode(samples_dir / JOG, vfr, keep=lambda i: i % 5 not in (1, 3))
-    result = analyse(vfr, Settings(kind="pose"))
+    result = analyse(vfr, Settings.build(kind="pose"))
     assert result.info.variable_frame_rate
     assert np.allclose(result.raw.timestamps_s, np.array(times) - times[0], atol=2e-3)
     assert any("variable frame rate" in w for w in result.warnings)
@@ -80,8 +80,8 @@ def test_variable_frame_rate_clip(samples_dir: Path, tmp_path: Path) -> None:
 def test_4k_clip_is_downscaled_for_the_model_but_measured_in_full_pixels(samples_dir: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.mp4"
     _reencode(samples_dir / JOG, big, keep=lambda i: 20 <= i < 32, size=(3840, 2816))
-    small = analyse(samples_dir / JOG, Settings(kind="pose", start_s=20 / 29.97 - 0.01, end_s=31 / 29.97 + 0.01))
-    result = analyse(big, Settings(kind="pose"))
+    small = analyse(samples_dir / JOG, Settings.build(kind="pose", start_s=20 / 29.97 - 0.01, end_s=31 / 29.97 + 0.01))
+    result = analyse(big, Settings.build(kind="pose"))
     assert (result.info.width, result.info.height) == (3840, 2816)
     both = small.raw.present & result.raw.present
     assert both.sum() >= 8
@@ -93,7 +93,9 @@ def test_4k_clip_is_downscaled_for_the_model_but_measured_in_full_pixels(samples
 def test_slow_motion_override_and_progress(samples_dir: Path) -> None:
     calls: list[tuple[str, int, int]] = []
     clip = samples_dir / "running/treadmill_side_lab_slowmo_mhuang.mp4"
-    result = analyse(clip, Settings(kind="pose", capture_fps=240, end_s=2.0), on_progress=lambda *a: calls.append(a))
+    result = analyse(
+        clip, Settings.build(kind="pose", capture_fps=240, end_s=2.0), on_progress=lambda *a: calls.append(a)
+    )
     assert result.info.fps == 240 and result.info.time_scale == pytest.approx(29.97 / 240, rel=1e-3)
     assert result.raw.timestamps_s[-1] == pytest.approx(2.0 * 29.97 / 240, abs=0.01)
     assert any("slow-motion" in w for w in result.warnings)
@@ -114,7 +116,7 @@ def test_cut_clip_with_intact_index_is_flagged_truncated(samples_dir: Path, tmp_
                 out.mux(packet)
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(full.read_bytes()[: full.stat().st_size * 2 // 3])
-    result = analyse(cut, Settings(kind="pose"))
+    result = analyse(cut, Settings.build(kind="pose"))
     assert result.info.frames == len(result.raw) < 40
     assert any("truncated" in w and f"first {len(result.raw)} frames" in w for w in result.warnings)
 
@@ -130,4 +132,4 @@ def test_a_truncated_clip_that_cannot_be_analysed_says_it_was_truncated(samples_
         match=r"could not tell which analysis.*truncated or damaged: only its "
         r"first \d+ frames",
     ):
-        analyse(cut, Settings(kind="auto"))
+        analyse(cut, Settings.build(kind="auto"))

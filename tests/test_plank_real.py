@@ -8,14 +8,14 @@ from pathlib import Path
 import av
 import pytest
 
-from formcheck.config import Settings
 from formcheck.errors import ActivityNotFound
 from formcheck.outputs import save_outputs
 from formcheck.pipeline import analyse
+from formcheck.settings import Settings
 
 pytestmark = pytest.mark.real
 
-PLANK = Settings(kind="plank")
+PLANK = Settings.build(kind="plank")
 
 
 def test_front_plank_end_to_end_with_annotated_video(samples_dir: Path, tmp_path: Path) -> None:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import plank_result
 
 from formcheck.calibrate import SHANK_FRACTION, THIGH_FRACTION, TRUNK_FRACTION
-from formcheck.config import Settings
 from formcheck.errors import ActivityNotFound
-from formcheck.kinds import plank as kp
+from formcheck.kinds.plank import body as pm
+from formcheck.kinds.plank import recognise as kp_recognise
+from formcheck.kinds.plank.thresholds import REFERENCES, THRESHOLDS
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.landmarks import Landmark as L
-from formcheck.metrics import plank as pm
-from formcheck.reference.plank import REFERENCES, THRESHOLDS
 from formcheck.sequence import PoseSequence
+from formcheck.settings import Settings
 
 PX_PER_CM = 3.0
 STATURE_CM = 170.0
@@ -167,7 +168,7 @@ def concat(*parts: PoseSequence) -> PoseSequence:
 
 FPS = 30.0
 DT = 1.0 / FPS
-SETTINGS = Settings(kind="plank", height_cm=170.0)
+SETTINGS = Settings.build(kind="plank", height_cm=170.0)
 
 
 def _ramp(*pieces: tuple[float, float, int]) -> np.ndarray:
@@ -177,7 +178,7 @@ def _ramp(*pieces: tuple[float, float, int]) -> np.ndarray:
 
 def test_good_hold_whole_clip_is_one_hold_of_exact_length() -> None:
     seq = plank_sequence(np.zeros(150), fps=FPS)
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     m = r.metrics
     assert m["variant"] == "forearm"
     assert abs(m["hold_s"] - 5.0) <= DT
@@ -195,7 +196,7 @@ def test_hold_start_and_end_from_the_state_machine_within_one_frame() -> None:
     """Hips resting on the floor (-35 deg), rise over 0.5 s, hold 4 s, lower over 0.5 s, rest 1 s."""
     bend = _ramp((-35, -35, 30), (-35, 0, 15), (0, 0, 120), (0, -35, 15), (-35, -35, 30))
     seq = plank_sequence(bend, fps=FPS)
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     t = seq.timestamps_s
     # Truth from the definitions: the hold starts at the first frame within the entry limits and ends at
     # the last frame within the exit limits.
@@ -211,7 +212,7 @@ def test_short_position_is_not_a_hold() -> None:
     frames = int(THRESHOLDS.confirm_s * FPS) - 6
     bend = _ramp((-35, -35, 30), (-35, 0, 6), (0, 0, frames), (0, -35, 6), (-35, -35, 30))
     with pytest.raises(ActivityNotFound, match="no plank found"):
-        kp.analyse_sequence(plank_sequence(bend, fps=FPS), SETTINGS)
+        plank_result(plank_sequence(bend, fps=FPS), SETTINGS)
 
 
 SAG_TOL, PIKE_TOL = THRESHOLDS.sag_tolerance_deg, THRESHOLDS.pike_tolerance_deg
@@ -222,7 +223,7 @@ SAG_TOL, PIKE_TOL = THRESHOLDS.sag_tolerance_deg, THRESHOLDS.pike_tolerance_deg
 )
 def test_sag_and_pike_sign_always_right_beyond_tolerance(bend: float) -> None:
     seq = plank_sequence(np.concatenate([np.zeros(40), np.full(60, bend)]), fps=FPS)
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     series = r.series["body_line_deg"]
     assert np.allclose(series[50:], bend, atol=0.05)
     offset = r.series["hip_offset_cm"][70]
@@ -238,7 +239,7 @@ def test_sag_and_pike_sign_always_right_beyond_tolerance(bend: float) -> None:
 
 @pytest.mark.parametrize("bend", [-9.0, -5.0, 0.0, 5.0, 9.0, 20.0, PIKE_TOL - 1])
 def test_within_tolerance_is_good_form(bend: float) -> None:
-    r = kp.analyse_sequence(plank_sequence(np.full(90, bend), fps=FPS), SETTINGS)
+    r = plank_result(plank_sequence(np.full(90, bend), fps=FPS), SETTINGS)
     assert r.metrics["good_form_pct"] == 100.0
     assert r.metrics["form_breaks"] == 0
 
@@ -246,7 +247,7 @@ def test_within_tolerance_is_good_form(bend: float) -> None:
 def test_break_and_recovery() -> None:
     """Good 2 s, sag -18 deg for 1.5 s, good again 2 s: one sag break at the right time, the hold goes on."""
     bend = _ramp((0, 0, 57), (0, -18, 6), (-18, -18, 39), (-18, 0, 6), (0, 0, 57))
-    r = kp.analyse_sequence(plank_sequence(bend, fps=FPS), SETTINGS)
+    r = plank_result(plank_sequence(bend, fps=FPS), SETTINGS)
     m = r.metrics
     assert abs(m["hold_s"] - 165 * DT) <= DT
     breaks = [e for e in r.events if e["start_s"] is not None]
@@ -265,7 +266,7 @@ def test_slow_sag_shows_fatigue_trend() -> None:
     """The hips sink steadily from 0 to -16 deg over 20 s: the sag trend is positive and sag grows."""
     n = int(20 * FPS)
     bend = np.linspace(0.0, -16.0, n)
-    r = kp.analyse_sequence(plank_sequence(bend, fps=FPS), SETTINGS)
+    r = plank_result(plank_sequence(bend, fps=FPS), SETTINGS)
     m = r.metrics
     growth = -expected_offset_cm(-16.0) * (20.0 - THRESHOLDS.settle_s) / 20.0
     assert m["sag_trend_cm_per_min"] > 0
@@ -279,14 +280,14 @@ def test_slow_sag_shows_fatigue_trend() -> None:
 def test_sway_measures_the_oscillation_not_the_trend() -> None:
     t = np.arange(int(10 * FPS)) / FPS
     bend = 4.0 * np.sin(2 * np.pi * 1.0 * t)  # 1 Hz wobble, +-4 deg
-    r = kp.analyse_sequence(plank_sequence(bend, fps=FPS), SETTINGS)
+    r = plank_result(plank_sequence(bend, fps=FPS), SETTINGS)
     amplitude_cm = expected_offset_cm(4.0)
     assert abs(r.metrics["hip_sway_cm"] - amplitude_cm / np.sqrt(2)) < 0.25 * amplitude_cm
 
 
 def test_knee_plank_variant_and_line() -> None:
     seq = plank_sequence(np.full(120, 15.0), fps=FPS, variant="knee")
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     assert r.metrics["variant"] == "knee"
     assert r.metrics["body_line_distal"] == "knee"
     assert abs(r.metrics["mean_body_line_deg"] - 15.0) < 0.1
@@ -296,14 +297,14 @@ def test_knee_plank_variant_and_line() -> None:
 
 
 def test_high_plank_variant() -> None:
-    r = kp.analyse_sequence(plank_sequence(np.zeros(60), fps=FPS, variant="high"), SETTINGS)
+    r = plank_result(plank_sequence(np.zeros(60), fps=FPS, variant="high"), SETTINGS)
     assert r.metrics["variant"] == "high"
 
 
 @pytest.mark.parametrize("variant", ["side_left", "side_right"])
 def test_side_plank_variant_and_hip_drop(variant: str) -> None:
     bend = _ramp((0, 0, 60), (-15, -15, 45), (0, 0, 60))
-    r = kp.analyse_sequence(plank_sequence(bend, fps=FPS, variant=variant), SETTINGS)
+    r = plank_result(plank_sequence(bend, fps=FPS, variant=variant), SETTINGS)
     assert r.metrics["variant"] == variant
     drops = [e for e in r.events if e.get("label") == "hip_drop"]
     assert len(drops) == 1 and r.metrics["max_hip_drop_cm"] > 0
@@ -312,7 +313,7 @@ def test_side_plank_variant_and_hip_drop(variant: str) -> None:
 
 def test_variant_override() -> None:
     seq = plank_sequence(np.zeros(60), fps=FPS)
-    r = kp.analyse_sequence(seq, Settings(kind="plank", variant="high"))
+    r = plank_result(seq, Settings.build(kind="plank", variant="high"))
     assert r.metrics["variant"] == "high" and r.metrics["variant_source"] == "override"
 
 
@@ -321,7 +322,7 @@ def test_camera_cut_is_not_a_form_break() -> None:
     seq = plank_sequence(np.zeros(180), fps=FPS)
     centre = np.array([640.0, 360.0])
     seq.xy[90:] = (seq.xy[90:] - centre) * 1.35 + centre + np.array([-80.0, -60.0])
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     assert r.metrics["camera_cuts"] == 1
     assert abs(r.metrics["hold_s"] - 6.0) <= DT
     assert r.metrics["form_breaks"] == 0
@@ -334,7 +335,7 @@ def test_missing_ankles_fall_back_to_knees_with_a_note() -> None:
     for lm in (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX):
         seq.xy[:, lm] = np.nan
         seq.visibility[:, lm] = 0.0
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     assert r.metrics["body_line_distal"] == "knee"
     assert abs(r.metrics["mean_body_line_deg"] - 14.0) < 0.1  # straight legs: the knee is on the hip-ankle line
     assert any("knees" in note for note in r.reliability)
@@ -344,12 +345,12 @@ def test_landmarks_outside_the_frame_are_not_used() -> None:
     seq = plank_sequence(np.zeros(90), fps=FPS)
     seq.xy[:, L.LEFT_ANKLE] = (-200.0, 500.0)  # MediaPipe extrapolates cut-off feet
     seq.xy[:, L.RIGHT_ANKLE] = (-210.0, 505.0)
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     assert r.metrics["body_line_distal"] == "knee"
 
 
 def test_photo_reports_the_line_without_hold_timing() -> None:
-    r = kp.analyse_sequence(plank_sequence(np.array([45.0])), SETTINGS)
+    r = plank_result(plank_sequence(np.array([45.0])), SETTINGS)
     m = r.metrics
     assert m["variant"] == "forearm"
     assert m["hold_s"] is None and m["good_form_s"] is None and m["hip_sway_cm"] is None
@@ -360,14 +361,14 @@ def test_photo_reports_the_line_without_hold_timing() -> None:
 
 def test_standing_is_not_a_plank() -> None:
     with pytest.raises(ActivityNotFound, match="no plank found"):
-        kp.analyse_sequence(standing_frames(60), SETTINGS)
-    assert kp.recognition_score(standing_frames(60)) < 0.1
-    assert kp.recognition_score(plank_sequence(np.zeros(90))) > 0.9
+        plank_result(standing_frames(60), SETTINGS)
+    assert kp_recognise.recognition_score(standing_frames(60)) < 0.1
+    assert kp_recognise.recognition_score(plank_sequence(np.zeros(90))) > 0.9
 
 
 def test_standing_then_plank_recognised_and_timed() -> None:
     seq = concat(standing_frames(30), plank_sequence(np.zeros(90)))
-    r = kp.analyse_sequence(seq, SETTINGS)
+    r = plank_result(seq, SETTINGS)
     assert abs(r.metrics["hold_s"] - 3.0) <= 2 * DT  # the one-frame jump is a cut-like transition
 
 
@@ -397,17 +398,25 @@ def test_score_parts_and_references() -> None:
         assert REFERENCES[key].source and REFERENCES[key].convention
 
 
-def test_annotator_draws_line_and_timer() -> None:
+def test_overlay_draws_line_and_timer() -> None:
+    from formcheck.overlay import Line
+    from formcheck.render.draw import annotate
+
     bend = _ramp((0, 0, 60), (-25, -25, 30), (0, 0, 30))
-    r = kp.analyse_sequence(plank_sequence(bend, fps=FPS), SETTINGS)
+    r = plank_result(plank_sequence(bend, fps=FPS), SETTINGS)
+    drawing = r.overlay.drawing(75)
+    line = next(s for s in drawing.shapes if isinstance(s, Line))
+    assert line.role == "warning"  # 25 deg of sag, beyond 2 x the 10 deg tolerance
+    texts = [t for t, _ in drawing.panel]
+    assert texts[0] == "forearm plank" and any(t.startswith("HOLD 0:0") for t in texts) and "hips sagging" in texts
+    assert [t for t, _ in r.overlay.drawing(20).panel][-1] == "good line"  # before the sag: good form
     image = np.zeros((360, 640, 3), np.uint8)
-    out = r.annotator.annotate(image.copy(), 75, 0.5)
-    assert out.shape == image.shape and out.any()
+    out = annotate(image.copy(), drawing, 0.5)
     # the body line is drawn in red (a warning: 25 deg > 2 x 10 deg) at the hip
     hip = plank_sequence(np.array([-25.0])).midpoint(L.LEFT_HIP, L.RIGHT_HIP)[0] * 0.5
     patch = out[int(hip[1]) - 3 : int(hip[1]) + 4, int(hip[0]) - 3 : int(hip[0]) + 4].reshape(-1, 3)
     assert any((p[0] > 200 and p[1] < 100) for p in patch)
-    assert r.annotator.annotate(image.copy(), None, 0.5).shape == image.shape
+    assert not r.overlay.drawing(None).shapes
 
 
 def test_time_format() -> None:

@@ -9,14 +9,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import TRACKS
+from conftest import TRACKS, plank_result
 
-from formcheck.config import Settings
 from formcheck.errors import ActivityNotFound
-from formcheck.kinds import plank as kp
+from formcheck.kinds.plank import recognise as kp_recognise
 from formcheck.sequence import PoseSequence
+from formcheck.settings import Settings
 
-SETTINGS = Settings(kind="plank")
+SETTINGS = Settings.build(kind="plank")
 PLANK_TRACKS = sorted(p.stem for p in TRACKS.glob("plank__*.npz"))
 OTHER_TRACKS = sorted(p.stem for p in TRACKS.glob("*.npz") if not p.stem.startswith("plank__"))
 
@@ -27,7 +27,7 @@ def load_track(name: str) -> tuple[PoseSequence, None]:
 
 def _analyse(name: str):
     raw, _ = load_track(name)
-    return raw, kp.analyse_sequence(raw, SETTINGS)
+    return raw, plank_result(raw, SETTINGS)
 
 
 def _frames(result, key: str, fps: float) -> int:
@@ -97,15 +97,15 @@ def test_photos() -> None:
 @pytest.mark.parametrize("name", PLANK_TRACKS)
 def test_recognised_as_plank(name: str) -> None:
     raw, _ = load_track(name)
-    assert kp.recognise(SimpleNamespace(raw=raw)) >= 0.7
+    assert kp_recognise.recognise(SimpleNamespace(raw=raw)) >= 0.7
 
 
 @pytest.mark.parametrize("name", OTHER_TRACKS)
 def test_running_and_standing_are_not_planks(name: str) -> None:
     raw, _ = load_track(name)
-    assert kp.recognition_score(raw) < 0.1
+    assert kp_recognise.recognition_score(raw) < 0.1
     with pytest.raises(ActivityNotFound, match="no plank found"):
-        kp.analyse_sequence(raw, SETTINGS)
+        plank_result(raw, SETTINGS)
 
 
 def test_series_aligned_and_conventions_stated() -> None:

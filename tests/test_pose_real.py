@@ -12,8 +12,8 @@ import pytest
 from conftest import load_track, write_test_video
 
 from formcheck.cli import main
-from formcheck.config import Settings
 from formcheck.pipeline import analyse
+from formcheck.settings import Settings
 
 pytestmark = pytest.mark.real
 
@@ -29,7 +29,7 @@ CLIPS = {  # clip -> minimum share of frames with the person (the manifest's fig
 
 @pytest.mark.parametrize("clip, min_fraction", list(CLIPS.items())[:3])
 def test_person_found_in_most_frames(samples_dir: Path, clip: str, min_fraction: float) -> None:
-    result = analyse(samples_dir / clip, Settings(kind="pose"))
+    result = analyse(samples_dir / clip, Settings.build(kind="pose"))
     assert result.quality.person_fraction >= min_fraction
     assert len(result.raw) == result.info.frames
     # Our recorded regression track agrees with a fresh run (same model, same code).
@@ -54,7 +54,9 @@ def test_recorded_tracks_cover_every_sample(samples_dir: Path, tracks_dir: Path)
 
 
 def test_portrait_phone_clip_is_upright(samples_dir: Path) -> None:
-    result = analyse(samples_dir / "running/treadmill_side_phone60fps_mhuang.mp4", Settings(kind="pose", end_s=1.0))
+    result = analyse(
+        samples_dir / "running/treadmill_side_phone60fps_mhuang.mp4", Settings.build(kind="pose", end_s=1.0)
+    )
     assert (result.info.width, result.info.height) == (1080, 1920)
     head_y = np.nanmedian(result.raw.xy[:, 0, 1])
     ankle_y = np.nanmedian(result.raw.xy[:, 27:29, 1])
@@ -76,8 +78,8 @@ def test_rotated_copy_gives_the_same_landmarks(samples_dir: Path, tmp_path: Path
                 out.mux(packet)
         for packet in s_out.encode():
             out.mux(packet)
-    a = analyse(src, Settings(kind="pose"))
-    b = analyse(rotated, Settings(kind="pose"))
+    a = analyse(src, Settings.build(kind="pose"))
+    b = analyse(rotated, Settings.build(kind="pose"))
     assert (b.info.width, b.info.height, b.info.rotation) == (a.info.width, a.info.height, 270)
     both = a.raw.present & b.raw.present
     assert both.sum() > 20

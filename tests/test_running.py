@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.config import Settings
 from formcheck.errors import ActivityNotFound, InsufficientData
 from formcheck.gaitsim import GaitSpec, context_for, simulate
-from formcheck.kinds import running
+from formcheck.kinds.run import spec as running
 from formcheck.sequence import PoseSequence
+from formcheck.settings import Settings
 
 TRACKS = Path(__file__).resolve().parent / "data" / "tracks"
 STEP_KEYS = [
@@ -149,7 +149,7 @@ def test_frontal_too_short_says_fewer_than_two_strides():
 def test_gait_passes_known_answers():
     """Step instants every 0.5 s (120 steps/min) with one contact found twice, one missed and a
     3 s pause (a turn) in between: two passes, each fitted to exactly 0.5 s a step."""
-    from formcheck.metrics import cadence
+    from formcheck.kinds.run import cadence
 
     first = [0.0, 0.5, 0.52, 1.0, 2.0, 2.5, 3.0]  # 0.52: found twice; 1.5: missed
     second = [6.0 + 0.5 * k for k in range(7)]
@@ -164,7 +164,7 @@ def test_gait_passes_known_answers():
 
 def test_view_override_is_used():
     seq, _ = simulate(GaitSpec(fps=60.0, view="rear"))
-    r = running.analyse(context_for(seq, Settings(kind="run", view="rear")))
+    r = running.analyse(context_for(seq, Settings.build(kind="run", view="rear")))
     assert r.details["view"] == "rear" and r.details["view_detected"] is False
 
 
@@ -179,7 +179,7 @@ def test_slow_motion_without_capture_rate_is_flagged():
     assert r.metrics["cadence_at_file_rate_spm"] == pytest.approx(spec.cadence_spm / 8, rel=0.02)
     assert r.details["slow_motion_suspected"] and r.details["slow_motion_factor_estimate"] > 5
     warning = [f for f in r.findings if f.severity == "warning"]
-    assert warning and "--capture-fps" in warning[0].cue
+    assert warning and "`capture_fps`" in warning[0].cue
     assert all(s["contact_ms"] is None for s in r.steps)
 
 
@@ -189,17 +189,32 @@ def test_short_clip_says_too_short():
         running.analyse(context_for(seq))
 
 
-def test_events_series_and_annotator():
+def test_events_series_and_overlay():
+    from formcheck.landmarks import Landmark as L
+    from formcheck.overlay import Label, Marker
+
     seq, _ = simulate(GaitSpec(fps=60.0))
     r = running.analyse(context_for(seq))
     labels = {e["label"] for e in r.events}
     assert {"L contact", "R contact", "L toe-off", "R toe-off"} <= labels
     for name in ("knee_flexion_left_deg", "knee_flexion_right_deg", "pelvis_height_cm"):
         assert r.series[name].shape == (len(seq),)
-    image = np.zeros((540, 960, 3), np.uint8)
-    row = int(round(r.events[2]["time_s"] * 60))
-    out = r.annotator.annotate(image, row, 0.5)
-    assert out.shape == image.shape and out.any()
+    contact = next(e for e in r.events if e["kind"] == "contact" and e["time_s"] > 1.0)
+    row = int(round(contact["time_s"] * 60))
+    drawing = r.overlay.drawing(row)
+    heel = L.LEFT_HEEL if contact["foot"] == "L" else L.RIGHT_HEEL
+    dots = [m for m in drawing.shapes if isinstance(m, Marker) and m.shape == "dot"]
+    assert any(
+        np.allclose(m.at, seq.xy[row, heel], atol=3.0) and m.role == {"L": "left", "R": "right"}[contact["foot"]]
+        for m in dots
+    ), "no contact marker on the contact heel"
+    assert any(isinstance(t, Label) and t.text == contact["label"] for t in drawing.shapes)
+    assert drawing.panel[0][0].startswith("running, side view")
+    assert any(text.startswith("step ") for text, _ in drawing.panel)  # the current step's figures
+    # Between events (0.2 s after this contact, before the toe-off of a 160-190 spm gait) no marker is drawn.
+    times = np.array([e["time_s"] for e in r.events])
+    quiet = next(i for i in range(row, len(seq)) if np.min(np.abs(times - i / 60)) > 0.13)
+    assert not [m for m in r.overlay.drawing(quiet).shapes if isinstance(m, Marker)]
 
 
 # -- recorded real tracks -----------------------------------------------------------------------
@@ -299,7 +314,7 @@ def test_panning_slow_motion_track_is_flagged():
     assert r.metrics["gait"] == "running" and r.details["setting"] == "overground"
     assert r.metrics["cadence_spm"] is None and r.details["slow_motion_suspected"]
     assert r.metrics["cadence_at_file_rate_spm"] == pytest.approx(34.3, rel=0.05)
-    assert any("--capture-fps" in f.cue for f in r.findings if f.severity == "warning")
+    assert any("`capture_fps`" in f.cue for f in r.findings if f.severity == "warning")
 
 
 def test_short_jogging_track_too_short():
@@ -314,7 +329,7 @@ def test_short_jogging_track_too_short():
 def test_real_treadmill_clip(samples_dir):
     from formcheck.pipeline import analyse
 
-    res = analyse(samples_dir / "running" / "treadmill_side_phone60fps_mhuang.mp4", Settings(kind="run"))
+    res = analyse(samples_dir / "running" / "treadmill_side_phone60fps_mhuang.mp4", Settings.build(kind="run"))
     m = res.result.metrics
     assert res.kind == "run" and m["gait"] == "running"
     assert m["cadence_spm"] == pytest.approx(167.0, rel=0.02)
@@ -325,7 +340,9 @@ def test_real_treadmill_clip(samples_dir):
 def test_real_rear_view_clip(samples_dir):
     from formcheck.pipeline import analyse
 
-    res = analyse(samples_dir / "running" / "outdoor_rear_lowcam_openpose_overlay_radluy.mp4", Settings(kind="run"))
+    res = analyse(
+        samples_dir / "running" / "outdoor_rear_lowcam_openpose_overlay_radluy.mp4", Settings.build(kind="run")
+    )
     m = res.result.metrics
     assert res.kind == "run" and m["view"] == "rear"
     # Own count: 171 steps/min at the assumed 30 fps (the true frame rate is unknown).
@@ -339,7 +356,7 @@ def test_real_short_jogging_clip(samples_dir):
     from formcheck.pipeline import analyse
 
     with pytest.raises(InsufficientData, match="too short"):
-        analyse(samples_dir / "running" / "jogging_side_short_sports2d_demo3.mp4", Settings(kind="run"))
+        analyse(samples_dir / "running" / "jogging_side_short_sports2d_demo3.mp4", Settings.build(kind="run"))
 
 
 @pytest.mark.real
@@ -347,4 +364,4 @@ def test_real_plank_photo_with_kind_run(samples_dir):
     from formcheck.pipeline import analyse
 
     with pytest.raises(ActivityNotFound, match="no running or walking found"):
-        analyse(samples_dir / "plank" / "photo_plank_correct_usama.jpg", Settings(kind="run"))
+        analyse(samples_dir / "plank" / "photo_plank_correct_usama.jpg", Settings.build(kind="run"))

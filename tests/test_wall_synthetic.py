@@ -23,12 +23,14 @@ from conftest import load_track
 
 from formcheck.clean import CleanConfig, clean
 from formcheck.errors import ActivityNotFound, InsufficientData, WrongView
-from formcheck.kinds import wall as kind
+from formcheck.frames import Detection, SegmentedFrame
+from formcheck.kinds.wall import geometry as W
+from formcheck.kinds.wall import measure as kind
+from formcheck.kinds.wall import recognise as wall_recognise
+from formcheck.kinds.wall import thresholds as R
+from formcheck.kinds.wall.overlay import WallOverlay
 from formcheck.landmarks import Landmark as L
 from formcheck.media import Frame
-from formcheck.metrics import wall as W
-from formcheck.pose import Detection, SegmentedFrame
-from formcheck.reference import wall as R
 from formcheck.sequence import PoseSequence
 
 Y_BUTTOCKS, Y_UPPER_BACK, X_BACK = 88.0, 125.0, -14.0
@@ -438,7 +440,7 @@ RUNNING = [
 
 def _score(name: str) -> float:
     seq, _ = load_track(name)
-    return kind.recognise(SimpleNamespace(seq=clean(seq, CleanConfig())))
+    return wall_recognise.recognise(SimpleNamespace(seq=clean(seq, CleanConfig())))
 
 
 @pytest.mark.parametrize("name", SIDE_POSTURE)
@@ -497,29 +499,51 @@ def test_steadiest_stretch_is_found_and_frames_spread_over_it():
 # -- the annotator ---------------------------------------------------------------------------------
 
 
-def test_annotator_draws_on_the_measured_frame_only():
-    from formcheck.render.wall import WallAnnotator
+def test_overlay_draws_the_measured_frame_only():
+    from formcheck.overlay import Arrow, Label, Line
+    from formcheck.render.draw import annotate
 
     scene = make_scene()
     m = measure(scene)
-    ann = WallAnnotator([m], gap_label_cm=4.0, hand_cm=3.0)
+    overlay = WallOverlay([m], gap_label_cm=4.0, hand_cm=3.0)
+    drawing = overlay.drawing(0)
+    arrows = [s for s in drawing.shapes if isinstance(s, Arrow)]
+    assert len(arrows) == 1  # the gap, from the back line's foot to the deepest point of the lower back
+    assert np.allclose(arrows[0].start, m.gap_foot) and np.allclose(arrows[0].end, m.gap_deepest)
+    # one measured frame: the label is that frame's own gap, in cm and hands
+    gap_cm = m.gap_px / m.px_per_cm
+    assert any(isinstance(s, Label) and s.text == f"{gap_cm:.1f} cm ({gap_cm / 3.0:.1f} hands)" for s in drawing.shapes)
+    outline = [s for s in drawing.shapes if isinstance(s, Line) and s.role == "outline"]
+    assert len(outline) == 1 and outline[0].closed and len(outline[0].points) == len(m.contour)
     blank = np.zeros((400, 350, 3), np.uint8)
-    drawn = ann.annotate(blank.copy(), 0, 0.5)
-    assert drawn.shape == blank.shape and (drawn != 0).any()
-    assert not ann.annotate(blank.copy(), None, 0.5).any()
+    drawn = annotate(blank.copy(), drawing, 0.5)
+    assert (drawn != 0).any()
+    assert not overlay.drawing(None).shapes
 
 
 # -- the summary: metrics, reliability notes and findings ---------------------------------------------
 
 
 def _ctx(height_cm=None, max_people=1):
-    from formcheck.config import Settings
+    from formcheck.settings import Settings
 
     seq = PoseSequence.empty(1, (700, 800), 0.0, timestamps_s=np.zeros(1))
     return SimpleNamespace(
-        settings=Settings(kind="wall", height_cm=height_cm),
+        settings=Settings.build(kind="wall", height_cm=height_cm),
         quality=SimpleNamespace(max_people=max_people, near_side="left"),
         seq=seq,
+    )
+
+
+def _summarise(ctx, measures, rule=None, hand_cm=3.0):
+    """The wall test's summary and findings of measured frames (what spec.analyse puts in the result)."""
+    from formcheck.kinds.wall.findings import build_findings
+
+    rule = rule or R.DEFAULT_LORDOSIS_RULE
+    s = kind.summarise(ctx, kind.WallMeasurement(measures, (0, 1), 0.0), hand_cm, rule)
+    findings = build_findings(s.metrics, s.references, s.sigma_cm, rule, hand_cm)
+    return SimpleNamespace(
+        metrics=s.metrics, details=s.details, references=s.references, reliability=s.reliability, findings=findings
     )
 
 
@@ -528,7 +552,7 @@ def test_summary_metrics_findings_and_notice():
 
     scene = make_scene(depth_cm=5.0, wall=True)
     m = measure(scene)
-    r = kind.summarise(_ctx(height_cm=STATURE_CM), [m], (0, 1), 0.0)
+    r = _summarise(_ctx(height_cm=STATURE_CM), [m])
     assert r.metrics["lumbar_gap_cm"] == pytest.approx(5.0, abs=0.3)
     assert r.metrics["lumbar_gap_hands"] == pytest.approx(r.metrics["lumbar_gap_cm"] / 3.0, abs=0.01)
     assert r.metrics["lordosis_class"] == "possible excess lordosis" and r.metrics["lordosis_confidence"] > 0.95
@@ -551,7 +575,7 @@ def test_summary_metrics_findings_and_notice():
 
 
 def test_summary_typical_gap_and_assumed_scale():
-    r = kind.summarise(_ctx(), [measure(make_scene(depth_cm=2.0))], (0, 1), 0.0)
+    r = _summarise(_ctx(), [measure(make_scene(depth_cm=2.0))])
     assert r.metrics["lordosis_class"] == "typical" and r.metrics["scale_assumed"] is True
     assert r.metrics["wall_detected"] is False and "contact_buttocks" not in r.metrics
     assert any("assume a stature" in f.detail for f in r.findings)
@@ -560,9 +584,9 @@ def test_summary_typical_gap_and_assumed_scale():
 def test_summary_flags_loose_clothing_and_two_people():
     m = measure(make_scene(back_x_cm=-24.0))
     assert m.back_to_hip_fraction > R.CAPTURE.max_back_to_hip_fraction
-    r = kind.summarise(_ctx(max_people=2), [m], (0, 1), 0.0)
+    r = _summarise(_ctx(max_people=2), [m])
     assert any("loose" in n for n in r.reliability)
     assert any("2 people" in n for n in r.reliability)
-    fitted = kind.summarise(_ctx(), [measure(make_scene())], (0, 1), 0.0)
+    fitted = _summarise(_ctx(), [measure(make_scene())])
     assert r.details["lumbar_gap_sigma_cm"] > fitted.details["lumbar_gap_sigma_cm"]
     assert not any("loose" in n for n in fitted.reliability)

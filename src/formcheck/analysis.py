@@ -1,128 +1,155 @@
-"""The contract between the pipeline and each analysis (wall test, plank, running).
+"""The contract between the pipeline and each analysis (wall test, plank, running, landmarks only).
 
-Each analysis lives in `formcheck.kinds.<name>` and exposes:
+Each analysis is a package `formcheck.kinds.<name>` whose `spec.py` defines a `KindSpec`: its name,
+label, headline metrics, its own settings dataclass, how its landmarks are cleaned, `recognise`
+(for `kind = auto`) and `analyse`. `formcheck.kinds.KINDS` is the one list of them.
 
-    NAME: str                                   # "wall", "plank" or "run"
-    CLEAN: CleanConfig                          # how its landmarks are cleaned
-    def recognise(ctx: AnalysisContext) -> float  # 0-1: how much the clip looks like this activity
-    def analyse(ctx: AnalysisContext) -> KindResult
-
-`recognise` is used by `--kind auto`; `analyse` raises a FormCheckError (ActivityNotFound, WrongView,
-InsufficientData, ...) when the clip cannot give this analysis.
+An analysis sees an `AnalysisContext` (numpy data, no model, no frames other than through
+`segment`) and returns a `KindResult` (typed; `export.result_to_json` gives the documented JSON).
+It raises a FormCheckError (ActivityNotFound, WrongView, InsufficientData, ...) when the clip cannot
+give this analysis. Analyses never import `render`, `pose`, mediapipe or a front end.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from .clean import QualityReport
-from .config import Settings
+from .clean import CleanConfig, QualityReport, clean
+from .config import CommonSettings, KindSettings
 from .feedback import Finding
-from .media import Frame
-from .model import ModelBundle
-from .pose import SegmentedFrame
+from .frames import SegmentedFrame
+from .overlay import Overlay
 from .reference import ReferenceRange
 from .sequence import MediaInfo, PoseSequence
 
+#: A metric's value: a number (unit in the metric's name), a class name, a flag, or None (not measured).
 MetricValue = float | int | str | bool | None
+#: JSON-like data (what the `details` of a result may hold).
+JsonValue = MetricValue | Sequence["JsonValue"] | Mapping[str, "JsonValue"]
 
 
-class FrameAnnotator(Protocol):
-    """Draws an analysis's overlay on one output frame (in place or returning a new array).
+class Row(Protocol):
+    """One row of a result's table (a step, an event): `to_json()` gives its columns in order."""
 
-    image: (H, W, 3) uint8 RGB at output size; row: the PoseSequence row of this frame (None when the
-    frame is not in the sequence); scale: output pixels per full-resolution pixel.
-    """
+    def to_json(self) -> dict[str, JsonValue]: ...
 
-    def annotate(self, image: np.ndarray, row: int | None, scale: float) -> np.ndarray: ...
+
+class TableRow(Mapping[str, JsonValue]):
+    """A row given as a mapping (columns in order); read-only."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, JsonValue]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> JsonValue:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"TableRow({self._values!r})"
+
+    def to_json(self) -> dict[str, JsonValue]:
+        return dict(self._values)
+
+
+#: segment(rows) -> the person mask of the frames of those sequence rows, one at a time (None where
+#: no person was found). Empty for a landmark track without its media.
+Segmenter = Callable[[Iterable[int]], Iterator[SegmentedFrame | None]]
+
+
+def no_segmentation(rows: Iterable[int]) -> Iterator[SegmentedFrame | None]:
+    """The segmenter of a source without frames (a recorded track, a generated sequence)."""
+    return iter(())
 
 
 @dataclass
 class AnalysisContext:
-    """Everything an analysis may use. `seq` is cleaned with the analysis's CLEAN config; `raw` is
-    the model's output (only visibility-free, unsmoothed). `segment(rows)` runs the person
-    segmentation on the frames of the given sequence rows (one at a time, nothing accumulates)."""
+    """Everything an analysis may use.
+
+    info: the media; settings: the settings every analysis shares; options: this analysis's own
+    settings (its spec's `settings` type); raw: the model's output for this person (pixels, NaN where
+    missing); seq: `raw` cleaned by this analysis's `clean`; quality: how much of the person was seen;
+    segment: person masks of chosen rows (see `Segmenter`).
+    """
 
     info: MediaInfo
-    settings: Settings
+    settings: CommonSettings
+    options: KindSettings
     raw: PoseSequence
     seq: PoseSequence
     quality: QualityReport
-    model: ModelBundle
-    frames: Callable[[Iterable[int]], Iterator[Frame]]
-    segment: Callable[[Iterable[int]], Iterator[SegmentedFrame | None]]
+    segment: Segmenter = no_segmentation
 
 
 @dataclass
 class KindResult:
     """What an analysis returns.
 
-    metrics:    flat name -> value; units in the names (`hold_s`, `gap_cm`, `trunk_lean_deg`)
-    references: metric name -> ReferenceRange, for every metric that has a range or a convention
-    findings:   plain-language findings (any order; front ends sort worst first)
-    events:     a timeline (list of dicts with at least start_s, end_s or time_s, and label)
-    steps:      a per-step (or per-rep) table: list of dicts with the same keys in the same order
-    series:     per-frame curves for charts: name -> (T,) aligned with the sequence's timestamps
-    details:    anything else worth the JSON: view, variant, reliability notes, frames used
+    metrics:     flat name -> value; units in the names (`hold_s`, `gap_cm`, `trunk_lean_deg`)
+    references:  metric name -> ReferenceRange, for every metric that has a range or a convention
+    findings:    plain-language findings (any order; front ends sort worst first)
+    events:      the timeline: rows with at least `label` and `time_s` or `start_s`/`end_s`
+    steps:       a per-step (or per-repetition) table, rows with the same columns in the same order
+    series:      per-frame curves for charts: name -> (T,) aligned with the sequence's timestamps
+    details:     anything else worth the JSON: view, variant, method, frames used
     reliability: plain-language notes on what to trust less (low frame rate, occlusion, ...)
-    annotator:  draws this analysis's overlay on the annotated video or photo (None: skeleton only)
-    sequence:   the cleaned sequence the analysis measured, when it cleaned `ctx.raw` its own way
-                (the annotated video and the landmarks file then use it); None = ctx.seq
+    overlay:     what to draw on the annotated video or photo (None: the skeleton only)
+    sequence:    the cleaned sequence the analysis measured when it differs from `ctx.seq` (the
+                 annotated video and the landmarks file then use it); None = ctx.seq
     """
 
     kind: str
     metrics: dict[str, MetricValue]
     references: dict[str, ReferenceRange] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    steps: list[dict[str, Any]] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    steps: list[Row] = field(default_factory=list)
     series: dict[str, np.ndarray] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, JsonValue] = field(default_factory=dict)
     reliability: list[str] = field(default_factory=list)
-    annotator: FrameAnnotator | None = None
+    overlay: Overlay | None = None
     sequence: PoseSequence | None = None
 
 
-#: Every analysis formcheck knows, by its --kind name, with the module that implements it.
-KIND_MODULES = {
-    "wall": "formcheck.kinds.wall",
-    "plank": "formcheck.kinds.plank",
-    "run": "formcheck.kinds.running",
-    "pose": "formcheck.kinds.pose",
-}
+def cleaner(config: CleanConfig) -> Callable[[PoseSequence], PoseSequence]:
+    """The usual `KindSpec.clean`: the cleaning chain with this analysis's config."""
 
-#: The figures that summarise each analysis (batch summary columns, the CLI's summary line), in order.
-HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
-    "wall": ("lumbar_gap_cm", "lumbar_gap_hands", "lordosis_class", "craniovertebral_angle_deg"),
-    "plank": ("variant", "hold_s", "good_form_pct", "score"),
-    "run": ("gait", "view", "cadence_spm", "contact_ms", "trunk_lean_deg", "overstride_cm", "vertical_oscillation_cm"),
-    "pose": ("person_fraction", "mean_visibility"),
-}
+    def run(raw: PoseSequence) -> PoseSequence:
+        return clean(raw, config)
 
-KIND_LABELS = {
-    "wall": "Wall test and standing posture",
-    "plank": "Plank hold",
-    "run": "Running / walking gait",
-    "pose": "Landmarks only",
-}
+    return run
 
 
-def kind_module(kind: str) -> ModuleType | None:
-    """The module implementing an analysis, or None if this build does not have it."""
-    try:
-        return importlib.import_module(KIND_MODULES[kind])
-    except ModuleNotFoundError as exc:
-        if exc.name == KIND_MODULES[kind]:
-            return None
-        raise
+@dataclass(frozen=True)
+class KindSpec:
+    """One analysis, as the pipeline and the front ends see it.
 
+    name:      its `kind` setting value ("wall"); label: what a person reads ("Wall test ...")
+    headline:  the metrics that summarise it (batch columns, the CLI's summary line), in order
+    settings:  its own settings dataclass (a KindSettings subclass; defaults when not given)
+    clean:     raw PoseSequence -> the cleaned sequence it measures (called once per analysis)
+    recognise: context -> 0-1, how much the clip looks like this activity (for kind = auto)
+    analyse:   context -> KindResult
+    auto:      whether kind = auto may choose it
+    summary:   one sentence for the guide: what it measures
+    """
 
-def available_kinds() -> list[str]:
-    """The analyses this build can run, in a stable order."""
-    return [k for k in KIND_MODULES if kind_module(k) is not None]
+    name: str
+    label: str
+    headline: tuple[str, ...]
+    settings: type[KindSettings]
+    clean: Callable[[PoseSequence], PoseSequence]
+    recognise: Callable[[AnalysisContext], float]
+    analyse: Callable[[AnalysisContext], KindResult]
+    auto: bool = True
+    summary: str = ""

@@ -161,7 +161,7 @@ def swap_states(left: np.ndarray, right: np.ndarray, switch_px: float = 0.0) -> 
                 k = int(np.argmin(options))
                 acc[t, s1, s2] = options[k]
                 back[t, s1, s2] = k
-    s1, s2 = np.unravel_index(int(np.argmin(acc[n - 1])), (2, 2))
+    s1, s2 = (int(i) for i in np.unravel_index(int(np.argmin(acc[n - 1])), (2, 2)))
     states = np.zeros(n, dtype=bool)
     states[n - 1], states[n - 2] = bool(s2), bool(s1)
     for t in range(n - 1, 1, -1):

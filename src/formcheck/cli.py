@@ -13,71 +13,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from . import __version__
-from .config import KINDS, LORDOSIS_RULES, VARIANTS, VIEWS, Settings
+from .cli_args import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_settings_arguments, cli_wording, settings_from_args
 from .errors import FormCheckError, UsageError
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
-    """The analysis options shared by `analyse` and `batch`."""
-    parser.add_argument(
-        "--kind",
-        choices=KINDS,
-        default="auto",
-        help="analysis: wall test, plank, running/walking, or auto-detect (default)",
-    )
-    parser.add_argument(
-        "--height-cm",
-        type=float,
-        help="the person's stature in cm, for cm figures (default: 170 cm, and results are marked as assumed scale)",
-    )
-    parser.add_argument("--hand-cm", type=float, help="thickness of a flat hand in cm for the wall test (default 3)")
-    parser.add_argument(
-        "--capture-fps",
-        type=float,
-        help="real capture frame rate of a slow-motion clip "
-        "(e.g. 240 for a clip filmed at 240 fps and stored at 30 fps)",
-    )
-    parser.add_argument("--start", type=float, help="start of the part to analyse, seconds into the file")
-    parser.add_argument("--end", type=float, help="end of the part to analyse, seconds into the file")
-    parser.add_argument("--view", choices=VIEWS, default="auto", help="camera view for running (default auto)")
-    parser.add_argument("--variant", choices=VARIANTS, default="auto", help="plank variant (default auto)")
-    parser.add_argument(
-        "--lordosis-rule",
-        choices=LORDOSIS_RULES,
-        help="wall test: more than one hand = possible excess lordosis (seed_rule, default) or "
-        "the popular 2.5-5 cm band",
-    )
-    parser.add_argument("--model", help="another PoseLandmarker .task bundle (lite/full/heavy)")
-    parser.add_argument(
-        "--max-side", type=int, help="downscale frames larger than this (px) before pose estimation (default 1920)"
-    )
-    parser.add_argument("--config", help="a TOML file of settings (same names as the Settings fields)")
-    parser.add_argument("--no-video", action="store_true", help="skip the annotated video/photo")
-
-
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    values: dict[str, Any] = {
-        "kind": args.kind,
-        "height_cm": args.height_cm,
-        "capture_fps": args.capture_fps,
-        "start_s": args.start,
-        "end_s": args.end,
-        "view": args.view,
-        "variant": args.variant,
-        "model_path": args.model,
-        "render_video": not args.no_video,
-    }
-    if args.hand_cm is not None:
-        values["hand_cm"] = args.hand_cm
-    if args.lordosis_rule is not None:
-        values["lordosis_rule"] = args.lordosis_rule
-    if args.max_side is not None:
-        values["max_side_px"] = args.max_side
-    if args.config:
-        return Settings.from_toml(args.config, **{k: v for k, v in values.items() if v not in (None, "auto")})
-    return Settings(**values)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="show diagnostic log lines")
     sub = parser.add_subparsers(dest="command", required=True)
     analyse = sub.add_parser("analyse", aliases=["analyze"], help="analyse one photo or video")
-    analyse.add_argument("path", help="a photo (jpg, png, webp, bmp) or video (mp4, mov, m4v, avi, mkv, webm)")
+    analyse.add_argument(
+        "path",
+        help="a photo (jpg, png, webp, bmp), a video (mp4, mov, m4v, avi, mkv, webm) or a landmark track "
+        "(.npz written by formcheck)",
+    )
     analyse.add_argument("--out", default="formcheck-out", help="output folder (default ./formcheck-out)")
     analyse.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_settings_arguments(analyse)
@@ -118,10 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return batch.run(args)
         return run_analyse(args)
     except UsageError as exc:
-        print(f"formcheck: {exc}", file=sys.stderr)
+        print(f"formcheck: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except FormCheckError as exc:
-        print(f"formcheck: cannot analyse {getattr(args, 'path', '')}: {exc}", file=sys.stderr)
+        print(f"formcheck: cannot analyse {getattr(args, 'path', '')}: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("formcheck: interrupted", file=sys.stderr)
@@ -141,18 +82,18 @@ def run_analyse(args: argparse.Namespace) -> int:
 
 def summary_text(result: Any) -> str:
     """A few lines for the terminal: kind, headline metrics, findings."""
-    from .analysis import HEADLINE_METRICS
     from .feedback import worst_first
+    from .kinds import kind_spec
 
     lines = [f"{Path(result.info.path).name}: {result.kind}"]
     values = {**result.result.details, **result.result.metrics}
-    metrics = [f"{k}={_fmt(values.get(k))}" for k in HEADLINE_METRICS.get(result.kind, ())]
+    metrics = [f"{k}={_fmt(values.get(k))}" for k in kind_spec(result.kind).headline]
     if metrics:
         lines.append("  " + ", ".join(metrics))
     for finding in worst_first(result.result.findings)[:5]:
-        lines.append(f"  [{finding.severity}] {finding.title}")
+        lines.append(f"  [{finding.severity}] {cli_wording(finding.title)}")
     for warning in result.warnings:
-        lines.append(f"  note: {warning}")
+        lines.append(f"  note: {cli_wording(warning)}")
     return "\n".join(lines)
 
 

@@ -1,76 +1,234 @@
-"""Settings of one analysis: a frozen dataclass, validated on construction, hashable for caching."""
+"""Settings building blocks: the settings every analysis shares (`CommonSettings`), the base class of
+an analysis's own settings (`KindSettings`), and `setting()`, which attaches to each field what a
+front end needs to offer it (label, help, unit, choices, range) and what validation checks.
+
+No front end here: the CLI makes flags from this metadata, the app makes fields, TOML files use the
+field names. Library messages name a setting as `` `name` `` (see `setting_ref`); each front end
+rewords that its own way (a flag, an app field).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, fields, replace
-from pathlib import Path
-from typing import Any
+import math
+from collections.abc import Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any, ClassVar
 
 from .errors import UsageError
 
-KINDS = ("auto", "wall", "plank", "run", "pose")
-VIEWS = ("auto", "side", "rear", "front")
-VARIANTS = ("auto", "forearm", "high", "knee", "side_left", "side_right", "side_knee")
-#: The wall test's lordosis rules (thresholds and sources in reference/wall.py): the seed's hand rule
-#: (default) or the popular 2.5-5 cm band.
-LORDOSIS_RULES = ("seed_rule", "popular_2.5_5cm")
-
 #: Stature assumed when none is given: a round adult figure; results are then marked "assumed scale".
 DEFAULT_HEIGHT_CM = 170.0
-#: Thickness of a flat adult hand (palm, across the metacarpals), used to express the wall gap in hands.
-DEFAULT_HAND_CM = 3.0
 #: Longest frame side fed to the pose model; larger frames are downscaled (coordinates stay in full pixels).
 DEFAULT_MAX_SIDE_PX = 1920
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything a user can set for one analysis.
+class SettingSpec:
+    """What a front end needs to offer one setting, and what validation checks.
 
-    height_cm:    the person's stature, for pixel -> cm scaling (None: DEFAULT_HEIGHT_CM, marked assumed)
-    capture_fps:  real capture rate of a slow-motion clip (e.g. 240 for a clip stored at 30 fps)
-    start_s/end_s: trim, in seconds of the file's own timeline
-    max_side_px:  frames larger than this are downscaled before pose estimation
+    label: short name for a form field ("Stature (cm)"); help: one sentence; flag: the CLI option
+    ("--height-cm"; a bool setting whose default is True is offered as `--no-<flag>`); unit: shown
+    after values; choices: the allowed values of a text setting, with `choice_labels` to show them;
+    low/high: inclusive range of a number; kind: the analysis it belongs to (None: every analysis);
+    hint: what a value out of range probably means ("not a human stature: give it in cm").
     """
 
-    kind: str = "auto"
-    height_cm: float | None = None
-    hand_cm: float = DEFAULT_HAND_CM
-    capture_fps: float | None = None
-    start_s: float | None = None
-    end_s: float | None = None
-    view: str = "auto"
-    variant: str = "auto"
-    lordosis_rule: str = "seed_rule"
-    model_path: str | None = None
-    max_side_px: int = DEFAULT_MAX_SIDE_PX
-    render_video: bool = True
+    label: str
+    help: str
+    flag: str
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    choice_labels: Mapping[str, str] = field(default_factory=dict)
+    low: float | None = None
+    high: float | None = None
+    kind: str | None = None
+    hint: str = ""
+
+
+def setting(default: Any, label: str, help: str, flag: str, **spec: Any) -> Any:
+    """A dataclass field carrying its `SettingSpec` (`field(default=..., metadata={"setting": ...})`)."""
+    return field(default=default, metadata={"setting": SettingSpec(label=label, help=help, flag=flag, **spec)})
+
+
+def setting_ref(name: str) -> str:
+    """How library messages name a setting: `` `height_cm` ``. Front ends replace it with a flag or a field."""
+    return f"`{name}`"
+
+
+def spec_of(f: Field[Any]) -> SettingSpec | None:
+    spec = f.metadata.get("setting")
+    return spec if isinstance(spec, SettingSpec) else None
+
+
+def _type_name(annotation: str) -> str:
+    kinds = [a.strip() for a in annotation.split("|")]
+    names = {"float": "a number", "int": "a whole number", "str": "a text", "bool": "true or false", "None": "empty"}
+    return " or ".join(names.get(k, k) for k in kinds)
+
+
+def check_value(name: str, annotation: str, spec: SettingSpec | None, value: Any) -> Any:
+    """`value` checked against the field's type annotation (as a string: "float | None") and its spec;
+    returns it converted (an int where a float is wanted becomes a float). Raises UsageError naming
+    the setting and what it expects."""
+    allowed = {a.strip() for a in annotation.split("|")}
+    if value is None:
+        if "None" in allowed:
+            return None
+        raise UsageError(f"setting {setting_ref(name)} needs {_type_name(annotation)}, got nothing")
+    if "bool" in allowed:
+        if isinstance(value, bool):
+            return value
+    elif isinstance(value, bool):
+        pass  # a bool is never a number or a text here
+    elif "int" in allowed and isinstance(value, int):
+        value = int(value)
+    elif "float" in allowed and isinstance(value, (int, float)):
+        value = float(value)
+        if not math.isfinite(value):
+            raise UsageError(f"setting {setting_ref(name)} must be a finite number, got {value}")
+    elif "str" in allowed and isinstance(value, str):
+        pass
+    else:
+        value = _wrong_type(name, annotation, value)
+    if spec is not None and isinstance(value, str) and spec.choices and value not in spec.choices:
+        raise UsageError(f"setting {setting_ref(name)} is {value!r}: choose one of {', '.join(spec.choices)}")
+    if spec is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = spec.low, spec.high
+        if (low is not None and value < low) or (high is not None and value > high):
+            unit = f" {spec.unit}" if spec.unit else ""
+            span = (
+                f"{low:g}-{high:g}{unit}"
+                if low is not None and high is not None
+                else f">= {low:g}{unit}"
+                if low is not None
+                else f"<= {high:g}{unit}"
+            )
+            hint = f": {spec.hint}" if spec.hint else ""
+            raise UsageError(f"{setting_ref(name)} = {value:g}{unit} is out of range ({span}){hint}")
+    return value
+
+
+def _wrong_type(name: str, annotation: str, value: Any) -> Any:
+    raise UsageError(
+        f"setting {setting_ref(name)} needs {_type_name(annotation)}, got {type(value).__name__} {value!r}"
+    )
+
+
+def validate(obj: Any) -> None:
+    """Check and normalise every field of a frozen settings dataclass (in __post_init__)."""
+    for f in fields(obj):
+        spec = spec_of(f)
+        if spec is None:
+            continue
+        value = check_value(f.name, str(f.type), spec, getattr(obj, f.name))
+        object.__setattr__(obj, f.name, value)
+
+
+def from_mapping(cls: type[Any], data: Mapping[str, Any], where: str) -> Any:
+    """An instance of the settings dataclass `cls` from a mapping (a TOML table): unknown keys are
+    refused with the list of known ones; values are checked by `validate`."""
+    known = {f.name for f in fields(cls) if spec_of(f) is not None}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise UsageError(f"unknown setting(s) {', '.join(unknown)} in {where}; known: {', '.join(sorted(known))}")
+    return cls(**dict(data))
+
+
+@dataclass(frozen=True)
+class SettingEntry:
+    """One setting as front ends list it: its name, default, spec and type annotation ("float | None")."""
+
+    name: str
+    default: Any
+    spec: SettingSpec
+    annotation: str
+
+    @property
+    def is_bool(self) -> bool:
+        return "bool" in self.annotation
+
+    @property
+    def is_int(self) -> bool:
+        return "int" in self.annotation.split("|")[0]
+
+    @property
+    def is_number(self) -> bool:
+        return "float" in self.annotation or self.is_int
+
+
+def setting_fields(cls: type[Any]) -> list[SettingEntry]:
+    """Every setting of a settings dataclass, in order."""
+    out = []
+    for f in fields(cls):
+        spec = spec_of(f)
+        if spec is not None:
+            default = f.default if f.default is not MISSING else None
+            out.append(SettingEntry(f.name, default, spec, str(f.type)))
+    return out
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    """The settings every analysis shares. Each field's spec says its unit and range."""
+
+    height_cm: float | None = setting(
+        None,
+        "Stature (cm)",
+        "the person's stature in cm, for figures in centimetres (empty: 170 cm is assumed and the results say so)",
+        "--height-cm",
+        unit="cm",
+        low=50.0,
+        high=250.0,
+        hint="not a human stature; give it in centimetres",
+    )
+    capture_fps: float | None = setting(
+        None,
+        "Capture frame rate of a slow-motion clip (fps)",
+        "the real capture rate of a slow-motion clip (e.g. 240 for a clip filmed at 240 fps and stored at 30 fps)",
+        "--capture-fps",
+        unit="fps",
+        low=1.0,
+        high=2000.0,
+        hint="give the phone's capture rate in frames per second (often 120 or 240)",
+    )
+    start_s: float | None = setting(
+        None,
+        "Start at (s)",
+        "the start of the part to analyse, in seconds into the file",
+        "--start",
+        unit="s",
+        low=0.0,
+    )
+    end_s: float | None = setting(
+        None, "End at (s)", "the end of the part to analyse, in seconds into the file", "--end", unit="s", low=0.0
+    )
+    model_path: str | None = setting(
+        None, "Pose model file", "another PoseLandmarker .task bundle (lite, full or heavy)", "--model"
+    )
+    max_side_px: int = setting(
+        DEFAULT_MAX_SIDE_PX,
+        "Largest frame side for the pose model (px)",
+        "the longest frame side fed to the "
+        "pose model; larger frames are downscaled (coordinates stay in full-resolution pixels)",
+        "--max-side",
+        unit="px",
+        low=256,
+        high=8192,
+        hint="the pose model needs frames of at least 256 px",
+    )
+    render_video: bool = setting(
+        True,
+        "Annotated video",
+        "write the annotated video or photo",
+        "--video",
+    )
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise UsageError(f"unknown analysis kind {self.kind!r}: choose one of {', '.join(KINDS)}")
-        if self.view not in VIEWS:
-            raise UsageError(f"unknown view {self.view!r}: choose one of {', '.join(VIEWS)}")
-        if self.variant not in VARIANTS:
-            raise UsageError(f"unknown plank variant {self.variant!r}: choose one of {', '.join(VARIANTS)}")
-        if self.lordosis_rule not in LORDOSIS_RULES:
-            raise UsageError(f"unknown lordosis rule {self.lordosis_rule!r}: choose one of {', '.join(LORDOSIS_RULES)}")
-        if self.height_cm is not None and not 50.0 <= self.height_cm <= 250.0:
-            raise UsageError(f"height {self.height_cm} cm is not a human stature: give it in cm (50-250)")
-        if not 0.5 <= self.hand_cm <= 10.0:
-            raise UsageError(f"hand thickness {self.hand_cm} cm is implausible: give it in cm (0.5-10)")
-        if self.capture_fps is not None and not 1.0 <= self.capture_fps <= 2000.0:
-            raise UsageError(f"capture frame rate {self.capture_fps} is implausible: give frames per second (1-2000)")
-        for name in ("start_s", "end_s"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                raise UsageError(f"--{name[:-2]} must be zero or more seconds, got {value}")
+        validate(self)
         if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:
-            raise UsageError(f"--end ({self.end_s} s) must come after --start ({self.start_s} s)")
-        if self.max_side_px < 256:
-            raise UsageError(f"max side {self.max_side_px} px is too small for pose estimation (>= 256)")
+            raise UsageError(
+                f"{setting_ref('end_s')} ({self.end_s:g} s) must come after {setting_ref('start_s')} ({self.start_s:g} s)"
+            )
 
     @property
     def stature_cm(self) -> float:
@@ -80,32 +238,18 @@ class Settings:
     def scale_assumed(self) -> bool:
         return self.height_cm is None
 
-    def with_kind(self, kind: str) -> Settings:
-        return replace(self, kind=kind)
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+@dataclass(frozen=True)
+class KindSettings:
+    """Base class of an analysis's own settings: a frozen dataclass of `setting()` fields, validated
+    on construction. `KIND` is the analysis's name."""
 
-    def digest(self) -> str:
-        """Short hash of the settings that change results (for caches and batch resume)."""
-        data = {k: v for k, v in asdict(self).items() if k != "render_video"}
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    KIND: ClassVar[str] = ""
 
-    @classmethod
-    def from_toml(cls, path: str | Path, **overrides: Any) -> Settings:
-        """Read settings from a TOML file (unknown keys rejected); keyword overrides win."""
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
+    def __post_init__(self) -> None:
+        validate(self)
 
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"cannot read settings file {path}: {exc}") from exc
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise UsageError(f"unknown settings in {path}: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**data)
+
+@dataclass(frozen=True)
+class NoSettings(KindSettings):
+    """For an analysis without settings of its own."""

@@ -3,7 +3,7 @@
 Why a process and not a thread: mediapipe's Python API hands each frame to a dispatcher thread and
 back; with decoding (and drawing) in threads of the same process those hand-offs wait for the GIL,
 and the model ran 10-15% slower here. The decoder process writes each upright frame into a small
-ring of shared buffers (anonymous shared memory) and, for `--kind pose`, also draws and encodes the
+ring of shared buffers (anonymous shared memory) and, for `kind = pose`, also draws and encodes the
 annotated video (`render.live`) from the people the pose pass sends back for each frame.
 
 Use: `with DecoderProcess(info, ...) as decoder: for frame in decoder.frames(): ...`. A frame's image
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .frames import Detection
 from .media import DecodeReport, Frame, frame_shape, iter_frames, prefetch
-from .pose import Detection
 from .sequence import MediaInfo
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class DecoderDied(RuntimeError):
 class DecoderProcess:
     """A video decoded (and, with `live_video`, drawn) in a child process.
 
-    live_video: where to write the annotated MP4 of `--kind pose`; `draw(frame, people)` gives the
+    live_video: where to write the annotated MP4 of `kind = pose`; `draw(frame, people)` gives the
     people found in the frame last taken. `close()` waits for the video to be finished.
     """
 
@@ -93,6 +93,7 @@ class DecoderProcess:
                 vars(self.report).update(vars(message[1]))
                 return
             _, slot, index, time_s, scale = message
+            assert self._ring is not None  # released only after the stream
             yield Frame(index, time_s, self._ring[slot], scale)
             self._conn.send(("done", slot, self._people))
             self._people = []

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .analysis import KIND_LABELS
 from .feedback import SCREENING_NOTICE, worst_first
+from .kinds import kind_spec
 
 if TYPE_CHECKING:
     from .pipeline import AnalysisResult
@@ -63,7 +63,7 @@ def result_to_json(result: AnalysisResult) -> dict[str, Any]:
         {
             "version": result.version,
             "kind": result.kind,
-            "kind_label": KIND_LABELS.get(result.kind, result.kind),
+            "kind_label": kind_spec(result.kind).label,
             "media": media,
             "quality": result.quality,
             "metrics": kr.metrics,
@@ -77,7 +77,7 @@ def result_to_json(result: AnalysisResult) -> dict[str, Any]:
             "notice": SCREENING_NOTICE,
             "kind_scores": result.kind_scores,
             "settings": result.settings,
-            "model": {"file": result.model.path.name, "sha256": result.model.sha256},
+            "model": {"file": result.model.file, "sha256": result.model.sha256} if result.model else None,
         }
     )
 
@@ -94,7 +94,7 @@ def metric_rows(result: AnalysisResult) -> list[dict[str, Any]]:
                 "value": to_jsonable(value),
                 "unit": ref.unit if ref else "",
                 "reference_range": ref.range_text() if ref else "",
-                "status": ref.status(float(value)) if ref and numeric else "",
+                "status": ref.status(float(value)) if ref and isinstance(value, (int, float)) and numeric else "",
                 "convention": ref.convention if ref else "",
                 "source": ref.source if ref else "",
             }

@@ -15,6 +15,7 @@ anterior relative to the pelvis exactly at contact and the toe most posterior ex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -241,8 +242,8 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
         L.MOUTH_LEFT: (0.085, 0.02, -0.04),
         L.MOUTH_RIGHT: (0.085, -0.02, -0.04),
     }
-    for lid, (f, lat, up) in face.items():
-        pts[:, lid] = head + np.array([f * H, lat * H, up * H])
+    for lid, (fwd, lat, up) in face.items():
+        pts[:, lid] = head + np.array([fwd * H, lat * H, up * H])
 
     seq = _project(pts, spec, pelvis_depth)
     truth = GaitTruth(
@@ -339,14 +340,15 @@ def _corrupt(seq: PoseSequence, spec: GaitSpec, rng: np.random.Generator) -> np.
     return np.asarray(sorted(set(swapped)), dtype=int)
 
 
-def context_for(raw: PoseSequence, settings=None, path: str = "synthetic.mp4"):  # -> AnalysisContext
+def context_for(raw: PoseSequence, settings: Any = None, path: str = "synthetic.mp4") -> Any:
     """An AnalysisContext for a sequence without media (tests, bench): no model, no frames; the
-    sequence is cleaned with the running analysis's CLEAN config."""
+    sequence is cleaned with the running analysis's own cleaning. settings: a `Settings` (default:
+    kind run)."""
     from .analysis import AnalysisContext
-    from .clean import clean, quality_report
-    from .config import Settings
-    from .kinds import running
+    from .clean import quality_report
+    from .kinds.run.spec import clean_gait
     from .sequence import MediaInfo
+    from .settings import Settings
 
     settings = settings or Settings(kind="run")
     photo = len(raw) == 1
@@ -362,14 +364,12 @@ def context_for(raw: PoseSequence, settings=None, path: str = "synthetic.mp4"): 
         codec="h264",
         playback_fps=raw.fps,
     )
-    seq = clean(raw, running.CLEAN)
+    seq = clean_gait(raw)
     return AnalysisContext(
         info=info,
-        settings=settings,
+        settings=settings.common(),
+        options=settings.of("run"),
         raw=raw,
         seq=seq,
         quality=quality_report(raw, seq),
-        model=None,
-        frames=lambda rows: iter(()),
-        segment=lambda rows: iter(()),
-    )  # type: ignore[arg-type]
+    )

@@ -12,13 +12,13 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import MediaNotFound, UnreadableMedia, UnsupportedMedia, UsageError
+from .frames import DecodeReport, Frame
 from .sequence import MediaInfo
 
 log = logging.getLogger(__name__)
@@ -26,33 +26,6 @@ log = logging.getLogger(__name__)
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 SUPPORTED_TEXT = "photos (jpg, png, webp, bmp) or videos (mp4, mov, m4v, avi, mkv, webm)"
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One decoded frame.
-
-    index:  position in the file's frame stream (0-based, counted from the first frame of the file)
-    time_s: real-time seconds since the file's first frame
-    image:  (H, W, 3) uint8 RGB, upright, possibly downscaled (see `scale`)
-    scale:  image pixels per full-resolution pixel (1.0 when not downscaled)
-    """
-
-    index: int
-    time_s: float
-    image: np.ndarray
-    scale: float = 1.0
-
-
-@dataclass
-class DecodeReport:
-    """Filled while frames are streamed: what came out and whether the file ended early."""
-
-    frames: int = 0
-    truncated: bool = False
-    error: str = ""
-    last_time_s: float = 0.0
-    intervals_s: list[float] = field(default_factory=list)
 
 
 def media_kind(path: Path) -> str:
@@ -128,7 +101,7 @@ def _read_photo(p: Path) -> tuple[np.ndarray, int]:
         ) from exc
 
 
-def _open_container(p: Path):  # -> av.container.InputContainer
+def _open_container(p: Path) -> Any:  # av.container.InputContainer
     import av
 
     try:
@@ -317,7 +290,7 @@ def _iter_video(
                 f"or truncated; copy or export the original clip again"
             )
         raise UnreadableMedia(
-            f"{p.name}: no frames in the chosen time range; check --start/--end "
+            f"{p.name}: no frames in the chosen time range; check `start_s` / `end_s` "
             f"(the clip lasts {info.duration_s / max(info.time_scale, 1e-9):.1f} s)"
         )
 

@@ -52,7 +52,7 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
     if not p.is_file():
         raise ModelError(
             f"pose model not found at {p}; reinstall formcheck from its checkout "
-            f"(models/{BUNDLED_MODEL_NAME}) or pass --model PATH to a PoseLandmarker .task file"
+            f"(models/{BUNDLED_MODEL_NAME}) or set `model_path` to a PoseLandmarker .task file"
         )
     stat = p.stat()
     key = (str(p.resolve()), stat.st_mtime, stat.st_size)
@@ -71,8 +71,8 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
             f"the file was changed or damaged: restore it (git checkout models/)"
         )
     try:
-        with zipfile.ZipFile(p) as bundle:
-            names = set(bundle.namelist())
+        with zipfile.ZipFile(p) as archive:
+            names = set(archive.namelist())
     except zipfile.BadZipFile as exc:
         raise ModelError(
             f"{p} is not a MediaPipe model bundle (.task files are zip archives; this one is "

@@ -7,13 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Settings
 from .errors import FormCheckError
-from .export import METRIC_CSV_COLUMNS, atomic_path, csv_text, metric_rows, write_json, write_text_atomic
+from .export import (
+    METRIC_CSV_COLUMNS,
+    atomic_path,
+    csv_text,
+    metric_rows,
+    result_to_json,
+    write_json,
+    write_text_atomic,
+)
 from .media import media_kind
-from .pipeline import AnalysisResult, ProgressCallback, analyse
+from .pipeline import AnalysisResult, analyse, open_source
 from .render.annotated import render_photo, render_video
 from .render.charts import has_curves, plot_series
+from .settings import Settings
+from .sources import ProgressCallback
 
 
 @dataclass
@@ -50,17 +59,17 @@ def analyse_to(
 ) -> tuple[AnalysisResult, OutputFiles]:
     """`analyse()` one photo or video and write its outputs (`save_outputs`) into `out_dir`.
 
-    With `--kind pose`, a video's annotated MP4 is drawn during the pose pass (`render.live`, in the
+    With `kind = pose`, a video's annotated MP4 is drawn during the pose pass (`render.live`, in the
     decoder process), so the clip is decoded once; the analyses draw theirs after the analysis, in a
     second pass.
     """
     stem = stem or Path(path).stem
     if not (settings.kind == "pose" and settings.render_video and _is_video(path)):
-        result = analyse(path, settings, on_progress)
+        result = analyse(open_source(path), settings, on_progress)
         return result, save_outputs(result, out_dir, stem, on_progress, render=settings.render_video)
     target = Path(out_dir) / f"{stem}.mp4"
     with atomic_path(target) as tmp:
-        result = analyse(path, settings, on_progress, live_video=tmp)
+        result = analyse(open_source(path, live_video=tmp), settings, on_progress)
         if result.live_video is None:  # no decoder process here: draw it now
             _render_video(result, tmp, on_progress)
     return result, save_outputs(result, out_dir, stem, on_progress, render=False, annotated=target)
@@ -93,8 +102,8 @@ def save_outputs(
     kr = result.result
     tables = {
         "metrics": csv_text(metric_rows(result), METRIC_CSV_COLUMNS),
-        "steps": csv_text(kr.steps),
-        "events": csv_text(kr.events),
+        "steps": csv_text([r.to_json() for r in kr.steps]),
+        "events": csv_text([r.to_json() for r in kr.events]),
     }
     for name, text in tables.items():
         if text:
@@ -105,7 +114,7 @@ def save_outputs(
             plot_series(
                 result.seq.timestamps_s,
                 kr.series,
-                kr.events,
+                [r.to_json() for r in kr.events],
                 tmp,
                 title=f"{Path(result.info.path).name}: {result.kind}",
             )
@@ -114,7 +123,7 @@ def save_outputs(
     elif render:
         files.annotated = _render(result, out, stem, on_progress)
     outputs = {k: p.name for k, p in files.named().items() if k != "json"}
-    write_json(files.json, result.to_json() | {"outputs": outputs})
+    write_json(files.json, result_to_json(result) | {"outputs": outputs})
     return files
 
 

@@ -19,7 +19,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .media import Frame
+from .frames import Detection, Frame, SegmentedFrame
 from .model import ModelBundle
 from .sequence import MediaInfo, PoseSequence
 
@@ -64,50 +64,6 @@ def divert_native_stderr() -> TextIO:
     os.dup2(devnull, 2)
     os.close(devnull)
     return os.fdopen(saved, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8", errors="replace")
-
-
-class Detection:
-    """One person found in one frame, stored compactly (a long clip holds one per person per frame).
-
-    values: (33, 7) float32: x, y in full-resolution pixels; z (pixel-scaled depth); visibility;
-    world x, y, z in metres (hip-centred).
-    """
-
-    __slots__ = ("centre", "size", "values")
-
-    def __init__(self, values: np.ndarray) -> None:
-        self.values = np.asarray(values, dtype=np.float32)
-        xy = self.values[:, :2]
-        lo, hi = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
-        self.centre = ((lo + hi) / 2.0).astype(np.float64)  # bounding-box centre, pixels
-        self.size = float(np.hypot(*(hi - lo)))  # bounding-box diagonal, pixels
-
-    @classmethod
-    def from_arrays(
-        cls, xy: np.ndarray, z: np.ndarray, visibility: np.ndarray, world: np.ndarray | None = None
-    ) -> Detection:
-        """From xy (33, 2) px, z (33,), visibility (33,) and world (33, 3) metres (NaN if None)."""
-        values = np.full((len(xy), 7), np.nan)
-        values[:, :2], values[:, 2], values[:, 3] = xy, z, visibility
-        if world is not None:
-            values[:, 4:] = world
-        return cls(values)
-
-    @property
-    def xy(self) -> np.ndarray:
-        return self.values[:, :2].astype(np.float64)
-
-    @property
-    def z(self) -> np.ndarray:
-        return self.values[:, 2].astype(np.float64)
-
-    @property
-    def visibility(self) -> np.ndarray:
-        return self.values[:, 3].astype(np.float64)
-
-    @property
-    def world(self) -> np.ndarray:
-        return self.values[:, 4:7].astype(np.float64)
 
 
 class PoseEstimator:
@@ -238,10 +194,10 @@ def estimate_poses(
     n = len(times)
     tracks = linker.tracks() or [Track()]
     others = [tr for tr in tracks[1:3] if len(tr.rows) >= MIN_OTHER_FRACTION * n]
-    people = [_track_sequence(tr, n, info, timestamps, frame_index) for tr in [tracks[0], *others]]
+    found = [_track_sequence(tr, n, info, timestamps, frame_index) for tr in [tracks[0], *others]]
     counts = np.asarray(linker.counts)
     return PoseRun(
-        people[0], tuple(people[1:]), int(counts.max(initial=0)), float(np.mean(counts > 1)) if len(counts) else 0.0
+        found[0], tuple(found[1:]), int(counts.max(initial=0)), float(np.mean(counts > 1)) if len(counts) else 0.0
     )
 
 
@@ -322,15 +278,6 @@ class TrackLinker:
     def tracks(self) -> list[Track]:
         """All tracks, main subject first: people both large and consistently present come first."""
         return sorted(self._tracks, key=lambda tr: -tr.score)
-
-
-@dataclass(frozen=True)
-class SegmentedFrame:
-    """A frame's subject and its person mask. mask: (height, width) float32 in [0, 1], full resolution."""
-
-    frame: Frame
-    detection: Detection
-    mask: np.ndarray
 
 
 def segment_frames(

@@ -77,7 +77,7 @@ class PoseSequence:
     frame_size: tuple[int, int]
     fps: float
     world: np.ndarray | None = None
-    frame_index: np.ndarray = field(default=None)  # type: ignore[assignment]
+    frame_index: np.ndarray = field(default=None)  # type: ignore[arg-type]  # filled in __post_init__
 
     def __post_init__(self) -> None:
         self.xy = _as_float_array(self.xy, (NUM_LANDMARKS, 2), "xy")

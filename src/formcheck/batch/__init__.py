@@ -33,10 +33,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..cli import EXIT_FAILED, EXIT_OK, add_settings_arguments, settings_from_args
-from ..config import Settings
+from ..cli_args import EXIT_FAILED, EXIT_OK, add_settings_arguments, settings_from_args
 from ..errors import UsageError
 from ..media import SUPPORTED_TEXT
+from ..settings import Settings
 from .discovery import Entry, discover, display_path, media_of
 from .engines import Interrupted, LocalEngine, SerialEngine, Sink
 from .jobs import STATE_DIR, Job, JobOutcome, Plan, output_location, output_stems, plan, run_job, sweep_partial_files
@@ -180,22 +180,10 @@ def run_batch(
 ) -> BatchReport:
     """Discover, plan, run the jobs on `engine`, write the summary. Raises UsageError for a bad folder or
     unavailable analysis, Interrupted on Ctrl-C (finished clips stay recorded)."""
-    from ..analysis import available_kinds
     from ..model import load_model
 
     started = time.perf_counter()
     check_folders(input_dir, out_root)
-    kinds = available_kinds()
-    if settings.kind != "auto" and settings.kind not in kinds:
-        raise UsageError(
-            f"the '{settings.kind}' analysis is not available in this version of formcheck "
-            f"(available: {', '.join(kinds) or 'none'})"
-        )
-    if settings.kind == "auto" and not [k for k in kinds if k != "pose"]:
-        raise UsageError(
-            "--kind auto: no analysis is available in this version of formcheck (only "
-            "'pose', landmarks only); use --kind pose"
-        )
     model_sha = load_model(settings.model_path).sha256
     entries = discover(input_dir, exclude=[out_root])
     if not any(e.media for e in entries):

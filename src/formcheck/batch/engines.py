@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from .jobs import Job, JobOutcome, ProgressCallback, run_job
@@ -218,6 +219,6 @@ class SerialEngine:
         try:
             for job in jobs:
                 sink.started(job)
-                sink.finished(job, self.job_function(job, lambda s, d, t, job=job: sink.progress(job, s, d, t)))
+                sink.finished(job, self.job_function(job, partial(sink.progress, job)))
         except KeyboardInterrupt:
             raise Interrupted from None

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..config import Settings
 from ..errors import FormCheckError, UsageError
 from ..export import write_json
 from ..media import PHOTO_EXTENSIONS
 from ..model import file_sha256
+from ..settings import Settings
 from .discovery import Entry, display_path
 from .summary import base_row, headline_values, skipped_row
 
@@ -190,7 +190,11 @@ def work_in_frames(path: Path) -> float:
             stream = container.streams.video[0]
             if stream.frames:
                 return float(stream.frames)
-            seconds = float(stream.duration * stream.time_base) if stream.duration else container.duration / 1e6
+            seconds = (
+                float(stream.duration * stream.time_base)
+                if stream.duration and stream.time_base
+                else (container.duration or 0) / 1e6
+            )
             return seconds * float(stream.average_rate or 30)
     except Exception:
         return 0.0

@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..analysis import HEADLINE_METRICS
-from ..config import Settings
 from ..export import csv_text, to_jsonable, write_json, write_text_atomic
+from ..kinds import KINDS, kind_spec
+from ..settings import Settings
 from .discovery import Entry, display_path
 
-#: summary.csv has one column per headline metric of every kind (analysis.HEADLINE_METRICS). A clip
+#: summary.csv has one column per headline metric of every kind (KindSpec.headline). A clip
 #: fills the columns of its own kind (a value is looked up in the result's metrics, then in its
 #: details); the others stay empty.
-METRIC_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(m for ms in HEADLINE_METRICS.values() for m in ms))
+METRIC_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(m for k in KINDS for m in k.headline))
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "path",
     "status",
@@ -63,7 +63,7 @@ def skipped_row(entry: Entry) -> dict[str, Any]:
 def headline_values(kind: str, metrics: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
     """The summary's metric columns of `kind`, from the result's metrics (else its details)."""
     values = {}
-    for name in HEADLINE_METRICS.get(kind, ()):
+    for name in kind_spec(kind).headline if kind else ():
         value = metrics.get(name, details.get(name))
         values[name] = _summary_value(value)
     return values

@@ -1,17 +1,19 @@
-"""The annotated output: every frame re-decoded, the skeleton and the analysis's overlay drawn,
-then encoded as H.264 (video) or written as JPEG (photo). Frames are streamed, never collected."""
+"""The annotated output: every frame of the analysed span again, the skeleton and the analysis's
+overlay drawn, then encoded as H.264 (video) or written as JPEG (photo). Frames are streamed, never
+collected. The frames come from the source (`PoseRun.frames`): the decoded clip, or a plain canvas
+for a landmark track."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from ..media import Frame, iter_frames, prefetch
-from ..sequence import PoseSequence
+from ..media import prefetch
+from .draw import annotate
 from .skeleton import SkeletonAnnotator
 from .style import put_clock
 from .video import OUTPUT_MAX_SIDE, H264Writer, output_size
@@ -27,8 +29,9 @@ def _draw(
     result: AnalysisResult, image: np.ndarray, row: int | None, scale: float, time_s: float, skeleton: SkeletonAnnotator
 ) -> np.ndarray:
     image = skeleton.annotate(image, row, scale)
-    if result.result.annotator is not None:
-        image = result.result.annotator.annotate(image, row, scale)
+    overlay = result.result.overlay
+    if overlay is not None:
+        image = annotate(image, overlay.drawing(row), scale)
     if not result.info.is_photo:
         put_clock(image, time_s)
     return image
@@ -36,7 +39,7 @@ def _draw(
 
 def render_photo(result: AnalysisResult, out_path: str | Path) -> Path:
     """Write the annotated photo as JPEG (longest side at most PHOTO_MAX_SIDE)."""
-    frame = next(iter_frames(result.info, max_side=PHOTO_MAX_SIDE))
+    frame = next(result.run.frames(PHOTO_MAX_SIDE, False))
     image = _draw(result, frame.image.copy(), 0, frame.scale, 0.0, SkeletonAnnotator(result.seq))
     out = Path(out_path)
     ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
@@ -46,29 +49,14 @@ def render_photo(result: AnalysisResult, out_path: str | Path) -> Path:
     return out
 
 
-#: Background of a skeleton-only rendering (a landmark track without its video), RGB.
-CANVAS_RGB = (38, 41, 48)
-
-
-def blank_frames(seq: PoseSequence, width: int, height: int) -> Iterator[Frame]:
-    """Plain frames at the sequence's timestamps, for drawing a track without its video."""
-    for _row, (index, time_s) in enumerate(zip(seq.frame_index, seq.timestamps_s, strict=False)):
-        image = np.empty((height, width, 3), np.uint8)
-        image[:] = CANVAS_RGB
-        yield Frame(int(index), float(time_s), image, width / seq.frame_size[0])
-
-
 def render_video(result: AnalysisResult, out_path: str | Path, on_frame: Callable[[int], None] | None = None) -> Path:
     """Write the annotated H.264 MP4 (longest side at most OUTPUT_MAX_SIDE), in the file's own timing
     (a slow-motion clip stays slow motion)."""
-    info, settings = result.info, result.settings
+    info = result.info
     out_w, out_h, _ = output_size(info.width, info.height, OUTPUT_MAX_SIDE)
     rows = {int(index): row for row, index in enumerate(result.seq.frame_index)}
     skeleton = SkeletonAnnotator(result.seq)
-    if info.is_track:
-        frames = blank_frames(result.raw, out_w, out_h)
-    else:
-        frames = prefetch(iter_frames(info, settings.start_s, settings.end_s, OUTPUT_MAX_SIDE, fast_scaling=True))
+    frames = prefetch(result.run.frames(OUTPUT_MAX_SIDE, True))
     with H264Writer(out_path, out_w, out_h, info.playback_fps or info.fps) as writer:
         for n, frame in enumerate(frames, start=1):
             image = frame.image  # this stream's own buffer: drawn on in place

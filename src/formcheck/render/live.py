@@ -1,4 +1,4 @@
-"""The annotated video of `--kind pose`, drawn frame by frame while the pose pass runs.
+"""The annotated video of `kind = pose`, drawn frame by frame while the pose pass runs.
 
 It is drawn in the decoder process (`decoder_process`), from the frames it has decoded anyway and
 the people the pose pass sends back, so the clip is decoded once and the model's process does

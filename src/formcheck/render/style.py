@@ -68,3 +68,22 @@ def put_clock(image: np.ndarray, time_s: float) -> None:
     """The 'formcheck m:ss.s' label in the bottom-left corner of a video frame."""
     minutes, seconds = divmod(time_s, 60.0)
     put_label(image, f"formcheck  {int(minutes)}:{seconds:04.1f}", (4, image.shape[0] - 4 - int(image.shape[0] * 0.05)))
+
+
+#: RGB of each colour role an overlay may use (formcheck.overlay.Role).
+ROLE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "text": WHITE,
+    "muted": GREY,
+    "good": GREEN,
+    "attention": AMBER,
+    "warning": RED,
+    "left": (60, 140, 255),
+    "right": (255, 120, 40),
+    "outline": (0, 220, 255),
+    "line": AMBER,
+    "measure": RED,
+    "plumb": BLUE,
+    "head": (255, 235, 59),
+    "wall": (200, 80, 255),
+    "note": (255, 200, 0),
+}

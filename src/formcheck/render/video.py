@@ -64,7 +64,7 @@ class H264Writer:
     def write(self, image: np.ndarray, time_s: float) -> None:
         # OpenCV's BT.601 limited-range conversion (the same values as libswscale's) is ~20% quicker here.
         yuv = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2YUV_I420)
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame = av.VideoFrame.from_ndarray(np.asarray(yuv, dtype=np.uint8), format="yuv420p")
         pts = max(int(round(time_s / self.TIME_BASE)), self._last_pts + 1)
         frame.pts, frame.time_base = pts, self.TIME_BASE
         self._last_pts = pts
@@ -78,7 +78,7 @@ class H264Writer:
         for packet in self._stream.encode():
             self._container.mux(packet)
         self._container.close()
-        self._container = None
+        self._container = None  # type: ignore[assignment]  # closed: write() must not be called again
 
     def __enter__(self) -> H264Writer:
         return self

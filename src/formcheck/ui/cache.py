@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..analysis import available_kinds
-from ..config import Settings
+from ..kinds import kind_names
+from ..settings import Settings
 from .view import ENTRY_FILE, ResultFiles, ResultView, read_entry, write_entry
 
 log = logging.getLogger(__name__)
@@ -75,13 +75,13 @@ def cache_root() -> Path:
 
 def code_digest() -> str:
     """Changes when results could change without the file or settings changing."""
-    text = f"{__version__}|{','.join(available_kinds())}"
+    text = f"{__version__}|{','.join(kind_names())}"
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def effective_settings(source: Source, settings: Settings) -> Settings:
     """The settings an analysis runs with: an example left on auto runs the analysis it is meant for."""
-    if settings.kind == "auto" and source.kind and source.kind in available_kinds():
+    if settings.kind == "auto" and source.kind and source.kind in kind_names():
         return settings.with_kind(source.kind)
     return settings
 
@@ -118,7 +118,7 @@ def analyse_cached(
 ) -> ResultView:
     """The result for (source, settings): from the cache, else analysed, rendered and cached.
 
-    Raises what `pipeline.analyse` / `analyse_track` raise (FormCheckError for inputs that cannot
+    Raises what `pipeline.analyse` raises (FormCheckError for inputs that cannot
     be analysed); nothing is cached then.
     """
     root = root or cache_root()
@@ -144,13 +144,14 @@ def analyse_cached(
 
 def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: ProgressCallback | None) -> None:
     from ..outputs import analyse_to, save_outputs
-    from ..pipeline import analyse_track
+    from ..pipeline import analyse
+    from ..sources import TrackSource
 
     stem = Path(safe_file_name(source.name)).stem
     if source.origin == "example":
         if source.track is None:
             raise ValueError("an example source needs its track path")
-        result = analyse_track(source.track, settings, source.media)
+        result = analyse(TrackSource(source.track, source.media), settings, on_progress)
         outputs = save_outputs(result, work, stem=stem, on_progress=on_progress, render=settings.render_video)
     else:
         if source.data is None:

@@ -33,8 +33,10 @@ def event_frames(events: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFra
         start, end, time_s = event.get("start_s"), event.get("end_s"), event.get("time_s")
         if start is not None and end is not None:
             spans.append({"start_s": float(start), "end_s": float(end), "event": label})
-        elif time_s is not None or start is not None:
-            instants.append({"time_s": float(time_s if time_s is not None else start), "event": label})
+        elif time_s is not None:
+            instants.append({"time_s": float(time_s), "event": label})
+        elif start is not None:
+            instants.append({"time_s": float(start), "event": label})
     return (
         pd.DataFrame(spans, columns=["start_s", "end_s", "event"]),
         pd.DataFrame(instants, columns=["time_s", "event"]),
@@ -43,7 +45,7 @@ def event_frames(events: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFra
 
 def series_chart(
     times_s: np.ndarray, name: str, values: np.ndarray, events: list[dict[str, Any]], height: int = 220
-) -> alt.LayerChart | alt.Chart:
+) -> Any:  # an Altair chart (a layer of the curve and the events)
     """One curve over time (seconds) with the events: shaded intervals and vertical rules."""
     step = max(1, int(np.ceil(len(times_s) / MAX_POINTS)))
     unit = unit_of(name, None)

@@ -86,7 +86,7 @@ def _side(view: ResultView, other: ResultView | None, name: str) -> None:
             metric_label(metric, ref),
             format_value(value, unit),
             delta=delta,
-            delta_color=colour,
+            delta_color=colour,  # type: ignore[arg-type]  # one of Streamlit's colour names
             delta_arrow="off",
             help=status.help or None,
             border=True,

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..feedback import SEVERITIES, Finding
 from ..reference import ReferenceRange
+from ..settings import settings_catalogue
 from .view import ResultView, headline_metrics, is_number
 
 #: Streamlit's named colours for a finding's severity and for a value against its range.
@@ -39,24 +40,28 @@ NAME_UNITS = {
 STAGE_LABELS = {"pose": "Finding the pose", "render": "Drawing the annotated video"}
 
 
-#: The library's messages name the command-line options; in the app they are sidebar settings.
-CLI_TO_APP = (
-    (re.compile(r"--height(?:-cm)?\b"), "the stature (sidebar)"),
-    (re.compile(r"--hand-cm\b"), "the hand thickness (sidebar, More options)"),
-    (re.compile(r"--capture-fps\b"), "the capture frame rate (sidebar)"),
-    (re.compile(r"--kind\b"), "the Analysis setting (sidebar):"),
-    (re.compile(r"--view\b"), "the camera view (sidebar)"),
-    (re.compile(r"--variant\b"), "the plank variant (sidebar)"),
-    (re.compile(r"--start\b"), "Start at"),
-    (re.compile(r"--end\b"), "End at"),
-)
+_SETTING_REF = re.compile(r"`([a-z][a-z0-9_]*)`")
+#: Where each setting is in the app, for messages that name it.
+APP_PLACES = {
+    "kind": "the Analysis (sidebar)",
+    "height_cm": "the stature (sidebar)",
+    "capture_fps": "the capture frame rate (sidebar)",
+    "view": "the camera view (sidebar)",
+    "variant": "the plank variant (sidebar)",
+    "hand_cm": "the hand thickness (sidebar, More options)",
+    "start_s": "Start at (sidebar, More options)",
+    "end_s": "End at (sidebar, More options)",
+}
 
 
 def app_wording(text: str) -> str:
-    """A library message with its command-line option names replaced by the app's settings."""
-    for pattern, words in CLI_TO_APP:
-        text = pattern.sub(words, text)
-    return text
+    """A library message with each setting it names (`` `height_cm` ``) written as the app's field."""
+    labels = {e.name: f"'{e.spec.label}'" for e in settings_catalogue()} | APP_PLACES
+
+    def place(m: re.Match[str]) -> str:
+        return labels.get(m.group(1), m.group(0))
+
+    return _SETTING_REF.sub(place, text)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*$\[\]<>|~])")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..analysis import KIND_LABELS
+from ..kinds import kind_spec
 
 GENERAL = (
     "Put the phone on a tripod, a shelf or a chair: a steady camera matters more than resolution.",
@@ -57,13 +57,11 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def guide_panel(available: list[str]) -> None:
-    """The filming guide: general advice, then one section per analysis (saying which are not available)."""
+def guide_panel() -> None:
+    """The filming guide: general advice, then one section per analysis."""
     st.subheader("How to film")
     st.markdown("\n".join(f"- {line}" for line in GENERAL))
     for kind, (what, steps) in GUIDES.items():
-        st.markdown(f"#### {KIND_LABELS.get(kind, kind)}")
-        if kind not in available:
-            st.warning(f"The {KIND_LABELS.get(kind, kind)} analysis is not available in this version of formcheck.")
+        st.markdown(f"#### {kind_spec(kind).label}")
         st.markdown(f"*{what}*")
         st.markdown("\n".join(f"- {line}" for line in steps))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import streamlit as st
 
-from ..analysis import KIND_LABELS
-from ..config import DEFAULT_HAND_CM, VARIANTS, VIEWS, Settings
+from ..config import SettingSpec
 from ..errors import UsageError
+from ..kinds import KINDS, kind_spec
 from ..media import PHOTO_EXTENSIONS, SUPPORTED_TEXT, VIDEO_EXTENSIONS
+from ..settings import Settings, settings_catalogue
 from .cache import Source, sha256_bytes, upload_source
 from .errors import show_error
 from .examples import Example, example_source
@@ -19,25 +21,19 @@ from .formatting import md_escape
 UPLOAD_LIMIT_ENV = "FORMCHECK_MAX_UPLOAD_MB"
 MB = 1024 * 1024
 
-#: The analyses a user can choose, in the order shown.
-KIND_CHOICES = ("auto", "wall", "plank", "run", "pose")
-VIEW_LABELS = {"auto": "Auto-detect", "side": "Side", "rear": "From behind", "front": "From the front"}
-VARIANT_LABELS = {
-    "auto": "Auto-detect",
-    "forearm": "Forearm plank",
-    "high": "High plank (straight arms)",
-    "knee": "Knee plank",
-    "side_left": "Side plank, left side down",
-    "side_right": "Side plank, right side down",
-    "side_knee": "Side plank on the knee",
-}
+
+def kind_label(kind: str) -> str:
+    return "Auto-detect" if kind == "auto" else kind_spec(kind).label
 
 
-def kind_label(kind: str, available: list[str]) -> str:
-    label = "Auto-detect" if kind == "auto" else KIND_LABELS.get(kind, kind)
-    if kind not in ("auto", *available):
-        label += " (not available in this version)"
-    return label
+def _labeller(spec: SettingSpec) -> Callable[[str], str]:
+    """How a setting's choices are shown: its labels, else the value itself."""
+    labels = dict(spec.choice_labels)
+    return lambda choice: labels.get(choice, choice)
+
+
+def _spec(name: str) -> SettingSpec:
+    return next(e.spec for e in settings_catalogue() if e.name == name)
 
 
 def upload_limit_mb() -> int:
@@ -47,94 +43,72 @@ def upload_limit_mb() -> int:
     return min(server, int(override)) if override.isdigit() and int(override) > 0 else server
 
 
-def settings_panel(available: list[str]) -> Settings | None:
+def settings_panel() -> Settings | None:
     """The analysis settings in the sidebar; None (with a message why) when they cannot be used."""
     bar = st.sidebar
     bar.header("Settings")
+    kinds = ("auto", *(k.name for k in KINDS))
     kind = bar.selectbox(
         "Analysis",
-        KIND_CHOICES,
-        format_func=lambda k: kind_label(k, available),
+        kinds,
+        format_func=kind_label,
         key="kind",
         help="Auto-detect picks the analysis that fits the clip best.",
     )
-    height = bar.number_input(
-        "Stature (cm)",
-        min_value=50.0,
-        max_value=250.0,
+    values: dict[str, object] = {"kind": kind}
+    height = _spec("height_cm")
+    values["height_cm"] = bar.number_input(
+        height.label,
+        min_value=height.low,
+        max_value=height.high,
         value=None,
         step=1.0,
         key="height_cm",
         placeholder="170 (assumed)",
-        help="The person's height, for figures in centimetres. Empty: 170 cm is assumed and the results say so.",
+        help=height.help[:1].upper() + height.help[1:] + ".",
     )
-    capture_fps = bar.number_input(
-        "Capture frame rate of a slow-motion clip (fps)",
-        min_value=1.0,
-        max_value=2000.0,
+    fps = _spec("capture_fps")
+    values["capture_fps"] = bar.number_input(
+        fps.label,
+        min_value=fps.low,
+        max_value=fps.high,
         value=None,
         step=1.0,
         key="capture_fps",
         placeholder="not slow motion",
-        help="Only for slow-motion clips: the rate the phone filmed at (e.g. 240), "
-        "so that times come out in real seconds.",
+        help="Only for slow-motion clips: the rate the phone filmed at "
+        "(e.g. 240), so that times come out in real seconds.",
     )
-    view = "auto"
-    if kind in ("auto", "run"):
-        view = bar.selectbox(
-            "Camera view (running)",
-            VIEWS,
-            format_func=VIEW_LABELS.get,
-            key="view",
-            help="Where the camera was; set it when auto-detection is unsure.",
-        )
-    variant = "auto"
-    if kind in ("auto", "plank"):
-        variant = bar.selectbox("Plank variant", VARIANTS, format_func=VARIANT_LABELS.get, key="variant")
+    for name, owner in (("view", "run"), ("variant", "plank")):
+        if kind in ("auto", owner):
+            spec = _spec(name)
+            values[name] = bar.selectbox(spec.label, list(spec.choices), key=name, format_func=_labeller(spec))
     with bar.expander("More options"):
-        hand_cm = st.number_input(
-            "Hand thickness for the wall test (cm)",
-            min_value=0.5,
-            max_value=10.0,
-            value=DEFAULT_HAND_CM,
+        hand = _spec("hand_cm")
+        values["hand_cm"] = st.number_input(
+            hand.label,
+            min_value=hand.low,
+            max_value=hand.high,
+            value=3.0,
             step=0.5,
             key="hand_cm",
-            help="A flat hand across the knuckles; the wall gap is also given in hands.",
+            help=hand.help[:1].upper() + hand.help[1:] + ".",
         )
-        start_s = st.number_input(
-            "Start at (s)", min_value=0.0, value=None, step=0.5, key="start_s", placeholder="beginning"
+        values["start_s"] = st.number_input(
+            _spec("start_s").label, min_value=0.0, value=None, step=0.5, key="start_s", placeholder="beginning"
         )
-        end_s = st.number_input("End at (s)", min_value=0.0, value=None, step=0.5, key="end_s", placeholder="end")
-    if kind not in ("auto", *available):
-        bar.warning(
-            f"The {KIND_LABELS.get(kind, kind)} analysis is not available in this version of formcheck. "
-            f"Available: {', '.join(KIND_LABELS.get(k, k) for k in available) or 'none'}."
+        values["end_s"] = st.number_input(
+            _spec("end_s").label, min_value=0.0, value=None, step=0.5, key="end_s", placeholder="end"
         )
-        return None
-    if kind == "auto" and not [k for k in available if k != "pose"]:
-        bar.warning(
-            "Auto-detect needs the wall test, plank or running analysis, and none of them is available "
-            "in this version of formcheck: choose Landmarks only."
-        )
-        return None
     try:
-        return Settings(
-            kind=kind,
-            height_cm=height,
-            hand_cm=hand_cm,
-            capture_fps=capture_fps,
-            view=view,
-            variant=variant,
-            start_s=start_s,
-            end_s=end_s,
-        )
+        return Settings.build(**{k: v for k, v in values.items() if v is not None})
     except UsageError as exc:
         with bar:
             show_error(exc, "with these settings")
         return None
 
 
-def source_panel(examples: list[Example], available: list[str]) -> Source | None:
+def source_panel(examples: list[Example]) -> Source | None:
     """Upload a photo or video, or pick a bundled example. None until there is something to analyse."""
     choice = st.radio(
         "What to analyse",
@@ -144,7 +118,7 @@ def source_panel(examples: list[Example], available: list[str]) -> Source | None
         format_func={"upload": "Upload a photo or video", "example": "Try a bundled example"}.get,
     )
     if choice == "example":
-        return _example_choice(examples, available)
+        return _example_choice(examples)
     limit_mb = upload_limit_mb()
     types = [ext.lstrip(".") for ext in (*VIDEO_EXTENSIONS, *PHOTO_EXTENSIONS)]
     upload = st.file_uploader(
@@ -178,7 +152,7 @@ def _upload_sha256(file_id: str, data: bytes) -> str:
     return memo[file_id]
 
 
-def _example_choice(examples: list[Example], available: list[str]) -> Source | None:
+def _example_choice(examples: list[Example]) -> Source | None:
     if not examples:
         st.warning("No bundled examples were found (the samples folder is missing): upload a photo or video.")
         return None
@@ -189,9 +163,5 @@ def _example_choice(examples: list[Example], available: list[str]) -> Source | N
         f"({example.source}); the video itself is not bundled, so the result is drawn on a skeleton-only "
         f"rendering."
     )
-    label = KIND_LABELS.get(example.kind, example.kind)
-    if example.kind not in available:
-        st.info(f"This example is meant for the {label} analysis, which is not available in this version of formcheck.")
-    else:
-        st.caption(f"With the analysis on Auto-detect, the example is analysed as {label}.")
+    st.caption(f"With the analysis on Auto-detect, the example is analysed as {kind_spec(example.kind).label}.")
     return example_source(example)

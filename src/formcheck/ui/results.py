@@ -98,7 +98,7 @@ def metric_cards(view: ResultView) -> None:
                     metric_label(name, ref),
                     format_value(metrics.get(name), unit_of(name, ref)),
                     delta=status.text or None,
-                    delta_color=status.colour,
+                    delta_color=status.colour,  # type: ignore[arg-type]  # one of Streamlit's colour names
                     delta_arrow="off",
                     help=status.help or None,
                     border=True,
@@ -230,9 +230,9 @@ def downloads_panel(view: ResultView, key: str) -> None:
         ),
         ("Chart (PNG)", files.chart),
     ]
-    offers = [(label, path) for label, path in offers if path is not None and path.is_file()]
-    columns = st.columns(len(offers) or 1)
-    for column, (label, path) in zip(columns, offers, strict=False):
+    offered = [(label, path) for label, path in offers if path is not None and path.is_file()]
+    columns = st.columns(len(offered) or 1)
+    for column, (label, path) in zip(columns, offered, strict=False):
         with column:
             st.download_button(
                 label,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..config import Settings
+from ..settings import Settings
 from .cache import Source, analyse_cached, cache_key, cached_result
 from .errors import show_error
 from .formatting import md_escape

@@ -12,7 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -125,7 +125,7 @@ class ResultView:
         return f"{self.name} ({self.kind_label})"
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """A finite int or float (not a bool)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value))
 
@@ -157,7 +157,8 @@ def write_entry(
 ) -> None:
     """Write `series.npz` and `entry.json` into a cache entry folder (file names relative)."""
     arrays = {f"{_SERIES_PREFIX}{k}": np.asarray(v, dtype=float) for k, v in series.items()}
-    np.savez_compressed(folder / SERIES_FILE, times_s=np.asarray(times_s, dtype=float), **arrays)
+    arrays["times_s"] = np.asarray(times_s, dtype=float)
+    np.savez_compressed(folder / SERIES_FILE, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
     entry = {
         "name": name,
         "origin": origin,

@@ -1,0 +1,1 @@
+"""`kind = pose`: landmarks only (see `spec`)."""

@@ -1,0 +1,229 @@
+"""Cadence from step clocks: series of instants that each mark every step (contacts, the pelvis's
+lowest and highest points). Simple steps / time over runs of regular steps (a cross-check), and
+per pass of steady gait a least-squares fit of time against step number for each clock, the
+clocks that agree combined by inverse-variance weighting (the figure reported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .events import Step
+from .rear import FrontalDetection
+from .series import _r
+
+#: Cadence from contacts and from the autocorrelation should agree within this share.
+CADENCE_CHECK_TOLERANCE = 0.03
+
+
+def cadence_from_intervals(starts_s: list[float], next_s: list[float | None]) -> tuple[float, int, float]:
+    """(cadence in steps/min counting both feet, steps counted, seconds spanned): over each run of
+    consecutive regular steps (start, next start), steps / (last next start - first start), pooled."""
+    total_steps, total_s = 0, 0.0
+    run_start: float | None = None
+    run_steps, run_end = 0, 0.0
+    for start, nxt in zip(starts_s, next_s, strict=False):
+        if nxt is not None:
+            if run_start is None:
+                run_start, run_steps = start, 0
+            run_steps += 1
+            run_end = nxt
+        elif run_start is not None:
+            total_steps += run_steps
+            total_s += run_end - run_start
+            run_start = None
+    if run_start is not None:
+        total_steps += run_steps
+        total_s += run_end - run_start
+    cadence = 60.0 * total_steps / total_s if total_s > 0 else float("nan")
+    return cadence, total_steps, total_s
+
+
+def cadence_from_steps(steps: list[Step]) -> tuple[float, int, float]:
+    """(cadence in steps/min counting both feet, steps counted, seconds spanned) the simple way: over
+    each run of consecutive alternating steps, steps / (last contact - first contact), pooled over
+    runs. Kept as a cross-check of the per-pass fit (`gait_passes`), which the analysis reports."""
+    return cadence_from_intervals([s.contact.time_s for s in steps], [s.next_contact_s for s in steps])
+
+
+def frontal_cadence(det: FrontalDetection) -> tuple[float, int, float]:
+    """(cadence spm, steps, seconds) of a rear/front view: the pelvis's lowest points (mid stance)
+    and its highest points each mark every step; steps / time over the regular runs of both series,
+    pooled (two independent clocks halve the effect of one mis-placed extremum). The step count is
+    the larger of the two series' counts (they overlap in time)."""
+    _c1, n1, s1 = cadence_from_intervals(
+        [s.midstance.time_s for s in det.steps], [s.next_midstance_s for s in det.steps]
+    )
+    _c2, n2, s2 = cadence_from_intervals(det.highs_s, det.highs_next_s)
+    total_s = s1 + s2
+    cadence = 60.0 * (n1 + n2) / total_s if total_s > 0 else float("nan")
+    return cadence, max(n1, n2), max(s1, s2)
+
+
+# -- cadence by walking / running pass --------------------------------------------------------------
+
+#: A pause longer than this many step periods between two step instants (a turn, standing still)
+#: ends a pass; so do two or more missed steps in a row.
+PASS_GAP_STEPS = 2.5
+#: Step instants further than this share of a step from the pass's fitted line are left out.
+PASS_OUTLIER_STEPS = 0.3
+
+
+@dataclass(frozen=True)
+class GaitPass:
+    """One pass of steady gait between pauses: start_s / end_s: its first and last step instant
+    used; steps: steps spanned (last - first step number); step_s: the fitted step time (s);
+    instants: step instants used; dropped: instants left out (off the line by more than
+    PASS_OUTLIER_STEPS step, e.g. a contact found twice); step_se_s: standard error of the fitted
+    step time (s), from the instants' scatter about the line."""
+
+    start_s: float
+    end_s: float
+    steps: int
+    step_s: float
+    instants: int
+    dropped: int
+    step_se_s: float = 0.0
+
+    @property
+    def cadence_spm(self) -> float:
+        return 60.0 / self.step_s
+
+
+def _step_numbers(times_s: np.ndarray, step_s: float) -> np.ndarray:
+    """Step numbers for sorted instants: each interval adds round(interval / step) steps (a missed
+    instant leaves a gap, one found twice shares the number)."""
+    jumps = np.rint(np.diff(times_s) / step_s)
+    return np.concatenate([[0.0], np.cumsum(jumps)])
+
+
+def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
+    """Passes of steady gait from step instants (contacts, or mid stances) and the clip's step period
+    `step_s`: the instants are split at pauses (more than PASS_GAP_STEPS steps, or two missed steps in
+    a row), numbered by step, and in each pass the step time is the slope of a least-squares line
+    through (step number, time), refitted without the instants more than PASS_OUTLIER_STEPS step off
+    it (and, of two instants sharing a step number, without the one further off). Every instant
+    weighs in, so one contact found a frame or two off at either end of a pass (entering or leaving
+    the frame, before a turn) moves the cadence far less than in steps / (last - first). Passes
+    spanning fewer than two steps are left out."""
+    if not np.isfinite(step_s) or step_s <= 0 or len(times_s) < 3:
+        return []
+    t = np.sort(np.asarray(times_s, float))
+    numbers = _step_numbers(t, step_s)
+    cuts = np.flatnonzero((np.diff(t) > PASS_GAP_STEPS * step_s) | (np.diff(numbers) > 2)) + 1
+    passes = []
+    for seg_t in np.split(t, cuts):
+        if seg_t.size < 3:
+            continue
+        num = _step_numbers(seg_t, step_s)
+        keep = np.ones(seg_t.size, dtype=bool)
+        coef = None
+        for _ in range(4):
+            if keep.sum() < 3 or np.ptp(num[keep]) < 2:
+                coef = None
+                break
+            coef = np.polyfit(num[keep], seg_t[keep], 1)
+            resid = np.abs(seg_t - np.polyval(coef, num))
+            new_keep = resid <= PASS_OUTLIER_STEPS * step_s
+            for k in np.unique(num):  # an instant found twice: keep the one nearer the line
+                same = np.flatnonzero(num == k)
+                if same.size > 1:
+                    new_keep[same[same != same[np.argmin(resid[same])]]] = False
+            if np.array_equal(new_keep, keep):
+                break
+            keep = new_keep
+        if coef is None or keep.sum() < 3 or coef[0] <= 0:
+            continue
+        used, k = seg_t[keep], num[keep]
+        resid = used - np.polyval(coef, k)
+        se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
+        passes.append(
+            GaitPass(
+                float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
+            )
+        )
+    return passes
+
+
+#: Floor of a fit's step-time standard error when weighting (s): a perfectly regular series
+#: (synthetic) must not take all the weight; 1 ms is well below a frame at 240 fps.
+MIN_STEP_SE_S = 1e-3
+
+
+def pooled_cadence(passes: list[GaitPass]) -> tuple[float, int, float]:
+    """(cadence in steps/min counting both feet, steps, seconds): the fitted step times of all
+    passes (and clocks) combined by inverse-variance weighting (each fit's weight 1 / its standard
+    error squared, floored at MIN_STEP_SE_S), so a series of jittery instants counts less than a
+    regular one; seconds = steps x that step time."""
+    if not passes:
+        return float("nan"), 0, 0.0
+    w = np.array([1.0 / max(p.step_se_s, MIN_STEP_SE_S) ** 2 for p in passes])
+    step_s = float(np.sum(w * np.array([p.step_s for p in passes])) / np.sum(w))
+    steps = sum(p.steps for p in passes)
+    return 60.0 / step_s, steps, steps * step_s
+
+
+#: A pass's first and last step (entering or leaving the frame, starting or stopping at a turn) are
+#: left out of its cadence when the pass spans at least this many steps.
+STEADY_MIN_STEPS = 5
+#: Within a pass, a clock whose cadence is further than this share from the clocks' median is left out.
+CLOCK_AGREEMENT = 0.04
+#: Instants within this many steps outside a pass's steady span belong to it (the pelvis's highest
+#: point falls about half a step from a contact or a lowest point).
+PASS_MARGIN_STEPS = 0.6
+
+
+@dataclass(frozen=True)
+class CadenceEstimate:
+    """cadence_spm: steps/min (both feet), pooled over the passes and the clocks; steps: steps
+    spanned by the primary clock's passes; passes: per pass, its span, steps and the cadence by
+    each clock (JSON-ready)."""
+
+    cadence_spm: float
+    steps: int
+    passes: list[dict[str, Any]]
+
+
+def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float) -> CadenceEstimate:
+    """Cadence per pass of steady gait. `clocks`: name -> instants (s) that each mark every step
+    (contacts, the pelvis's lowest points, its highest points); passes are found on the `primary`
+    clock (split at pauses such as a turn, `gait_passes`). Within each pass the steady part runs
+    from one fitted step after its first primary instant to one before its last (when it spans at
+    least STEADY_MIN_STEPS; else the whole pass), widened by PASS_MARGIN_STEPS; each clock's
+    instants there are fitted by least squares (step time = slope of time against step number); a
+    clock further than CLOCK_AGREEMENT from the clocks' median is left out, and the rest are combined
+    by inverse-variance weighting (`pooled_cadence`). Several independent clocks, and every
+    instant rather than the first and the last, keep a few mis-placed instants from biasing it."""
+    passes = gait_passes(clocks[primary], step_s)
+    fits: list[GaitPass] = []
+    table = []
+    for p in passes:
+        trim = p.step_s if p.steps >= STEADY_MIN_STEPS else 0.0
+        a, b = p.start_s + trim - PASS_MARGIN_STEPS * p.step_s, p.end_s - trim + PASS_MARGIN_STEPS * p.step_s
+        row: dict[str, Any] = {
+            "start_s": round(p.start_s, 3),
+            "end_s": round(p.end_s, 3),
+            "steps": p.steps,
+            "steady_from_s": round(max(a, p.start_s), 3),
+            "steady_to_s": round(min(b, p.end_s), 3),
+        }
+        by_clock = {
+            name: gait_passes([t for t in instants if a <= t <= b], step_s) for name, instants in clocks.items()
+        }
+        by_clock = {name: sub for name, sub in by_clock.items() if sub}
+        for name in clocks:
+            row[f"cadence_{name}_spm"] = _r(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
+        # Consensus: a clock that disagrees with the clocks' median by more than CLOCK_AGREEMENT is
+        # left out (e.g. the pelvis's bounce blurred by glare, or contacts scattered by noisy feet).
+        rates = {name: pooled_cadence(sub)[0] for name, sub in by_clock.items()}
+        median = float(np.median(list(rates.values()))) if rates else float("nan")
+        agreeing = [name for name, v in rates.items() if abs(v / median - 1) <= CLOCK_AGREEMENT]
+        row["clocks_used"] = agreeing
+        pass_fits = [f for name in agreeing for f in by_clock[name]]
+        row["cadence_spm"] = _r(pooled_cadence(pass_fits)[0]) if pass_fits else None
+        fits += pass_fits
+        table.append(row)
+    return CadenceEstimate(pooled_cadence(fits)[0] if fits else float("nan"), sum(p.steps for p in passes), table)

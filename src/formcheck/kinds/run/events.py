@@ -1,0 +1,291 @@
+"""Gait events from landmark kinematics relative to the pelvis: initial contact and toe-off per foot
+in a side view, the event and step types shared with the rear/front view (`gait_rear`), and the
+steps built from the events.
+
+Side view (coordinate-based, after Zeni, Richards & Higginson 2008, Gait Posture 27:710-714, as used
+for treadmill gait): initial contact is located where the heel is most anterior relative to the
+pelvis (hip centre), toe-off where the toe (foot index) is most posterior. Positions are measured
+along the direction of travel and divided by the leg length in pixels, so neither where the runner
+is in the frame nor how far from the camera matters. The extremes are found on label-free tracks
+(the foremost heel, the hindmost toe), so a left/right label swap cannot move or drop an event; feet
+are then assigned by alternation. In running the heel is most anterior just before it lands and
+the toe most posterior after it has left the ground, so each event is then moved to where the heel
+stops descending / the toe starts rising (the vertical-toe idea used for treadmill toe-off).
+
+The rear/front view has its own detector (`gait_rear`); the signals both use are in `gait_signals`,
+the left/right swap repair in `gait_swaps`, and cadence from the step instants in `cadence`.
+
+Events are located to a fraction of a frame by a continuous two-line (hinge) fit on the unsmoothed
+landmarks (`refine_peak`) and converted to seconds through the sequence's own timestamps (never
+frame index / fps). Steps whose duration is far from the clip's step period (a missed or spurious
+contact) are kept in the table but left out of the timing figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .signals import FEET, _at_row, _interior_peaks, _parabolic_vertex, _robust_range
+
+#: Event labels by kind.
+KIND_LABELS = {"contact": "contact", "toe_off": "toe-off", "midstance": "mid stance"}
+#: A step counts for timing when its duration is within these factors of the clip's step period
+#: (step-to-step variability of steady gait is a few per cent).
+STEP_TOLERANCE = (0.6, 1.45)
+#: Vertical refinement searches this many step periods after a contact / before a toe-off, for
+#: where the heel / toe is within VERTICAL_TOLERANCE leg lengths (~2 cm) of its ground level.
+VERTICAL_SEARCH = 0.35
+VERTICAL_TOLERANCE = 0.02
+#: A contact peak must stand out by this share of the signal's robust range.
+MIN_PROMINENCE_FRACTION = 0.25
+
+
+@dataclass(frozen=True)
+class GaitEvent:
+    """One event. time_s: seconds (sequence timestamps, sub-frame); row: fractional row index into
+    the sequence; foot: 'L' or 'R'; kind: 'contact', 'toe_off' or 'midstance' (rear/front view)."""
+
+    time_s: float
+    row: float
+    foot: str
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.foot} {KIND_LABELS.get(self.kind, self.kind)}"
+
+
+# -- side view ---------------------------------------------------------------------------------------
+
+
+def _time_at(row: float, timestamps_s: np.ndarray) -> float:
+    return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
+
+
+def refine_peak(sharp: np.ndarray | None, row: float, half_window: int) -> float:
+    """Re-locate a peak found on the smoothed signal on the unsmoothed one, as the corner of a
+    continuous two-line (hinge) least-squares fit over `2 * half_window` samples each side, the
+    corner searched within `half_window` rows of `row` in steps of 0.05 row.
+
+    A foot landing or pushing off is a corner (one side nearly flat, the other a steady slope):
+    low-pass filtering rounds it and shifts its maximum towards the flat side, and a parabola
+    through the top three samples is biased the same way; the hinge's corner is not. For a smooth,
+    symmetric peak the corner falls on the peak too. Returns `row` unchanged without usable samples.
+    """
+    if sharp is None:
+        return row
+    w = max(2, half_window)
+    i = int(round(row))
+    a, b = max(0, i - 2 * w), min(len(sharp), i + 2 * w + 1)
+    y = sharp[a:b]
+    if b - a < 2 * w + 1 or not np.all(np.isfinite(y)):
+        return row
+    x = np.arange(a, b, dtype=float)
+    best, best_sse = row, np.inf
+    for c in np.arange(max(a + 1.0, row - w), min(b - 2.0, row + w) + 1e-9, 0.05):
+        design = np.stack([np.ones_like(x), x - c, np.maximum(0.0, x - c)], axis=1)
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        sse = float(np.sum((design @ coef - y) ** 2))
+        if coef[2] < 0 and sse < best_sse:  # slope decreases across the corner: a maximum
+            best, best_sse = float(c), sse
+    return best
+
+
+def _envelope(signals: dict[str, dict[str, np.ndarray]], key: str, front: bool) -> np.ndarray:
+    """(T,) the larger (front=True) or smaller of the two feet's `key` signal: a label-free track of
+    whichever foot is foremost / hindmost. Where one foot is missing the other is used (a hidden far
+    foot is rarely the foremost one at a contact); NaN where neither is seen."""
+    a, b = signals["L"][key], signals["R"][key]
+    return np.fmax(a, b) if front else np.fmin(a, b)
+
+
+def _label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool, step_rows: float) -> list[str]:
+    """Foot labels for a sequence of events that must alternate (contacts, or toe-offs): each event
+    votes for the foot whose value is larger (or smaller) at its row; within each run of events
+    spaced less than 1.6 steps apart the alternating pattern that agrees with more votes is kept.
+    Occasional label swaps by the pose model therefore do not change which foot an event is."""
+    votes = []
+    for r in rows:
+        la, ra = _at_row(values["L"], r), _at_row(values["R"], r)
+        if not (np.isfinite(la) and np.isfinite(ra)):
+            votes.append(0)
+        else:
+            votes.append(1 if (la > ra) == pick_max else -1)  # +1: left
+    labels = [""] * len(rows)
+    start = 0
+    for k in range(1, len(rows) + 1):
+        if k == len(rows) or rows[k] - rows[k - 1] > 1.6 * step_rows:
+            idx = range(start, k)
+            score = sum(votes[i] * (1 if (i - start) % 2 == 0 else -1) for i in idx)
+            first_left = score >= 0
+            for i in idx:
+                labels[i] = "L" if ((i - start) % 2 == 0) == first_left else "R"
+            start = k
+    return labels
+
+
+def _vertical_corner(
+    source: dict[str, dict[str, np.ndarray]],
+    signals: dict[str, dict[str, np.ndarray]],
+    row: float,
+    part: str,
+    step_rows: float,
+    after: bool,
+    refine_rows: int,
+) -> float:
+    """Refine a horizontal (Zeni) event with the foot's vertical motion. Contact: from `row` walk
+    forward while the heel is still above its landing level (smoothed track); toe-off: walk back
+    while the toe was already above its stance level; at most VERTICAL_SEARCH steps, the level
+    being the foot's lowest image position within that reach, with VERTICAL_TOLERANCE. The corner there is then located on the unsmoothed track (`refine_peak`).
+    The foot is the one foremost (contact) or hindmost (toe-off) at `row`, by position, so a label
+    swap elsewhere does not matter. Returns `row` when the foot's vertical track is missing."""
+    vals = {f: _at_row(signals[f][f"{part}_fwd"], row) for f in FEET}
+    if not all(np.isfinite(v) for v in vals.values()):
+        return row
+    foot = max(vals, key=lambda f: vals[f]) if after else min(vals, key=lambda f: vals[f])
+    down = signals[foot][f"{part}_down"]  # + = lower in the image
+    n = len(down)
+    limit = max(1, int(round(VERTICAL_SEARCH * step_rows)))
+    k = int(round(row))
+    if not 0 <= k < n or not np.isfinite(down[k]):
+        return row
+    window = down[k : min(n, k + limit + 1)] if after else down[max(0, k - limit) : k + 1]
+    if not np.isfinite(window).any():
+        return row
+    ground = float(np.nanmax(window))  # the foot's lowest image position near the event
+    tolerance = VERTICAL_TOLERANCE * _at_row(signals[foot]["leg_px"], row)
+    if not np.isfinite(tolerance):
+        return row
+    step = 1 if after else -1
+    moved = 0
+    # Contact: move forward while the heel is still above its landing level; toe-off: move back
+    # while the toe was already above its stance level.
+    while moved < limit and 0 <= k + step < n and np.isfinite(down[k]) and down[k] < ground - tolerance:
+        k += step
+        moved += 1
+    if moved == 0:
+        return row
+    refined = refine_peak(source[foot][f"{part}_down"], float(k), refine_rows)
+    return refined if abs(refined - k) <= refine_rows else float(k)
+
+
+def side_events(
+    signals: dict[str, dict[str, np.ndarray]],
+    timestamps_s: np.ndarray,
+    step_rows: float,
+    sharp: dict[str, dict[str, np.ndarray]] | None = None,
+    refine_rows: int = 2,
+    vertical_refine: bool = True,
+) -> list[GaitEvent]:
+    """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
+    heel most anterior); toe-offs: the deepest point of the hindmost toe's position between two
+    contacts (the toe most posterior). Both are found on label-free envelopes, so a left/right
+    label swap cannot move or drop an event; feet are then assigned by alternation (see
+    `_label_alternating`). signals: from the smoothed sequence; sharp: the same from the unsmoothed
+    one, for the sub-frame corner fit (`refine_peak`) within `refine_rows` rows.
+
+    vertical_refine: in running the heel is most anterior slightly before it lands and the toe most
+    posterior after it has left the ground (the foot keeps moving back), so each event is then moved
+    to the corner of the foot's vertical track nearby (`_vertical_corner`): the heel stops
+    descending, the toe starts rising (the vertical-toe idea of treadmill toe-off detection)."""
+    n = len(timestamps_s)
+    front = _envelope(signals, "heel_fwd", True)
+    back = _envelope(signals, "toe_fwd", False)
+    sharp_front = _envelope(sharp, "heel_fwd", True) if sharp else None
+    sharp_back = -_envelope(sharp, "toe_fwd", False) if sharp else None
+    prom = MIN_PROMINENCE_FRACTION * _robust_range(front)
+    if prom <= 0:
+        return []
+    contacts = [refine_peak(sharp_front, c, refine_rows) for c in _interior_peaks(front, 0.6 * step_rows, prom)]
+    bounds = [
+        (contacts[i], contacts[i + 1])
+        for i in range(len(contacts) - 1)
+        if contacts[i + 1] - contacts[i] < 1.6 * step_rows
+    ]
+    if contacts:
+        bounds.insert(0, (contacts[0] - step_rows, contacts[0]))
+        bounds.append((contacts[-1], contacts[-1] + step_rows))
+    back_prom = MIN_PROMINENCE_FRACTION * _robust_range(back)
+    toe_offs = []
+    for lo, hi in bounds:
+        a, b = max(int(np.ceil(lo)), 0), min(int(np.floor(hi)), n - 1)
+        if b - a < 3:
+            continue
+        seg = -back[a : b + 1]
+        if not np.isfinite(seg).any():
+            continue
+        k = int(np.nanargmax(seg))
+        if k < 1 or k > len(seg) - 2 or not np.all(np.isfinite(seg[k - 1 : k + 2])):
+            continue  # minimum at the window's edge or next to a gap: not observed
+        if seg[k] - np.nanmin(seg) < back_prom:
+            continue
+        toe_offs.append(refine_peak(sharp_back, a + _parabolic_vertex(seg, k), refine_rows))
+    c_feet = _label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
+    t_feet = _label_alternating(toe_offs, {f: signals[f]["toe_fwd"] for f in FEET}, False, step_rows)
+    if vertical_refine:
+        source = sharp if sharp else signals
+        contacts = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
+        toe_offs = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
+    events = [GaitEvent(_time_at(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
+    events += [GaitEvent(_time_at(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
+    return sorted(events, key=lambda e: e.time_s)
+
+
+# -- steps ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: from a contact of `foot` to the next contact of the other foot.
+
+    contact / toe_off: the events (toe_off None when not observed); next_contact_s: the following
+    contact of the other foot (None when the next contact is missing or of the same foot).
+    contact_s = toe-off - contact; step_s = next contact - contact; flight_s = next contact - toe-off
+    (negative: both feet on the ground, i.e. double support as in walking).
+    """
+
+    index: int
+    foot: str
+    contact: GaitEvent
+    toe_off: GaitEvent | None
+    next_contact_s: float | None
+
+    @property
+    def contact_s(self) -> float | None:
+        return None if self.toe_off is None else self.toe_off.time_s - self.contact.time_s
+
+    @property
+    def step_s(self) -> float | None:
+        return None if self.next_contact_s is None else self.next_contact_s - self.contact.time_s
+
+    @property
+    def flight_s(self) -> float | None:
+        if self.toe_off is None or self.next_contact_s is None:
+            return None
+        return self.next_contact_s - self.toe_off.time_s
+
+
+def build_steps(events: list[GaitEvent], step_period_s: float) -> list[Step]:
+    """Steps from sorted events. A step's next contact counts only if it is of the other foot and
+    its step time lies within STEP_TOLERANCE of the clip's step period (else a contact was missed
+    or a spurious one found: the step is left out of timing figures); a toe-off belongs to the contact of the
+    same foot before it, within 0.9 of a stride."""
+    contacts = [e for e in events if e.kind == "contact"]
+    toe_offs = [e for e in events if e.kind == "toe_off"]
+    steps: list[Step] = []
+    for i, c in enumerate(contacts):
+        nxt = contacts[i + 1] if i + 1 < len(contacts) else None
+        next_s = None
+        if (
+            nxt is not None
+            and nxt.foot != c.foot
+            and STEP_TOLERANCE[0] * step_period_s < nxt.time_s - c.time_s < STEP_TOLERANCE[1] * step_period_s
+        ):
+            next_s = nxt.time_s
+        same_next = next((d.time_s for d in contacts[i + 1 :] if d.foot == c.foot), np.inf)
+        limit = min(same_next, c.time_s + 1.8 * step_period_s)
+        to = next((e for e in toe_offs if e.foot == c.foot and c.time_s < e.time_s < limit), None)
+        steps.append(Step(len(steps) + 1, c.foot, c, to, next_s))
+    return steps

@@ -1,0 +1,82 @@
+"""Does the clip look like a wall test? Standing upright and still, side-on (a front view scores
+weakly, so that the analysis can explain the view instead of another analysis being picked)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...analysis import AnalysisContext
+from ...landmarks import Landmark as L
+from ...metrics.geometry import flexion_deg, nan_percentile
+from ...sequence import PoseSequence
+from . import geometry as W
+from . import thresholds as R
+
+# -- recognition -----------------------------------------------------------------------------------
+
+
+def _ramp(value: float, good: float, bad: float) -> float:
+    """1 at `good` or better, 0 at `bad` or worse, linear between (works for either direction)."""
+    if not np.isfinite(value):
+        return 0.0
+    return float(np.clip((value - bad) / (good - bad), 0.0, 1.0))
+
+
+def _either_mid(seq: PoseSequence, a: int, b: int) -> np.ndarray:
+    """(T, 2) midpoint of two landmarks, or the one that is seen when the other is missing."""
+    pa, pb = seq.point(a), seq.point(b)
+    mid = (pa + pb) / 2
+    mid = np.where(np.isfinite(mid), mid, pa)
+    return np.where(np.isfinite(mid), mid, pb)
+
+
+def standing_scores(seq: PoseSequence) -> dict[str, float]:
+    """0-1 scores of how much the sequence looks like standing still, upright, side-on.
+
+    upright: trunk within 10 deg of vertical (0 beyond 35); legs: knees straight (median flexion
+    under 12 deg; 0 beyond 40) and feet well below the hips; still: share of frames in which the hips
+    and ankles move less than 0.15 body heights per second (photos: 1); side: 1 side-on, 0.55 for a
+    front or rear view (still recognised as standing, so that the analysis can explain the view).
+    """
+    s = seq[seq.present]
+    if not len(s):
+        return {"upright": 0.0, "legs": 0.0, "still": 0.0, "side": 0.0}
+    upright = _ramp(W.trunk_from_vertical_deg(s.xy), 10.0, 35.0)
+    knees = np.concatenate(
+        [
+            flexion_deg(s.point(h), s.point(k), s.point(a))
+            for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
+        ]
+    )
+    knee = float(np.median(knees[np.isfinite(knees)])) if np.isfinite(knees).any() else float("nan")
+    hips = _either_mid(s, L.LEFT_HIP, L.RIGHT_HIP)
+    ankles = _either_mid(s, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+    shoulders = _either_mid(s, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    with np.errstate(all="ignore"):
+        ratio = (ankles[:, 1] - hips[:, 1]) / np.linalg.norm(shoulders - hips, axis=1)
+    drop = float(np.median(ratio[np.isfinite(ratio)])) if np.isfinite(ratio).any() else float("nan")
+    legs = _ramp(knee, 12.0, 40.0) * _ramp(float(drop), 1.2, 0.6)
+    still = 1.0
+    if len(s) > 2:
+        body = nan_percentile(np.nanmax(s.xy[:, :, 1], axis=1) - np.nanmin(s.xy[:, :, 1], axis=1), 50)
+        dt = np.diff(s.timestamps_s)
+        speed = (
+            np.fmax(np.linalg.norm(np.diff(hips, axis=0), axis=1), np.linalg.norm(np.diff(ankles, axis=0), axis=1))
+            / dt
+            / max(body, 1.0)
+        )
+        still_share = float(np.mean(speed < 0.15))
+        still = _ramp(still_share, 0.7, 0.3)
+    shoulder_ratio, hip_ratio = W.width_ratios(s.xy)
+    side = (
+        1.0
+        if (shoulder_ratio <= R.CAPTURE.max_shoulder_width_ratio and hip_ratio <= R.CAPTURE.max_hip_width_ratio)
+        else 0.55
+    )
+    return {"upright": upright, "legs": legs, "still": still, "side": side}
+
+
+def recognise(ctx: AnalysisContext) -> float:
+    """0-1: standing upright and still; side-on scores high, a front view only weakly."""
+    scores = standing_scores(ctx.seq)
+    return float(np.prod(list(scores.values())))

@@ -1,0 +1,133 @@
+"""`MediaPipeSource`: a photo or video through the pose model (the PoseSource of real files).
+
+Probe -> decode (in a decoder process for a video, see `decoder_process`) -> PoseLandmarker ->
+people linked into tracks; plus what decoding found (truncation, variable frame rate) and how to
+get the frames back for drawing and for person masks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .config import CommonSettings
+from .decoder_process import open_frames
+from .frames import DecodeReport, Frame, SegmentedFrame
+from .media import iter_frames, probe
+from .model import load_model
+from .pose import estimate_poses, segment_frames
+from .sequence import MediaInfo
+from .sources import ModelFacts, PoseRun, ProgressCallback
+
+
+@dataclass
+class MediaPipeSource:
+    """path: a photo or video. live_video: for landmarks only (`kind = pose`), an MP4 path that the
+    decoder process draws the skeleton video into during the pose pass (`PoseRun.live_video` says
+    whether it did)."""
+
+    path: str | Path
+    live_video: Path | None = None
+
+    def estimate(self, settings: CommonSettings, on_progress: ProgressCallback | None = None) -> PoseRun:
+        info = probe(self.path, settings.capture_fps)
+        report = DecodeReport()
+        total = expected_frames(info, settings)
+        with open_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report, self.live_video) as src:
+            model = load_model(settings.model_path)  # while the decoder process starts
+            run = estimate_poses(
+                src.frames(), info, model, on_frame=_on_pose_frame(total, on_progress), on_detections=src.draw
+            )
+        release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
+        check_complete(report, total)
+        info = with_decoded_facts(info, report, len(run.sequence))
+
+        def frames(max_side: int | None, fast: bool) -> Iterator[Frame]:
+            return iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
+
+        def frames_by_index(indices: Iterable[int]) -> Iterator[Frame]:
+            wanted = set(indices)
+            if not wanted:
+                return
+            for frame in iter_frames(info, settings.start_s, settings.end_s, settings.max_side_px):
+                if frame.index in wanted:
+                    yield frame
+                    wanted.discard(frame.index)
+                    if not wanted:
+                        return
+
+        def segment(indices: Iterable[int]) -> Iterator[SegmentedFrame | None]:
+            return segment_frames(frames_by_index(indices), info, model)
+
+        return PoseRun(
+            info=info,
+            people=run.candidates,
+            max_people=run.max_people,
+            multi_person_fraction=run.multi_person_fraction,
+            decode=report,
+            model=ModelFacts(model.path.name, model.sha256),
+            frames=frames,
+            segment=segment,
+            live_video=src.live_video,
+        )
+
+
+def _on_pose_frame(total: int, on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
+    """Called after each frame of the pose pass: reports progress, and after the first frame starts
+    importing what the analysis needs next (SciPy's signal package takes about 0.5 s to import) in a
+    background thread: while the model runs, this process's interpreter is mostly idle."""
+
+    def report(done: int, _time_s: float) -> None:
+        if done == 1:
+            threading.Thread(target=importlib.import_module, args=("scipy.signal",), daemon=True).start()
+        if on_progress is not None:
+            on_progress("pose", done, max(total, done))
+
+    return report
+
+
+def release_freed_memory() -> None:
+    """Return freed heap memory to the operating system (glibc's malloc_trim), so that the peak
+    resident memory of the pose pass and of the video pass do not add up. No-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def expected_frames(info: MediaInfo, settings: CommonSettings) -> int:
+    """Frames the trimmed clip should have (from the container; exact for constant frame rate)."""
+    if info.is_photo:
+        return 1
+    start = settings.start_s or 0.0
+    end = settings.end_s if settings.end_s is not None else info.duration_s / info.time_scale
+    span = max(0.0, min(end, info.duration_s / info.time_scale) - start)
+    return max(1, min(info.frames, int(round(span * info.playback_fps)))) if info.frames else 0
+
+
+def check_complete(report: DecodeReport, expected: int) -> None:
+    """Flag a video that ended well before the frame count its container announces (a cut file whose
+    index survived decodes without an error, just short)."""
+    if not report.truncated and expected > 10 and report.frames < 0.9 * expected:
+        report.truncated = True
+        report.error = f"only {report.frames} of the {expected} frames the file announces could be decoded"
+
+
+def with_decoded_facts(info: MediaInfo, report: DecodeReport, rows: int) -> MediaInfo:
+    """MediaInfo updated with what decoding found: real frame count, variable frame rate."""
+    if info.is_photo:
+        return info
+    intervals = np.asarray(report.intervals_s)
+    vfr = bool(
+        intervals.size > 2
+        and (np.percentile(intervals, 95) - np.percentile(intervals, 5)) > 0.25 * np.median(intervals)
+    )
+    frames = report.frames if report.truncated or info.frames == 0 else info.frames
+    return replace(info, frames=max(frames, rows) if not report.truncated else report.frames, variable_frame_rate=vfr)
