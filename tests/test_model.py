@@ -60,7 +60,7 @@ def test_bad_models(tmp_path: Path, damage: str, words: str) -> None:
         load_model(path)
 
 
-def test_cli_reports_a_bad_model(tmp_path: Path, samples_dir: Path) -> None:
+def test_cli_reports_a_bad_model(tmp_path: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from formcheck.cli import main
 
     bad = tmp_path / "model.task"
@@ -78,3 +78,6 @@ def test_cli_reports_a_bad_model(tmp_path: Path, samples_dir: Path) -> None:
         ]
     )
     assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a MediaPipe model bundle" in err[0] and "Traceback" not in err[0]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -34,10 +34,6 @@ def _frames(result, key: str, fps: float) -> int:
     return int(round(result.metrics[key] * fps))
 
 
-def test_tracks_are_there() -> None:
-    assert len(PLANK_TRACKS) >= 6 and len(OTHER_TRACKS) >= 8
-
-
 def test_front_plank_good_form_hold() -> None:
     raw, r = _analyse("plank__front_plank_side_studio_wahoo")
     m = r.metrics
