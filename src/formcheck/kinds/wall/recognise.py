@@ -30,18 +30,18 @@ def _either_mid(seq: PoseSequence, a: int, b: int) -> np.ndarray:
     return np.where(np.isfinite(mid), mid, pb)
 
 
-def standing_scores(seq: PoseSequence) -> dict[str, float]:
-    """0-1 scores of how much the sequence looks like standing still, upright, side-on.
+def standing_scores(seq: PoseSequence, th: R.StandingRecognition = R.STANDING) -> dict[str, float]:
+    """0-1 scores of how much the sequence looks like standing still, upright, side-on (the cues and
+    their reasons: thresholds.StandingRecognition).
 
-    upright: trunk within 10 deg of vertical (0 beyond 35); legs: knees straight (median flexion
-    under 12 deg; 0 beyond 40) and feet well below the hips; still: share of frames in which the hips
-    and ankles move less than 0.15 body heights per second (photos: 1); side: 1 side-on, 0.55 for a
-    front or rear view (still recognised as standing, so that the analysis can explain the view).
+    upright: the trunk near vertical; legs: knees straight and feet well below the hips; still: the
+    share of frames in which the hips and ankles hardly move (photos: 1); side: 1 side-on, lower for a
+    front or rear view (see CAPTURE's width ratios).
     """
     s = seq[seq.present]
     if not len(s):
         return {"upright": 0.0, "legs": 0.0, "still": 0.0, "side": 0.0}
-    upright = _ramp(W.trunk_from_vertical_deg(s.xy), 10.0, 35.0)
+    upright = _ramp(W.trunk_from_vertical_deg(s.xy), th.trunk_good_deg, th.trunk_bad_deg)
     knees = np.concatenate(
         [
             flexion_deg(s.point(h), s.point(k), s.point(a))
@@ -55,7 +55,7 @@ def standing_scores(seq: PoseSequence) -> dict[str, float]:
     with np.errstate(all="ignore"):
         ratio = (ankles[:, 1] - hips[:, 1]) / np.linalg.norm(shoulders - hips, axis=1)
     drop = float(np.median(ratio[np.isfinite(ratio)])) if np.isfinite(ratio).any() else float("nan")
-    legs = _ramp(knee, 12.0, 40.0) * _ramp(float(drop), 1.2, 0.6)
+    legs = _ramp(knee, th.knee_good_deg, th.knee_bad_deg) * _ramp(drop, th.drop_good_trunks, th.drop_bad_trunks)
     still = 1.0
     if len(s) > 2:
         body = nan_percentile(np.nanmax(s.xy[:, :, 1], axis=1) - np.nanmin(s.xy[:, :, 1], axis=1), 50)
@@ -65,14 +65,11 @@ def standing_scores(seq: PoseSequence) -> dict[str, float]:
             / dt
             / max(body, 1.0)
         )
-        still_share = float(np.mean(speed < 0.15))
-        still = _ramp(still_share, 0.7, 0.3)
+        still_share = float(np.mean(speed < th.still_speed_heights_per_s))
+        still = _ramp(still_share, th.still_share_good, th.still_share_bad)
     shoulder_ratio, hip_ratio = W.width_ratios(s.xy)
-    side = (
-        1.0
-        if (shoulder_ratio <= R.CAPTURE.max_shoulder_width_ratio and hip_ratio <= R.CAPTURE.max_hip_width_ratio)
-        else 0.55
-    )
+    side_on = shoulder_ratio <= R.CAPTURE.max_shoulder_width_ratio and hip_ratio <= R.CAPTURE.max_hip_width_ratio
+    side = 1.0 if side_on else th.front_view_score
     return {"upright": upright, "legs": legs, "still": still, "side": side}
 
 

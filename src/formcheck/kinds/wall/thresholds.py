@@ -95,10 +95,14 @@ GAP_UNCERTAINTY = GapUncertainty()
 
 @dataclass(frozen=True)
 class CaptureLimits:
-    """Capture checks (formcheck heuristics, tuned on the recorded tracks in tests/data/tracks).
+    """Capture checks, each with its reason.
 
     max_shoulder_width_ratio / max_hip_width_ratio: left-right distance of the shoulders (hips)
-    over the trunk length; side-on photos give 0.0-0.2, front views 0.35-0.7.
+    over the trunk length. Seen from the front the shoulders are 0.259 H apart (biacromial breadth,
+    Drillis & Contini in Winter 2009) over a 0.288 H trunk: 0.9; turned by an angle a from side-on
+    the distance is 0.9 sin a, so 0.3 allows about 20 deg of turn. The hip landmarks (joint centres,
+    about 0.1 H apart) give 0.35 from the front; in a side view they jitter by about 0.1 trunk
+    lengths from frame to frame, so their limit, 0.25, is looser in angle but above that noise.
     max_trunk_from_vertical_deg: beyond this the person is not standing (a plank is ~90 deg).
     border_fraction: the body mask may come no closer than this share of the image height to the
     top or bottom edge (else the head or the feet are cut off).
@@ -125,6 +129,41 @@ class CaptureLimits:
 
 
 CAPTURE = CaptureLimits()
+
+
+@dataclass(frozen=True)
+class StandingRecognition:
+    """How much a clip looks like standing still (for `kind = auto`): each cue scores 1 at its `good`
+    value or better and 0 at its `bad` value or worse, linearly between.
+
+    trunk_deg: trunk from vertical. Quiet standing sways a few degrees; 35 deg is where a person no
+    longer stands (CAPTURE.max_trunk_from_vertical_deg); 10 deg leaves room for a forward head and a
+    tilted camera.
+    knee_deg: median knee flexion. Standing knees are within about 5-10 deg of straight (0-5 deg is
+    Kendall's ideal; landmark noise adds a few); 40 deg is a squat, not standing.
+    drop_trunks: how far the ankles are below the hips, in trunk lengths. Standing: the leg length
+    (0.491 H, Winter 2009) over the trunk (0.288 H) = 1.7; at 1.2 the good score still allows a
+    camera looking down; 0.6 is sitting or kneeling.
+    still_speed: the hips and ankles of a person standing move less than this many body heights per
+    second (walking moves about 0.8 H/s, so 0.15 H/s is clearly not walking; postural sway is far less).
+    still_share: the share of frames that must be that still (0.7 good, 0.3 none).
+    front_view_score: the side cue of a front or rear view: still standing, so the wall analysis is
+    picked and can explain that it needs a side view, rather than another analysis.
+    """
+
+    trunk_good_deg: float = 10.0
+    trunk_bad_deg: float = 35.0
+    knee_good_deg: float = 12.0
+    knee_bad_deg: float = 40.0
+    drop_good_trunks: float = 1.2
+    drop_bad_trunks: float = 0.6
+    still_speed_heights_per_s: float = 0.15
+    still_share_good: float = 0.7
+    still_share_bad: float = 0.3
+    front_view_score: float = 0.55
+
+
+STANDING = StandingRecognition()
 
 #: Stature fraction of the mask's top-to-bottom extent: the mask includes hair and shoes, which a
 #: stature measurement does not (about +1.5 cm, i.e. 1%); formcheck heuristic.
