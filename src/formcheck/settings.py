@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from . import kinds
 from .config import CommonSettings, KindSettings, SettingEntry, setting, setting_fields, setting_ref, spec_of, validate
 from .errors import UsageError
-from .kinds import KINDS, kind_names, kind_spec
+from .kinds import kind_names, kind_spec
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,13 @@ class Settings(CommonSettings):
     gives one, with defaults where none was given).
     """
 
-    kind: str = setting(
-        "auto",
-        "Analysis",
-        "the analysis to run; auto picks the one the clip looks like",
-        "--kind",
-        choices=("auto", *kind_names()),
-    )
+    kind: str = setting("auto", "Analysis", "the analysis to run; auto picks the one the clip looks like", "--kind")
     options: tuple[KindSettings, ...] = ()
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.kind not in ("auto", *kind_names()):
+            raise UsageError(f"{setting_ref('kind')} is {self.kind!r}: choose one of auto, {', '.join(kind_names())}")
         seen: set[str] = set()
         for opt in self.options:
             if not isinstance(opt, KindSettings) or opt.KIND not in kind_names():
@@ -142,7 +139,7 @@ class Settings(CommonSettings):
         """Shared settings and `kind` flat, then each analysis's own settings (defaults included) as
         a table by its name (none for an analysis without settings)."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "options"}
-        for spec in KINDS:
+        for spec in kinds.KINDS:
             values = asdict(self.of(spec.name))
             if values:
                 data[spec.name] = values
@@ -156,7 +153,7 @@ class Settings(CommonSettings):
 
 def _owner_of(name: str) -> str | None:
     """The analysis whose own settings have a setting of this name (None: no analysis has it)."""
-    for spec in KINDS:
+    for spec in kinds.KINDS:
         if any(e.name == name for e in setting_fields(spec.settings)):
             return spec.name
     return None
@@ -166,9 +163,11 @@ def settings_catalogue() -> list[SettingEntry]:
     """Every setting, `kind` and the shared ones first, then each analysis's own (with `spec.kind`
     set to the analysis's name)."""
     shared = setting_fields(Settings)
-    out = [e for e in shared if e.name == "kind"] + [e for e in shared if e.name != "kind"]
-    for kind in KINDS:
-        out.extend(replace(e, spec=replace(e.spec, kind=kind.name)) for e in setting_fields(kind.settings))
+    kind = next(e for e in shared if e.name == "kind")
+    kind = replace(kind, spec=replace(kind.spec, choices=("auto", *kind_names())))  # the registry as it is now
+    out = [kind] + [e for e in shared if e.name != "kind"]
+    for spec in kinds.KINDS:
+        out.extend(replace(e, spec=replace(e.spec, kind=spec.name)) for e in setting_fields(spec.settings))
     return out
 
 
