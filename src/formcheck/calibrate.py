@@ -2,14 +2,16 @@
 
 Segment lengths as fractions of stature H come from Drillis & Contini's anthropometric model as
 tabulated by Winter (Biomechanics and Motor Control of Human Movement, 4th ed., 2009, fig. 4.1):
-thigh (hip to knee) 0.245 H, shank (knee to ankle) 0.246 H, trunk (shoulder to hip joint) 0.288 H,
-eye height 0.936 H. Foreshortening only shortens a segment in the image, so a high percentile over
-frames is used.
+thigh (hip to knee) 0.245 H, shank (knee to ankle) 0.246 H, trunk (shoulder to hip joint) 0.288 H.
+Foreshortening only shortens a segment in the image, so a high percentile over frames is used.
+
+Each analysis takes its scale from what it sees best, always through these fractions and the
+stature: the wall test from the body outline's height (the mask shows the whole body standing
+straight), the plank from the segment lengths of each camera shot (`stature_px_from_segments`; a cut
+may zoom), the gait frame by frame from the leg length (thigh + shank; the runner's distance changes).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,7 +21,6 @@ from .sequence import PoseSequence
 THIGH_FRACTION = 0.245
 SHANK_FRACTION = 0.246
 TRUNK_FRACTION = 0.288
-EYE_HEIGHT_FRACTION = 0.936
 
 SEGMENT_FRACTIONS = (
     ((L.LEFT_HIP, L.LEFT_KNEE), THIGH_FRACTION),
@@ -29,20 +30,6 @@ SEGMENT_FRACTIONS = (
     ((L.LEFT_SHOULDER, L.LEFT_HIP), TRUNK_FRACTION),
     ((L.RIGHT_SHOULDER, L.RIGHT_HIP), TRUNK_FRACTION),
 )
-
-
-@dataclass(frozen=True)
-class Scale:
-    """px_per_cm: image pixels per centimetre at the person's distance; assumed: the stature was
-    not given (a default was used); method: how the scale was found."""
-
-    px_per_cm: float
-    stature_cm: float
-    assumed: bool
-    method: str
-
-    def cm(self, pixels: float | np.ndarray) -> float | np.ndarray:
-        return pixels / self.px_per_cm
 
 
 def stature_px_from_segments(seq: PoseSequence, percentile: float = 90.0) -> float:
@@ -56,14 +43,3 @@ def stature_px_from_segments(seq: PoseSequence, percentile: float = 90.0) -> flo
     if not per_frame.size:
         return float("nan")
     return float(np.percentile(per_frame, percentile))
-
-
-def scale_from_stature(seq: PoseSequence, stature_cm: float, assumed: bool) -> Scale:
-    """Pixels per cm from the body's segment lengths and the stature."""
-    stature_px = stature_px_from_segments(seq)
-    return Scale(
-        px_per_cm=stature_px / stature_cm,
-        stature_cm=stature_cm,
-        assumed=assumed,
-        method="segment lengths (thigh, shank, trunk) as fractions of stature",
-    )

@@ -8,7 +8,6 @@ import argparse
 import re
 from typing import Any
 
-from .errors import UsageError
 from .settings import Settings, settings_catalogue
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -93,7 +92,3 @@ def cli_wording(text: str) -> str:
         return flags.get(m.group(1), m.group(0))
 
     return _REF.sub(flag, text)
-
-
-def usage_message(exc: UsageError) -> str:
-    return cli_wording(str(exc))

@@ -108,11 +108,3 @@ SKELETON_EDGES: tuple[tuple[int, int], ...] = (
     (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
     (L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX),
 )
-
-
-def mirror_index() -> list[int]:
-    """Index permutation that swaps every left landmark with its right partner: list of 33 ids."""
-    perm = list(range(NUM_LANDMARKS))
-    for left, right in LEFT_RIGHT_PAIRS:
-        perm[left], perm[right] = right, left
-    return perm

@@ -32,26 +32,6 @@ def angle_from_vertical_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(d[..., 0], -d[..., 1]))
 
 
-def angle_from_horizontal_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Signed angle of start->end from the image's +x axis, deg; positive when `end` is higher
-    in the image (smaller y) than `start` (counter-clockwise as seen on screen). Range -180..180."""
-    d = np.asarray(end, float) - start
-    return np.degrees(np.arctan2(-d[..., 1], d[..., 0]))
-
-
-def signed_distance_to_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Perpendicular distance of p from the infinite line through a and b, pixels.
-
-    Sign: positive when p lies to the left of a->b *as seen on screen* (counter-clockwise side,
-    with y down), negative to the right.
-    """
-    p, a, b = (np.asarray(x, float) for x in (p, a, b))
-    d = b - a
-    cross = d[..., 0] * (p[..., 1] - a[..., 1]) - d[..., 1] * (p[..., 0] - a[..., 0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return -cross / np.linalg.norm(d, axis=-1)
-
-
 def rotate_points(points: np.ndarray, angle_deg: float, centre: np.ndarray) -> np.ndarray:
     """Rotate (..., 2) points by angle_deg counter-clockwise *on screen* about `centre`."""
     th = np.radians(angle_deg)

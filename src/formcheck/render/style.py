@@ -9,11 +9,8 @@ GREEN = (46, 204, 113)
 AMBER = (243, 156, 18)
 RED = (231, 76, 60)
 WHITE = (255, 255, 255)
-BLACK = (0, 0, 0)
 BLUE = (52, 152, 219)
 GREY = (160, 160, 160)
-
-STATUS_COLOURS = {"ok": GREEN, "within": GREEN, "attention": AMBER, "warning": RED, "unknown": GREY}
 
 
 def line_width(image: np.ndarray, fraction: float = 0.004) -> int:

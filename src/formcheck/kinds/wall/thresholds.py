@@ -111,7 +111,6 @@ class CaptureLimits:
     more suggests loose clothing (fitted clothing on the samples: 0.07-0.09).
     max_roll_correction_deg: camera roll found from vertical lines is corrected up to this; more is
     only warned about. min_roll_to_correct_deg: below this no correction is applied.
-    max_motion_fraction: a clip's steadiest stretch must move less than this share of the stature.
     """
 
     max_shoulder_width_ratio: float = 0.3
@@ -122,7 +121,6 @@ class CaptureLimits:
     max_back_to_hip_fraction: float = 0.12
     max_roll_correction_deg: float = 10.0
     min_roll_to_correct_deg: float = 1.0
-    max_motion_fraction: float = 0.03
     contact_tolerance_cm: float = 1.5  # a body point within this of the wall edge touches it
     wall_search_fraction: float = 0.12  # a wall edge is looked for this far (x stature) behind the back
     min_wall_length_fraction: float = 0.35  # its visible length, as a share of the stature
