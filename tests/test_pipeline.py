@@ -133,3 +133,39 @@ def test_a_truncated_clip_that_cannot_be_analysed_says_it_was_truncated(samples_
         r"first \d+ frames",
     ):
         analyse(cut, Settings.build(kind="auto"))
+
+
+def test_a_generated_runner_goes_through_the_whole_pipeline_without_the_model(tmp_path: Path) -> None:
+    """The PoseSource seam: a generated gait (known cadence and contact time) fed as a SequenceSource
+    through analyse() with kind = auto and save_outputs(), as the CLI does with a real clip."""
+    import json
+
+    from formcheck.gaitsim import GaitSpec, simulate
+    from formcheck.outputs import save_outputs
+    from formcheck.sources import SequenceSource
+
+    spec = GaitSpec(cadence_spm=172.0, contact_ms=230.0, fps=60.0, duration_s=6.0)
+    seq, _ = simulate(spec)
+    info = MediaInfo(
+        path="runner.mp4",
+        kind="video",
+        width=seq.frame_size[0],
+        height=seq.frame_size[1],
+        fps=60.0,
+        duration_s=float(seq.timestamps_s[-1]),
+        frames=len(seq),
+        rotation=0,
+        codec="h264",
+        playback_fps=60.0,
+    )
+    result = analyse(SequenceSource((seq,), info), Settings.build(height_cm=spec.stature_cm))
+    assert result.kind == "run" and result.model is None
+    m = result.result.metrics
+    assert m["gait"] == "running" and m["cadence_spm"] == pytest.approx(172.0, rel=0.01)
+    assert m["contact_ms"] == pytest.approx(230.0, abs=25.0)
+    files = save_outputs(result, tmp_path, "runner")
+    data = json.loads(files.json.read_text())
+    assert data["kind"] == "run" and data["model"] is None and data["settings"]["height_cm"] == spec.stature_cm
+    with av.open(str(files.annotated)) as video:  # drawn on a plain canvas: the track has no pixels
+        assert sum(1 for _ in video.decode(video=0)) == len(seq)
+    assert files.tables["steps"].read_text().count("\n") - 1 == len(result.result.steps)
