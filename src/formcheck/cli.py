@@ -6,15 +6,18 @@ Exit codes: 0 ok, 1 the input could not be analysed, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from . import __version__
 from .cli_args import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_settings_arguments, cli_wording, settings_from_args
 from .errors import FormCheckError, UsageError
+from .names import display_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as \xNN, never a traceback
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     logging.basicConfig(
         stream=sys.stderr,
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -53,20 +59,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").setLevel(logging.INFO if args.verbose else logging.ERROR)
     try:
-        if args.command == "batch":
-            from . import batch
+        with sigterm_as_interrupt():
+            if args.command == "batch":
+                from . import batch
 
-            return batch.run(args)
-        return run_analyse(args)
+                return batch.run(args)
+            return run_analyse(args)
     except UsageError as exc:
         print(f"formcheck: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except FormCheckError as exc:
-        print(f"formcheck: cannot analyse {getattr(args, 'path', '')}: {cli_wording(str(exc))}", file=sys.stderr)
+        subject = f"cannot analyse {display_text(args.path)}" if args.command != "batch" else "cannot run the batch"
+        print(f"formcheck: {subject}: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("formcheck: interrupted", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """`kill` (SIGTERM) stops as cleanly as Ctrl-C: temporary files are removed, workers stopped
+    (main thread only; elsewhere nothing changes)."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_analyse(args: argparse.Namespace) -> int:
@@ -76,7 +103,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     with ProgressBars(enabled=not args.quiet) as bars:
         result, files = analyse_to(args.path, settings, args.out, on_progress=bars.update)
     print(summary_text(result))
-    print("written: " + ", ".join(str(p) for p in files.all()))
+    print("written: " + ", ".join(display_text(str(p)) for p in files.all()))
     return EXIT_OK
 
 
@@ -85,7 +112,7 @@ def summary_text(result: Any) -> str:
     from .feedback import worst_first
     from .kinds import kind_spec
 
-    lines = [f"{Path(result.info.path).name}: {result.kind}"]
+    lines = [f"{display_text(Path(result.info.path).name)}: {result.kind}"]
     values = {**result.result.details, **result.result.metrics}
     metrics = [f"{k}={_fmt(values.get(k))}" for k in kind_spec(result.kind).headline]
     if metrics:

@@ -27,6 +27,12 @@ class UnsupportedMedia(FormCheckError):
     code = "unsupported"
 
 
+class MediaTooLarge(FormCheckError):
+    """A photo (or video frame) with more pixels than formcheck decodes (see media.MAX_DECODED_PIXELS)."""
+
+    code = "too_large"
+
+
 class ModelError(FormCheckError):
     """The pose model bundle is missing, truncated or not a PoseLandmarker bundle."""
 

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ import numpy as np
 
 from .feedback import SCREENING_NOTICE, worst_first
 from .kinds import kind_spec
+from .names import display_text, truncate_name
+from .processes import TAG_PATTERN, process_tag, writer_alive
 
 if TYPE_CHECKING:
     from .pipeline import AnalysisResult
@@ -25,9 +28,10 @@ METRIC_CSV_COLUMNS = ("metric", "value", "unit", "reference_range", "status", "c
 
 
 def to_jsonable(value: Any) -> Any:
-    """numpy scalars/arrays to Python, NaN/inf to None, recursively."""
+    """numpy scalars/arrays to Python, NaN/inf to None, file-name bytes that are not UTF-8 as \\xNN,
+    recursively."""
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return {display_text(str(k)): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
@@ -36,6 +40,8 @@ def to_jsonable(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, str):
+        return display_text(value)
     if hasattr(value, "to_json"):
         return to_jsonable(value.to_json())
     return value
@@ -115,15 +121,27 @@ def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None)
     return buffer.getvalue()
 
 
+#: Bytes of the final name kept at the start of a temporary file's name (for a human looking at it).
+PART_NAME_BYTES = 64
+#: `.<start of the name>.<pid>.<token>-<random>.part<suffix>` (processes.process_tag: the writer).
+_PART_NAME = re.compile(rf"^\.(?P<name>.*)\.{TAG_PATTERN}-[a-z0-9_]{{8}}\.part(?P<suffix>\.[^.]*)?$")
+#: Without a tag (earlier formcheck versions wrote these): always stale.
+_LEGACY_PART_NAME = re.compile(r"^\.(?P<name>.*)\.[a-z0-9_]{8}\.part(?P<suffix>\.[^.]*)?$")
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it is renamed onto `path`, on error removed.
 
-    A killed process therefore never leaves a half-written file under the final name.
+    A killed process therefore never leaves a half-written file under the final name. The temporary
+    name is `.<start of the name>.<pid>.<token>-<random>.part<suffix>` (short enough for any file
+    system; the suffix kept for writers that go by it): `sweep_stale_parts` removes those whose
+    process has ended.
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent)
+    start = truncate_name(final.stem, PART_NAME_BYTES)
+    fd, tmp = tempfile.mkstemp(prefix=f".{start}.{process_tag()}-", suffix=f".part{final.suffix}", dir=final.parent)
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -135,6 +153,31 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def is_stale_part(name: str) -> bool:
+    """True for a temporary file of `atomic_path` whose writer is no longer running on this machine
+    (or that an older formcheck wrote)."""
+    match = _PART_NAME.match(name)
+    if match is None:
+        return _LEGACY_PART_NAME.match(name) is not None
+    return not writer_alive(int(match["pid"]), match["token"])
+
+
+def sweep_stale_parts(folder: str | Path) -> int:
+    """Remove the stale temporary files (`is_stale_part`) of a killed writer in `folder` (not
+    recursive). Returns how many were removed."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if name.startswith(".") and ".part" in name and is_stale_part(name):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+    return removed
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

@@ -7,17 +7,20 @@ upright here. Frames are streamed, never collected.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import queue
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from .errors import MediaNotFound, UnreadableMedia, UnsupportedMedia, UsageError
+from .errors import MediaNotFound, MediaTooLarge, UnreadableMedia, UnsupportedMedia, UsageError
 from .frames import DecodeReport, Frame
 from .sequence import MediaInfo
 
@@ -26,6 +29,22 @@ log = logging.getLogger(__name__)
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 SUPPORTED_TEXT = "photos (jpg, png, webp, bmp) or videos (mp4, mov, m4v, avi, mkv, webm)"
+
+#: Most pixels formcheck decodes of one photo or video frame. PNG, WebP and BMP are decoded whole (their
+#: decoders have no reduced-size mode); a JPEG is decoded at 1/2, 1/4 or 1/8 of its size when the
+#: analysis needs no more (`max_side_px`). 50 MP is the largest standard output of phone cameras;
+#: Pillow holds it in 200 MB (4 bytes a pixel).
+MAX_DECODED_PIXELS = 50_000_000
+#: Most pixels a photo may have at all: Pillow's decompression-bomb limit (2 x Image.MAX_IMAGE_PIXELS),
+#: above which it refuses to open a file. formcheck checks both limits itself, from the file's header.
+MAX_PHOTO_PIXELS = 178_956_970
+#: Formats whose decoder can scale down while decoding (Pillow's `draft`).
+_DRAFT_FORMATS = ("JPEG",)
+#: Pillow modes of 16-bit grey images (PNG); their values run 0-65535.
+_SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+
+# formcheck checks image sizes itself (above); Pillow's warning between its two limits is noise here.
+warnings.filterwarnings("ignore", message="Image size .* could be decompression bomb", module="PIL")
 
 
 def media_kind(path: Path) -> str:
@@ -41,21 +60,53 @@ def media_kind(path: Path) -> str:
 
 
 def check_file(path: str | Path) -> Path:
-    """The path as a Path if it is a non-empty regular file; else a clear error."""
+    """The path as a Path if it is a non-empty regular file this process can read; else a clear error."""
     p = Path(path)
-    if not p.exists():
-        raise MediaNotFound(f"{p}: no such file; check the path (or the upload)")
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        raise _stat_error(p, exc) from None
     if p.is_dir():
         raise UsageError(
             f"{p} is a folder, not a photo or video; to analyse every clip in it use `formcheck batch {p} --out DIR`"
         )
-    if p.stat().st_size == 0:
+    try:
+        with open(p, "rb"):
+            pass
+    except PermissionError:
+        raise UnreadableMedia(
+            f"{p.name} cannot be read: permission denied; give yourself read access (e.g. chmod u+r) or copy "
+            f"the file somewhere you can read it"
+        ) from None
+    except OSError as exc:
+        raise UnreadableMedia(f"{p.name} cannot be opened ({exc.strerror or exc}); copy it again") from None
+    if st.st_size == 0:
         raise UnreadableMedia(f"{p.name} is empty (0 bytes): the copy or upload did not complete; copy it again")
     return p
 
 
+def _stat_error(p: Path, exc: OSError) -> Exception:
+    """The error for a path that cannot even be looked at, by cause."""
+    if exc.errno == errno.ELOOP:
+        return UnreadableMedia(
+            f"{p}: the link points at itself, or at links that lead back to it (a loop); point it at the "
+            f"real file or use the file itself"
+        )
+    if exc.errno == errno.EACCES:
+        return UnreadableMedia(
+            f"{p}: permission denied on a folder on the way to the file; give yourself access to that "
+            f"folder or copy the file somewhere you can read it"
+        )
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if p.is_symlink():
+            return MediaNotFound(f"{p} is a link to {os.readlink(p)}, which does not exist; fix or remove the link")
+        return MediaNotFound(f"{p}: no such file; check the path (or the upload)")
+    return UnreadableMedia(f"{p}: cannot be read ({exc.strerror or exc}); check the path")
+
+
 def probe(path: str | Path, capture_fps: float | None = None) -> MediaInfo:
-    """Read what a file is without decoding it all (a video's first frame is decoded for its rotation)."""
+    """Read what a file is without decoding it all (a photo's header only; a video's first frame is
+    decoded for its rotation). Raises MediaTooLarge for images formcheck will not decode."""
     p = check_file(path)
     if media_kind(p) == "photo":
         return _probe_photo(p)
@@ -63,42 +114,139 @@ def probe(path: str | Path, capture_fps: float | None = None) -> MediaInfo:
 
 
 def _probe_photo(p: Path) -> MediaInfo:
-    image, rotation = _read_photo(p)
-    h, w = image.shape[:2]
+    with _open_image(p) as im:
+        orientation = _orientation(im)
+        _check_photo_size(p, im.size, im.format)
+        width, height = _turned(im.size, orientation)
     return MediaInfo(
         path=str(p),
         kind="photo",
-        width=w,
-        height=h,
+        width=width,
+        height=height,
         fps=0.0,
         duration_s=0.0,
         frames=1,
-        rotation=rotation,
+        rotation=_EXIF_ROTATION.get(orientation, 0),
         codec=p.suffix.lower().lstrip("."),
     )
 
 
 _EXIF_ROTATION = {3: 180, 6: 270, 8: 90}  # EXIF orientation -> degrees counter-clockwise to turn upright
+#: EXIF orientation -> the Pillow transpose that turns the stored image upright (as ImageOps.exif_transpose).
+_ORIENTATION_TRANSPOSE = {2: 0, 3: 3, 4: 1, 5: 5, 6: 4, 7: 6, 8: 2}  # Image.Transpose values
+#: EXIF orientations that turn the stored image a quarter (width and height swap).
+_QUARTER_TURNS = (5, 6, 7, 8)
 
 
-def _read_photo(p: Path) -> tuple[np.ndarray, int]:
-    """(H, W, 3) uint8 RGB upright (EXIF orientation applied), and the rotation applied in degrees."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+def _orientation(im: Any) -> int:
+    """The EXIF orientation (1: as stored) from the header. A PNG's eXIf chunk is read only when it comes
+    before the pixels: Pillow would decode the whole image to look for one after them."""
+    if im.format == "PNG" and "exif" not in im.info:
+        return 1
+    return int(im.getexif().get(0x0112, 1) or 1)
+
+
+def _turned(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """(width, height) of an image of stored `size` once its EXIF orientation is applied (and back)."""
+    return (size[1], size[0]) if orientation in _QUARTER_TURNS else size
+
+
+def _open_image(p: Path) -> Any:
+    """The photo opened with Pillow: its header read, no pixel decoded yet."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(p) as im:
-            orientation = im.getexif().get(0x0112, 1)
-            upright = ImageOps.exif_transpose(im).convert("RGB")
-            return np.asarray(upright), _EXIF_ROTATION.get(orientation, 0)
+        return Image.open(p)
+    except Image.DecompressionBombError:
+        raise MediaTooLarge(
+            f"{p.name} has more than {MAX_PHOTO_PIXELS / 1e6:.0f} million pixels, more than formcheck "
+            f"opens; save it smaller (a phone photo has 12-50 million; the pose model needs 2)"
+        ) from None
     except UnidentifiedImageError as exc:
         raise UnreadableMedia(
             f"{p.name} is not a readable image (the file may be corrupt or another format "
             f"with an image extension); export it again as JPEG or PNG"
         ) from exc
     except OSError as exc:
-        raise UnreadableMedia(
-            f"{p.name} could not be read as an image ({exc}); it may be truncated; copy or export it again"
-        ) from exc
+        raise _read_error(p, exc) from exc
+
+
+def _read_error(p: Path, exc: OSError) -> UnreadableMedia:
+    if isinstance(exc, PermissionError):
+        return UnreadableMedia(f"{p.name} cannot be read: permission denied; give yourself read access")
+    return UnreadableMedia(
+        f"{p.name} could not be read as an image ({exc}); it may be truncated; copy or export it again"
+    )
+
+
+def _check_photo_size(
+    p: Path, header: tuple[int, int], fmt: str | None, decoded: tuple[int, int] | None = None
+) -> None:
+    """Refuse a photo, from its header alone, whose size is over MAX_PHOTO_PIXELS, or whose decoded
+    image would be over MAX_DECODED_PIXELS. `decoded`: the size it will be decoded at (a JPEG's is
+    smaller when decoded at reduced size); None: the smallest its format allows."""
+    w, h = header
+    if decoded is None:
+        decoded = (-(-w // 8), -(-h // 8)) if fmt in _DRAFT_FORMATS else header
+    if w * h > MAX_PHOTO_PIXELS:
+        limit = f"{MAX_PHOTO_PIXELS / 1e6:.0f} million pixels"
+    elif decoded[0] * decoded[1] > MAX_DECODED_PIXELS:
+        limit = f"{MAX_DECODED_PIXELS / 1e6:.0f} million pixels decoded"
+    else:
+        return
+    raise MediaTooLarge(
+        f"{p.name} is {w} x {h} pixels ({w * h / 1e6:.0f} million), more than formcheck reads (at most "
+        f"{limit}); save it smaller, or as JPEG (a phone photo has 12-50 million pixels; the pose model needs 2)"
+    )
+
+
+def _read_photo(p: Path, max_side: int | None = None) -> tuple[np.ndarray, int]:
+    """(H, W, 3) uint8 RGB upright (EXIF orientation applied), at most `max_side` pixels on its longest
+    side (exactly the size `_downscale_size` gives), and the rotation applied in degrees.
+
+    Memory stays near the output's size where the format allows: a JPEG is decoded at 1/2, 1/4 or 1/8
+    of its size when that is enough (Pillow's draft mode); other formats are decoded whole (at most
+    MAX_DECODED_PIXELS, checked from the header first) and reduced by box averaging, and the full-size
+    image is let go at once. 16-bit grey PNGs are scaled to 8 bits (Pillow's own conversion clips them).
+    """
+    with _open_image(p) as im:
+        orientation = _orientation(im)
+        header = im.size
+        out_w, out_h, scale = _downscale_size(*_turned(header, orientation), max_side)
+        target = _turned((out_w, out_h), orientation)  # the output size, as stored
+        if im.format in _DRAFT_FORMATS and scale != 1.0:
+            im.draft(im.mode if im.mode in ("L", "CMYK") else "RGB", target)
+        _check_photo_size(p, header, im.format, decoded=im.size)
+        try:
+            image = _eight_bit(im)
+        except OSError as exc:
+            raise _read_error(p, exc) from exc
+    del im  # `image` holds the decoded pixels; the full-size image goes as soon as it is reduced
+    factor = int(min(image.width / target[0], image.height / target[1]))
+    if factor >= 2:
+        image = image.reduce(factor)
+    if orientation in _ORIENTATION_TRANSPOSE:
+        image = image.transpose(_ORIENTATION_TRANSPOSE[orientation])
+    rgb = np.asarray(image.convert("RGB"))
+    if rgb.shape[:2] != (out_h, out_w):
+        import cv2
+
+        rgb = cv2.resize(rgb, (out_w, out_h), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(rgb), _EXIF_ROTATION.get(orientation, 0)
+
+
+def _eight_bit(im: Any) -> Any:
+    """The decoded image in a mode of 8 bits per channel that Pillow can reduce ('L', 'RGB' or 'RGBA').
+    16-bit grey is scaled by 255/65535."""
+    from PIL import Image
+
+    im.load()
+    if im.mode in _SIXTEEN_BIT_MODES:
+        values = np.asarray(im).astype(np.uint32)
+        return Image.fromarray(((np.clip(values, 0, 65535) * 255 + 32767) // 65535).astype(np.uint8))
+    if im.mode in ("L", "RGB", "RGBA"):
+        return im
+    return im.convert("RGBA" if "A" in im.mode or "transparency" in im.info else "RGB")
 
 
 def _open_container(p: Path) -> Any:  # av.container.InputContainer
@@ -144,6 +292,12 @@ def _probe_video(p: Path, capture_fps: float | None) -> MediaInfo:
         else:
             duration = 0.0
         frames = int(stream.frames or round(duration * playback_fps))
+        stored_w, stored_h = stream.codec_context.width, stream.codec_context.height
+        if stored_w * stored_h > MAX_DECODED_PIXELS:  # from the header, before a frame is decoded
+            raise MediaTooLarge(
+                f"{p.name}: its frames are {stored_w} x {stored_h} pixels, more than formcheck decodes "
+                f"(at most {MAX_DECODED_PIXELS / 1e6:.0f} million); export it at 4K or less"
+            )
         try:
             first = next(container.decode(stream))
         except (StopIteration, av.error.FFmpegError) as exc:
@@ -214,12 +368,8 @@ def iter_frames(
             f"{Path(info.path).name} is a landmark track without its video: this step needs the original photo or video"
         )
     if info.is_photo:
-        image, _ = _read_photo(Path(info.path))
-        w, h, scale = _downscale_size(info.width, info.height, max_side)
-        if scale != 1.0:
-            import cv2
-
-            image = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+        image, _ = _read_photo(Path(info.path), max_side)
+        scale = _downscale_size(info.width, info.height, max_side)[2]
         report.frames = 1
         yield Frame(0, 0.0, np.ascontiguousarray(image), scale)
         return

@@ -15,6 +15,8 @@ BUNDLED_MODEL_SHA256 = "d6fc06e1fb790fc5c8abaf4af6d6a22554a89b1b01544440993d687d
 BUNDLED_MODEL_SIZE = 9_397_658
 #: The two networks every PoseLandmarker bundle (lite, full, heavy) holds.
 REQUIRED_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
+#: A TensorFlow Lite model is a FlatBuffer whose file identifier, bytes 4-8, is this.
+TFLITE_IDENTIFIER = b"TFL3"
 MODEL_ENV_VAR = "FORMCHECK_MODEL"
 
 
@@ -84,6 +86,31 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
             f"{p} is a model bundle but not a PoseLandmarker one (missing {', '.join(missing)}); "
             f"use pose_landmarker_lite/full/heavy.task"
         )
+    damaged = _damaged_members(p)
+    if damaged:
+        raise ModelError(
+            f"{p} is damaged ({'; '.join(damaged)}); download the PoseLandmarker .task file again, or restore "
+            f"the bundled one (git checkout models/)"
+        )
     bundle = ModelBundle(path=p, sha256=sha, bundled=sha == BUNDLED_MODEL_SHA256)
     _cache[key] = bundle
     return bundle
+
+
+def _damaged_members(p: Path) -> list[str]:
+    """What is wrong with the networks inside a bundle whose member names are right: a member whose
+    checksum (CRC) fails, or that is not a TensorFlow Lite model."""
+    problems = []
+    with zipfile.ZipFile(p) as bundle:
+        for name in REQUIRED_MEMBERS:
+            try:
+                with bundle.open(name) as member:
+                    head = member.read(8)
+                    while member.read(1 << 20):  # reading to the end checks the member's CRC
+                        pass
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+                problems.append(f"{name}: {exc}")
+                continue
+            if head[4:8] != TFLITE_IDENTIFIER:
+                problems.append(f"{name} is not a TensorFlow Lite model")
+    return problems

@@ -1,23 +1,31 @@
 """Write everything an analysis produced into a folder: `<stem>.json`, `<stem>.landmarks.npz`,
 the annotated `<stem>.mp4` (video) or `<stem>.jpg` (photo), `<stem>.chart.png`, and CSV tables
-(`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events)."""
+(`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events).
+
+Before anything is analysed, `prepare_output_folder` checks that the folder can be written and that no
+output would replace the input, and removes temporary files a killed run left there.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FormCheckError
+from .errors import FormCheckError, UsageError
 from .export import (
     METRIC_CSV_COLUMNS,
     atomic_path,
     csv_text,
     metric_rows,
     result_to_json,
+    sweep_stale_parts,
     write_json,
     write_text_atomic,
 )
 from .media import media_kind
+from .names import OUTPUT_SUFFIXES, display_text, fit_stem, output_stem
 from .pipeline import AnalysisResult, analyse, open_source
 from .render.annotated import render_photo, render_video
 from .render.charts import has_curves, plot_series
@@ -50,6 +58,59 @@ class OutputFiles:
         return [p for p in paths if p is not None]
 
 
+def output_paths(out_dir: str | Path, stem: str) -> list[Path]:
+    """Every file an analysis of one input may write into `out_dir` under `stem`."""
+    return [Path(out_dir) / f"{stem}{suffix}" for suffix in OUTPUT_SUFFIXES]
+
+
+def check_output_folder(out_dir: str | Path) -> None:
+    """Raise UsageError unless `out_dir` is a folder this process can write into, or can be made
+    (its nearest existing ancestor is a writable folder). Creates nothing."""
+    out = Path(out_dir)
+    existing = out
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    where = "" if existing == out else f" (its parent {display_text(str(existing))})"
+    if not existing.is_dir():
+        what = "a file" if existing.is_file() else "not a folder"
+        raise UsageError(
+            f"the output folder {display_text(str(out))}{where} is {what}: choose a folder (a new one is created)"
+        )
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write into the output folder {display_text(str(out))}{where}: "
+            f"{exc.strerror or exc}; choose a folder you can write to"
+        ) from None
+
+
+def refuse_overwriting_input(path: str | Path, out_dir: str | Path, stem: str) -> None:
+    """Raise UsageError when an output of `stem` in `out_dir` would be the input file itself
+    (the same file by inode, whatever the path or link that leads to it)."""
+    source = Path(path)
+    for target in output_paths(out_dir, stem):
+        try:
+            same = target.exists() and os.path.samefile(target, source)
+        except OSError:
+            same = False
+        if same:
+            raise UsageError(
+                f"the results in {display_text(str(out_dir))} would replace the input "
+                f"{display_text(str(source))}: its output {display_text(target.name)} has the same name; "
+                f"choose another output folder (a new one is created)"
+            )
+
+
+def prepare_output_folder(path: str | Path, out_dir: str | Path, stem: str) -> None:
+    """Before an analysis: the output folder can be written, no output replaces the input, and the
+    temporary files of a killed earlier run are removed."""
+    check_output_folder(out_dir)
+    refuse_overwriting_input(path, out_dir, stem)
+    sweep_stale_parts(out_dir)
+
+
 def analyse_to(
     path: str | Path,
     settings: Settings,
@@ -61,9 +122,11 @@ def analyse_to(
 
     With `kind = pose`, a video's annotated MP4 is drawn during the pose pass (`render.live`, in the
     decoder process), so the clip is decoded once; the analyses draw theirs after the analysis, in a
-    second pass.
+    second pass. Raises UsageError before the analysis when `out_dir` cannot be written or an output
+    would replace the input (`prepare_output_folder`).
     """
-    stem = stem or Path(path).stem
+    stem = fit_stem(stem) if stem else output_stem(Path(path).name)
+    prepare_output_folder(path, out_dir, stem)
     if not (settings.kind == "pose" and settings.render_video and _is_video(path)):
         result = analyse(open_source(path), settings, on_progress)
         return result, save_outputs(result, out_dir, stem, on_progress, render=settings.render_video)
@@ -95,7 +158,7 @@ def save_outputs(
     (no rendering then)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stem = stem or Path(result.info.path).stem
+    stem = fit_stem(stem) if stem else output_stem(Path(result.info.path).name)
     files = OutputFiles(json=out / f"{stem}.json", landmarks=out / f"{stem}.landmarks.npz")
     with atomic_path(files.landmarks) as tmp:
         result.seq.save_npz(tmp)

@@ -19,6 +19,7 @@ from typing import TextIO
 
 import numpy as np
 
+from .errors import ModelError
 from .frames import Detection, Frame, SegmentedFrame
 from .model import ModelBundle
 from .sequence import MediaInfo, PoseSequence
@@ -83,7 +84,12 @@ class PoseEstimator:
                 num_poses=num_poses,
                 output_segmentation_masks=segmentation,
             )
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            try:
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            except (ValueError, RuntimeError) as exc:  # a bundle that passed load_model's checks, still damaged
+                raise ModelError(
+                    f"the pose model {model.path} cannot be loaded ({exc}); use an intact PoseLandmarker .task file"
+                ) from exc
         self._video = video
         self._last_ms = -1
         self._warmed_up = False

@@ -17,6 +17,9 @@ ADVICE = {
     "not_found": "Upload the file again.",
     "unreadable": "Export or copy the original clip or photo again (MP4 with H.264, or JPEG) and upload that file.",
     "unsupported": f"Upload one of the formats formcheck reads: {SUPPORTED_TEXT}.",
+    "too_large": (
+        "Upload a smaller photo (the phone's normal photo mode, or exported as JPEG) or a video of 4K or less."
+    ),
     "model": "The pose model file is missing or damaged: reinstall formcheck, or check the model path.",
     "no_person": (
         "Film the whole body, well lit, from the side, with the camera at hip height 2-4 m away "
