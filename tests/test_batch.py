@@ -383,7 +383,7 @@ def test_output_paths_never_escape_out(tmp_path: Path) -> None:
     out.mkdir()
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    assert output_location(out, "a b/é.mp4", "é") == (out / "a b", out / ".formcheck" / "a b" / "é.mp4.done.json")
+    assert output_location(out, "a b/é.mp4", "é") == (out / "a b", out / ".formcheck" / "done" / "a b" / "é.done.json")
     for bad in ("../x.mp4", "a/../../x.mp4", "/etc/x.mp4", "a//x.mp4"):
         with pytest.raises(UsageError):
             output_location(out, bad, "x")
@@ -492,6 +492,7 @@ def test_out_inside_dir_is_not_searched(tmp_path: Path) -> None:
     (tmp_path / "a.jpg").write_bytes(b"x")
     (tmp_path / "results" / "nested").mkdir(parents=True)
     (tmp_path / "results" / "nested" / "old.mp4").write_bytes(b"x")  # an output of an earlier run
+    (tmp_path / "results" / ".formcheck").mkdir()  # ... which a batch wrote
     report = run_batch(tmp_path, tmp_path / "results", Settings.build(kind="pose"), SerialEngine(fake_job))
     assert [r["path"] for r in report.rows] == ["a.jpg"]
     assert (tmp_path / "results" / "summary.csv").is_file()

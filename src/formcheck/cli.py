@@ -8,15 +8,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from . import __version__
 from .cli_args import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_settings_arguments, cli_wording, settings_from_args
 from .errors import FormCheckError, UsageError
+from .interrupts import sigterm_as_interrupt
 from .names import display_text
 
 
@@ -75,25 +75,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("formcheck: interrupted", file=sys.stderr)
         return 130
-
-
-@contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """`kill` (SIGTERM) stops as cleanly as Ctrl-C: temporary files are removed, workers stopped
-    (main thread only; elsewhere nothing changes)."""
-
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def run_analyse(args: argparse.Namespace) -> int:

@@ -14,32 +14,35 @@ One module each:
 
     discovery.py         Entry, discover: which files under DIR are analysed, which are skipped and why
     jobs.py              Job, plan, run_job: output locations, done-records and resume, the per-clip function
+    naming.py            output folders, stems that never collide (ignoring case), done-record paths
+    locks.py             one batch per OUT, workers that end with their batch, no leftover workers
     engines.py           LocalEngine (process pool), SerialEngine, the Sink they report to
     ray_engine.py        RayEngine (optional: pip install 'formcheck[ray]')
     progress.py          BatchProgress: progress bars and one line per finished clip
     summary.py           summary columns and rows, summary.csv and summary.json, the printed summary
-    this file            the command: its arguments, run(), run_batch(), folder checks, the lock on OUT
+    this file            the command: its arguments, run(), run_batch(), folder checks
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..cli_args import EXIT_FAILED, EXIT_OK, add_settings_arguments, settings_from_args
 from ..errors import UsageError
+from ..interrupts import sigterm_as_interrupt
 from ..media import SUPPORTED_TEXT
+from ..outputs import check_output_folder
 from ..settings import Settings
 from .discovery import Entry, discover, display_path, media_of
 from .engines import Interrupted, LocalEngine, SerialEngine, Sink
-from .jobs import STATE_DIR, Job, JobOutcome, Plan, output_location, output_stems, plan, run_job, sweep_partial_files
+from .jobs import Job, JobOutcome, Plan, plan, run_job, sweep_partial_files
+from .locks import batch_lock
+from .naming import is_batch_output, output_location, output_stems
 from .progress import BatchProgress
 from .ray_engine import RayEngine
 from .summary import SUMMARY_COLUMNS, BatchReport, base_row, counts, summary_rows, summary_text, write_summary
@@ -197,7 +200,7 @@ def run_batch(
         sweep_partial_files(the_plan.jobs, out_root)
         sink = BatchProgress(the_plan, bars=bars, lines=lines)
         try:
-            with _sigterm_as_interrupt():
+            with sigterm_as_interrupt():
                 engine.run(the_plan.jobs, sink)
         finally:
             sink.close()
@@ -216,56 +219,35 @@ def run_batch(
 
 
 def check_folders(input_dir: Path, out_root: Path) -> None:
+    """Raise UsageError unless DIR is a folder and OUT a folder that can be written and that never
+    mixes results with inputs: OUT is not DIR, does not contain DIR, and when it lies inside DIR (it is
+    then not searched) it is new, empty or the output of an earlier batch."""
     if not input_dir.is_dir():
         what = "does not exist" if not input_dir.exists() else "is not a folder"
         raise UsageError(
             f"{input_dir} {what}: give the folder of photos and videos (for one file use `formcheck analyse`)"
         )
-    if out_root.exists() and not out_root.is_dir():
-        raise UsageError(f"--out {out_root} is a file: give a folder")
-    if os.path.realpath(out_root) == os.path.realpath(input_dir):
+    check_output_folder(out_root)
+    real_in, real_out = os.path.realpath(input_dir), os.path.realpath(out_root)
+    if real_out == real_in:
         raise UsageError("--out must not be the input folder itself (use a new folder, e.g. DIR/formcheck-out)")
+    if _inside(real_in, real_out):
+        raise UsageError(
+            f"--out {out_root} contains the input folder {input_dir}: results would be written among the "
+            f"clips (and could replace them); choose an output folder outside {input_dir}, e.g. "
+            f"{_quote(Path(str(input_dir).rstrip('/') + '-results'))}"
+        )
+    if _inside(real_out, real_in) and out_root.is_dir() and any(out_root.iterdir()) and not is_batch_output(out_root):
+        raise UsageError(
+            f"--out {out_root} lies inside the input folder and already holds files that no formcheck batch "
+            f"wrote (they would not be analysed, and could be replaced); choose a new or empty folder, e.g. "
+            f"{_quote(input_dir / 'formcheck-out')}"
+        )
 
 
-@contextlib.contextmanager
-def batch_lock(out_root: Path) -> Iterator[None]:
-    """One batch at a time per OUT: a second one would redo the same clips and race on the same files."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; documented
-        yield
-        return
-    lock_path = out_root / STATE_DIR / "lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UsageError(
-                f"another formcheck batch is writing into {out_root}; wait for it to finish or choose another --out"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """`kill` (SIGTERM) stops the batch as cleanly as Ctrl-C (main thread only)."""
-
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _inside(path: str, folder: str) -> bool:
+    """True when the real path `path` lies strictly inside the real path `folder`."""
+    return path != folder and os.path.commonpath([path, folder]) == folder
 
 
 def _quote(path: Path) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..media import PHOTO_EXTENSIONS, SUPPORTED_TEXT, VIDEO_EXTENSIONS
+from ..names import display_text
 
 
 @dataclass(frozen=True)
@@ -90,4 +91,4 @@ def _entry(root: Path, path: Path) -> Entry:
 
 def display_path(rel: str) -> str:
     """A relative path as printable UTF-8 text (bytes that are not UTF-8 shown as \\xNN)."""
-    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return display_text(rel)

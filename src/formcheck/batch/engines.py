@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from .jobs import Job, JobOutcome, ProgressCallback, run_job
+from .locks import die_with_parent, hold_worker_lock
 from .summary import base_row
 
 #: Seconds between two frame-progress messages from one worker.
@@ -60,10 +61,12 @@ class Interrupted(Exception):
 _events: Any = None  # the worker's queue to the main process (set by _worker_init)
 
 
-def _worker_init(events: Any, log_level: int) -> None:
-    """Process-pool worker set-up: Ctrl-C is the main process's business; log like the main process;
-    report our pid."""
+def _worker_init(events: Any, log_level: int, parent_pid: int, out_root: str) -> None:
+    """Process-pool worker set-up: end with the batch however it ends, and hold OUT's workers lock while
+    alive (locks.py); Ctrl-C is the main process's business; log like the main process; report our pid."""
     global _events
+    die_with_parent(parent_pid)
+    hold_worker_lock(out_root)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if log_level > logging.INFO:
         _silence_native_stderr()
@@ -112,7 +115,8 @@ def _pool_task(job: Job, job_function: JobFunction) -> JobOutcome:
 @dataclass
 class LocalEngine:
     """A process pool on this machine ('spawn' start method: each worker a fresh interpreter with its
-    own landmarker; mediapipe is never forked). A worker that dies (segfault, out of memory) costs only
+    own landmarker; mediapipe is never forked). Workers end with this process, even when it is
+    killed (locks.die_with_parent). A worker that dies (segfault, out of memory) costs only
     the clip it was on: the pool is rebuilt, the clips that were running are retried one at a time,
     and a clip that kills its worker again becomes an error row."""
 
@@ -147,7 +151,9 @@ class LocalEngine:
             max_workers=max(1, min(workers, len(jobs))),
             mp_context=ctx,
             initializer=_worker_init,
-            initargs=(events, worker_log_level()),
+            # The pool starts its workers from this (the calling) thread, so the kernel's parent-death
+            # signal (locks.die_with_parent) fires when this process ends.
+            initargs=(events, worker_log_level(), os.getpid(), jobs[0].out_root),
         )
         futures = {pool.submit(_pool_task, job, self.job_function): job for job in jobs}
         broken = False

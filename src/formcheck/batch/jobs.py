@@ -1,8 +1,8 @@
 """One Job per media file: where its outputs go, whether an earlier run already finished it (resume), and
 `run_job`, the per-clip function that analyses it and writes its outputs and done-record.
 
-Resume: after a clip's outputs are complete, its worker writes `OUT/.formcheck/<rel>.done.json`
-(atomically) with the input's sha256, the settings hash, the package version and the model sha256.
+Resume: after a clip's outputs are complete, its worker writes its done-record,
+`OUT/.formcheck/done/<folders>/<stem>.done.json` (atomically; see naming.py), with the input's sha256, the settings hash, the package version and the model sha256.
 A later run with the same command skips every clip whose record matches and whose JSON result exists,
 and redoes the rest (new clips, changed clips, failed clips, clips of an interrupted run).
 """
@@ -23,19 +23,15 @@ from typing import Any
 
 from .. import __version__
 from ..errors import FormCheckError, UsageError
-from ..export import write_json
+from ..export import sweep_stale_parts, write_json
 from ..media import PHOTO_EXTENSIONS
 from ..model import file_sha256
 from ..settings import Settings
 from .discovery import Entry, display_path
+from .naming import STATE_DIR, output_location, output_stems, records_root
 from .summary import base_row, headline_values, skipped_row
 
 log = logging.getLogger(__name__)
-
-#: Hidden folder under OUT holding one done-record per finished clip (and the lock of a running batch).
-STATE_DIR = ".formcheck"
-RECORD_SUFFIX = ".done.json"
-
 
 # ---------------------------------------------------------------- planning and resume
 
@@ -76,45 +72,6 @@ class Plan:
     resumed: int = 0
     resumed_failed: int = 0
     total: int = 0
-
-
-def output_location(out_root: Path, rel: str, stem: str) -> tuple[Path, Path]:
-    """(output folder, done-record path) of the clip at `rel` (relative to DIR) under OUT.
-
-    Raises UsageError when the location would leave OUT: a '..' or absolute component, or a link
-    inside OUT (to a folder elsewhere) on the way.
-    """
-    parts = rel.split("/")
-    if not parts or any(p in ("", ".", "..") for p in parts) or os.path.isabs(rel):
-        raise UsageError(f"{display_path(rel)}: odd path component; rename it")
-    out_dir = out_root.joinpath(*parts[:-1])
-    record = out_root.joinpath(STATE_DIR, *parts[:-1], parts[-1] + RECORD_SUFFIX)
-    real_root = os.path.realpath(out_root)
-    for target in (out_dir, record.parent):
-        real = os.path.realpath(target)
-        if os.path.commonpath([real_root, real]) != real_root:
-            raise UsageError(
-                f"the output folder for {display_path(rel)} would be {real}, outside {out_root} "
-                f"(a link inside the output folder?); remove the link or choose another --out"
-            )
-    return out_dir, record
-
-
-def output_stems(entries: Sequence[Entry]) -> dict[int, str]:
-    """Output file stem per media entry index: the file's stem, or stem_ext when two media files in one
-    folder share a stem (clip.mp4 and clip.jpg would otherwise write the same clip.json)."""
-    seen: dict[tuple[str, str], int] = {}
-    for e in entries:
-        if e.media:
-            key = (os.path.dirname(e.rel), os.path.splitext(os.path.basename(e.rel))[0])
-            seen[key] = seen.get(key, 0) + 1
-    stems = {}
-    for i, e in enumerate(entries):
-        if e.media:
-            base, ext = os.path.splitext(os.path.basename(e.rel))
-            clash = seen[(os.path.dirname(e.rel), base)] > 1
-            stems[i] = f"{base}_{ext.lstrip('.').lower()}" if clash else base
-    return stems
 
 
 def plan(
@@ -215,7 +172,8 @@ def finished_row(job: Job) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(record, dict) or not isinstance(record.get("row"), dict):
         return None, ""
     same_run = (
-        record.get("version") == job.version
+        record.get("source") == job.rel
+        and record.get("version") == job.version
         and record.get("settings_hash") == job.settings.digest()
         and record.get("model_sha256") == job.model_sha256
         and record.get("render_video") == job.settings.render_video
@@ -236,16 +194,11 @@ def finished_row(job: Job) -> tuple[dict[str, Any] | None, str]:
 
 
 def sweep_partial_files(jobs: Sequence[Job], out_root: Path) -> int:
-    """Delete temp files (`.<stem>.<random>.part<ext>`, see export.atomic_path) left by a killed run in
-    the folders the jobs will write to. Run before any job starts. Returns how many were removed."""
-    folders = {Path(j.out_dir) for j in jobs} | {Path(j.record).parent for j in jobs} | {out_root}
-    removed = 0
-    for folder in folders:
-        for tmp in folder.glob(".*.part*") if folder.is_dir() else ():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-                removed += 1
-    return removed
+    """Delete the temporary files (see export.atomic_path) that a killed run left in the folders the jobs
+    will write to, and in OUT and its state folder. Run before any job starts. Returns how many were removed."""
+    folders = {Path(j.out_dir) for j in jobs} | {Path(j.record).parent for j in jobs}
+    folders |= {out_root, out_root / STATE_DIR, records_root(out_root)}
+    return sum(sweep_stale_parts(folder) for folder in folders)
 
 
 # ---------------------------------------------------------------- the per-clip function
