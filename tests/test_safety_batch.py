@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from formcheck.batch import SerialEngine, batch_lock, discover, plan, run_batch
 from formcheck.batch import locks as batch_locks
 from formcheck.batch.naming import RESERVED_TOP_NAMES, name_key, output_stems
-from formcheck.settings import Settings
 from formcheck.errors import UsageError
 from formcheck.names import MAX_STEM_BYTES, NAME_MAX_BYTES, OUTPUT_SUFFIXES, fit_stem
+from formcheck.settings import Settings
 
 POSTURE = "posture/standing_side_studio_physio.jpg"  # 494 x 740
 PLANK = "plank/photo_plank_correct_usama.jpg"  # 1269 x 400

@@ -5,10 +5,15 @@ digest and the code (formcheck version and the analyses it has). It is built in 
 folder and renamed into place when complete, so a half-written entry is never served and two
 sessions analysing the same file at once do not clash. Nothing stateful is shared between runs:
 each analysis loads its own pose model. No Streamlit here.
+
+Bounds: at most KEEP_ENTRIES entries and `cache_budget_bytes()` bytes (least recently used removed
+first). A work folder (with the upload's copy in it) whose server process has ended (a restart, a
+crash) is removed at the next analysis, and so is any left for more than STALE_WORK_S.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -23,6 +28,7 @@ from typing import Any
 
 from .. import __version__
 from ..kinds import kind_names
+from ..processes import TAG_PATTERN, process_tag, writer_alive
 from ..settings import Settings
 from .view import ENTRY_FILE, ResultFiles, ResultView, read_entry, write_entry
 
@@ -32,8 +38,15 @@ log = logging.getLogger(__name__)
 CACHE_ENV = "FORMCHECK_APP_CACHE"
 #: Entries kept; the least recently used beyond this are removed.
 KEEP_ENTRIES = 40
-#: Unfinished work folders older than this are removed (a crashed or killed run).
+#: Environment variable: the cache's size limit in MB (default DEFAULT_CACHE_MB).
+CACHE_LIMIT_ENV = "FORMCHECK_APP_CACHE_MB"
+#: Size limit of the cache by default: about ten results of 2-3 minute clips (an annotated 3-minute
+#: MP4 is about 100 MB); the cache lives in the temporary folder, which may be held in memory.
+DEFAULT_CACHE_MB = 1024
+#: Unfinished work folders older than this are removed whoever made them (a hung run).
 STALE_WORK_S = 6 * 3600.0
+#: `.<key>.<pid>.<token>-<random>.work`: an unfinished entry and the server process building it.
+_WORK_NAME = re.compile(rf"^\.(?P<key>[^.]+)\.{TAG_PATTERN}-[a-z0-9_]+\.work$")
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -128,7 +141,7 @@ def analyse_cached(
     if hit is not None:
         return hit
     prune(root, keep=KEEP_ENTRIES - 1)
-    work = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".work", dir=root))
+    work = Path(tempfile.mkdtemp(prefix=f".{key}.{process_tag()}-", suffix=".work", dir=root))
     try:
         _analyse_into(work, source, settings, on_progress)
         final = root / key
@@ -139,6 +152,7 @@ def analyse_cached(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    prune(root, keep=KEEP_ENTRIES, protect=key)  # the new entry counts now (and stays, however large)
     return read_entry(final, key, from_cache=False)
 
 
@@ -174,22 +188,57 @@ def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: P
     )
 
 
-def prune(root: Path, keep: int = KEEP_ENTRIES) -> None:
-    """Remove the least recently used entries beyond `keep`, and stale unfinished work folders."""
-    now = time.time()
+def cache_budget_bytes() -> int:
+    """The cache's size limit: $FORMCHECK_APP_CACHE_MB if set, else DEFAULT_CACHE_MB, in bytes."""
+    text = os.environ.get(CACHE_LIMIT_ENV, "").strip()
+    mb = int(text) if text.isdigit() and int(text) > 0 else DEFAULT_CACHE_MB
+    return mb * 1024 * 1024
+
+
+def prune(root: Path, keep: int = KEEP_ENTRIES, max_bytes: int | None = None, protect: str = "") -> None:
+    """Remove the least recently used entries until at most `keep` are left and they take at most
+    `max_bytes` (default `cache_budget_bytes()`), never the entry `protect`; and remove abandoned work
+    folders (`is_abandoned_work`)."""
+    budget = cache_budget_bytes() if max_bytes is None else max_bytes
     entries = []
     for folder in root.iterdir():
         if not folder.is_dir():
             continue
-        try:
-            mtime = folder.stat().st_mtime
-        except OSError:
-            continue
         if folder.name.startswith("."):
-            if now - mtime > STALE_WORK_S:
+            if is_abandoned_work(folder):
                 shutil.rmtree(folder, ignore_errors=True)
             continue
-        entries.append((mtime, folder))
-    entries.sort(reverse=True)
-    for _, folder in entries[max(0, keep) :]:
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            entries.append((folder.stat().st_mtime, folder, folder_bytes(folder)))
+        except OSError:
+            continue
+    entries.sort(key=lambda e: e[0], reverse=True)  # most recently used first
+    total = 0
+    for count, (_, folder, size) in enumerate(entries, start=1):
+        total += size
+        if folder.name != protect and (count > keep or total > budget):
+            shutil.rmtree(folder, ignore_errors=True)
+            total -= size
+
+
+def is_abandoned_work(folder: Path) -> bool:
+    """True for an unfinished work folder whose server process has ended, or that is older than
+    STALE_WORK_S (a hung run, or one another machine left in a shared cache)."""
+    try:
+        age = time.time() - folder.stat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_WORK_S:
+        return True
+    match = _WORK_NAME.match(folder.name)
+    return match is not None and not writer_alive(int(match["pid"]), match["token"])
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files in a folder and its subfolders."""
+    total = 0
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+    return total

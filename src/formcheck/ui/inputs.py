@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import NoReturn
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from ..config import SettingSpec
 from ..errors import UsageError
@@ -17,9 +19,20 @@ from .errors import show_error
 from .examples import Example, example_source
 from .formatting import md_escape
 
-#: Environment variable lowering the upload limit below server.maxUploadSize (MB), e.g. for a small server.
+#: Environment variable setting the app's upload limit in MB (default DEFAULT_UPLOAD_LIMIT_MB).
 UPLOAD_LIMIT_ENV = "FORMCHECK_MAX_UPLOAD_MB"
+#: The app's upload limit (MB) unless UPLOAD_LIMIT_ENV says otherwise: about 2-3 minutes of 1080p phone video.
+DEFAULT_UPLOAD_LIMIT_MB = 200
+#: Files up to this many times the app's limit reach the app, which refuses them with its own message
+#: (the limit and how to make the clip smaller) and lets go of them at once. Bigger ones are refused by
+#: the browser before they are sent, with Streamlit's own short text: a file is held in the server's
+#: memory while it is uploaded, so the margin is kept small. server.maxUploadSize (.streamlit/config.toml)
+#: must be at least this multiple of the limit for the margin to apply.
+REFUSAL_MARGIN = 2
 MB = 1024 * 1024
+#: Session keys: the uploader's generation (a new key gives an empty uploader) and a refusal to show.
+_UPLOAD_GENERATION = "_upload_generation"
+_UPLOAD_REFUSED = "_upload_refused"
 
 
 def kind_label(kind: str) -> str:
@@ -37,10 +50,27 @@ def _spec(name: str) -> SettingSpec:
 
 
 def upload_limit_mb() -> int:
-    """The upload limit in MB: server.maxUploadSize, lowered by $FORMCHECK_MAX_UPLOAD_MB if set."""
+    """The app's upload limit in MB: $FORMCHECK_MAX_UPLOAD_MB if set, else DEFAULT_UPLOAD_LIMIT_MB,
+    never above what the server accepts (server.maxUploadSize)."""
     server = int(st.get_option("server.maxUploadSize"))
     override = os.environ.get(UPLOAD_LIMIT_ENV, "").strip()
-    return min(server, int(override)) if override.isdigit() and int(override) > 0 else server
+    limit = int(override) if override.isdigit() and int(override) > 0 else DEFAULT_UPLOAD_LIMIT_MB
+    return min(server, limit)
+
+
+def upload_cap_mb() -> int:
+    """The largest file the uploader takes in (MB): REFUSAL_MARGIN times the app's limit, within what
+    the server accepts. Files between the limit and this cap get the app's own message."""
+    return min(int(st.get_option("server.maxUploadSize")), REFUSAL_MARGIN * upload_limit_mb())
+
+
+def too_large_text(name: str, size_bytes: int, limit_mb: int) -> str:
+    """The app's message for an upload over its limit (markdown)."""
+    return (
+        f"**{md_escape(name)} is too large**: {size_bytes / MB:.1f} MB, and the limit is {limit_mb} MB.\n\n"
+        f"**What to do:** trim the clip to the part you want analysed (10-20 s is plenty), or film at "
+        f"a lower resolution (1080p is enough), then upload it again."
+    )
 
 
 def settings_panel() -> Settings | None:
@@ -121,8 +151,16 @@ def source_panel(examples: list[Example]) -> Source | None:
         return _example_choice(examples)
     limit_mb = upload_limit_mb()
     types = [ext.lstrip(".") for ext in (*VIDEO_EXTENSIONS, *PHOTO_EXTENSIONS)]
+    refused = st.session_state.pop(_UPLOAD_REFUSED, None)
+    if refused:
+        st.error(refused, icon=":material/error:")
+    generation = st.session_state.setdefault(_UPLOAD_GENERATION, 0)
     upload = st.file_uploader(
-        "Photo or video", type=types, key="upload", help=f"formcheck reads {SUPPORTED_TEXT}, up to {limit_mb} MB."
+        "Photo or video",
+        type=types,
+        key=f"upload_{generation}",
+        max_upload_size=upload_cap_mb(),
+        help=f"formcheck reads {SUPPORTED_TEXT}, up to {limit_mb} MB.",
     )
     st.caption(
         f"Up to {limit_mb} MB; {SUPPORTED_TEXT}. The file is analysed here and kept only in a temporary "
@@ -131,16 +169,28 @@ def source_panel(examples: list[Example]) -> Source | None:
     if upload is None:
         return None
     if upload.size > limit_mb * MB:
-        st.error(
-            f"**{md_escape(upload.name)} is too large**: {upload.size / MB:.1f} MB, and the limit is "
-            f"{limit_mb} MB.\n\n"
-            f"**What to do:** trim the clip to the part you want analysed (10-20 s is plenty), or film at "
-            f"a lower resolution (1080p is enough), then upload it again.",
-            icon=":material/error:",
-        )
-        return None
+        _refuse_upload(upload, too_large_text(upload.name, upload.size, limit_mb))
     data = upload.getvalue()
     return upload_source(upload.name, data, _upload_sha256(upload.file_id, data))
+
+
+def _refuse_upload(upload: UploadedFile, message: str) -> NoReturn:
+    """Show `message` above a new, empty uploader, and let go of the refused file's bytes now (Streamlit
+    would otherwise hold them in memory until the session ends)."""
+    st.session_state[_UPLOAD_REFUSED] = message
+    st.session_state[_UPLOAD_GENERATION] = st.session_state.get(_UPLOAD_GENERATION, 0) + 1
+    _release_upload(upload.file_id)
+    st.rerun()
+
+
+def _release_upload(file_id: str) -> None:
+    """Remove an uploaded file from Streamlit's in-memory store (as st.chat_input does for its files)."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=file_id)
 
 
 def _upload_sha256(file_id: str, data: bytes) -> str:
