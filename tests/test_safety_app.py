@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck.analysis import KIND_LABELS
+from formcheck.kinds import kind_spec
 from formcheck.processes import PROCESS_TOKEN
 from formcheck.ui import cache
 from formcheck.ui.inputs import DEFAULT_UPLOAD_LIMIT_MB, REFUSAL_MARGIN
@@ -96,7 +96,7 @@ def test_a_16_bit_grey_photo_is_analysed(samples_dir: Path) -> None:
     at = start()
     at.file_uploader[0].upload("grey16.png", png_bytes(grey), "image/png").run()
     assert errors(at) == []
-    assert f"{KIND_LABELS['wall']}: grey16.png" in [str(s.value) for s in at.subheader]
+    assert f"{kind_spec('wall').label}: grey16.png" in [str(s.value) for s in at.subheader]
     assert len(at.metric) >= 3
 
 

@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from . import __version__
 from .cli_args import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_settings_arguments, cli_wording, settings_from_args
@@ -20,8 +20,15 @@ from .interrupts import sigterm_as_interrupt
 from .names import display_text
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (what is wrong, and where the help is), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"formcheck: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="formcheck",
         description="Form analysis from phone photos and videos: the wall test, plank holds and running gait.",
     )

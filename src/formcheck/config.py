@@ -10,6 +10,7 @@ rewords that its own way (a flag, an app field).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any, ClassVar
@@ -55,6 +56,12 @@ def setting_ref(name: str) -> str:
     return f"`{name}`"
 
 
+def as_file_keys(text: str) -> str:
+    """A library message with each setting it names written as the key of a settings file
+    (`` `height_cm` `` -> height_cm): what the user wrote there, which no front end rewords."""
+    return re.sub(r"`([a-z][a-z0-9_]*)`", r"\1", text)
+
+
 def spec_of(f: Field[Any]) -> SettingSpec | None:
     spec = f.metadata.get("setting")
     return spec if isinstance(spec, SettingSpec) else None
@@ -75,11 +82,10 @@ def check_value(name: str, annotation: str, spec: SettingSpec | None, value: Any
         if "None" in allowed:
             return None
         raise UsageError(f"setting {setting_ref(name)} needs {_type_name(annotation)}, got nothing")
-    if "bool" in allowed:
-        if isinstance(value, bool):
+    if isinstance(value, bool):  # a bool is never a number or a text, and only a bool is true or false
+        if "bool" in allowed:
             return value
-    elif isinstance(value, bool):
-        pass  # a bool is never a number or a text here
+        value = _wrong_type(name, annotation, value)
     elif "int" in allowed and isinstance(value, int):
         value = int(value)
     elif "float" in allowed and isinstance(value, (int, float)):

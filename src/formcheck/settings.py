@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from . import kinds
-from .config import CommonSettings, KindSettings, SettingEntry, setting, setting_fields, setting_ref, spec_of, validate
+from .config import (
+    CommonSettings,
+    KindSettings,
+    SettingEntry,
+    as_file_keys,
+    setting,
+    setting_fields,
+    setting_ref,
+    spec_of,
+    validate,
+)
 from .errors import UsageError
 from .kinds import kind_names, kind_spec
 
@@ -93,6 +103,8 @@ class Settings(CommonSettings):
         for kind, table in per_kind.items():
             if kind not in kind_names():
                 raise UsageError(f"unknown analysis [{kind}] in {where}: choose one of {', '.join(kind_names())}")
+            if not table:
+                continue  # an empty table ([pose] for an analysis without settings): nothing to set
             spec = kind_spec(kind)
             known = {e.name for e in setting_fields(spec.settings)}
             unknown = sorted(set(table) - known)
@@ -133,7 +145,13 @@ class Settings(CommonSettings):
             raise UsageError(f"settings file {path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"cannot read settings file {path}: {exc}") from exc
-        return cls.from_mapping(data, f"settings file {path}", **overrides)
+        where = f"settings file {path}"
+        try:  # the file's own values first, so that a wrong one is named by its key in the file
+            cls.from_mapping(data, where)
+        except UsageError as exc:
+            message = as_file_keys(str(exc))
+            raise UsageError(message if where in message else f"{where}: {message}") from None
+        return cls.from_mapping(data, where, **overrides)
 
     def to_json(self) -> dict[str, Any]:
         """Shared settings and `kind` flat, then each analysis's own settings (defaults included) as
