@@ -185,7 +185,7 @@ def test_per_clip_outputs_mirror_the_folders(pose_run) -> None:
     assert row["outputs"]["annotated"] == "nested/deeper/Läufer clip é 1.mp4"
     assert not (out / "corrupt.json").exists() and not (out / "linked").exists()
     assert part_files(out) == []
-    assert (out / ".formcheck" / "nested" / "deeper" / "Läufer clip é 1.mp4.done.json").is_file()
+    assert (out / ".formcheck" / "done" / "nested" / "deeper" / "Läufer clip é 1.done.json").is_file()
 
 
 @pytest.mark.real
@@ -206,7 +206,7 @@ def test_rerun_skips_done_clips_and_processes_new_ones(pose_run, mixed_dir: Path
     os.utime(mixed_dir / POSTURE_PHOTO)
     entries = discover(mixed_dir)
     sha = load_model().sha256
-    record = out / ".formcheck" / f"{POSTURE_PHOTO}.done.json"
+    record = out / ".formcheck" / "done" / POSTURE_PHOTO.replace(".jpg", ".done.json")
     assert len(plan(entries, out, settings, sha).jobs) == 0
     assert json.loads(record.read_text())["mtime_ns"] == (mixed_dir / POSTURE_PHOTO).stat().st_mtime_ns
     assert len(plan(entries, out, settings, sha, retry_failed=True).jobs) == 3
