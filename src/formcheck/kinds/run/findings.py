@@ -8,6 +8,7 @@ from typing import Any
 
 from ...analysis import KindResult, TableRow
 from ...feedback import Finding
+from ...verdict import verdict
 from . import gait as mr
 from .overlay import GaitOverlay
 from .thresholds import COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
@@ -98,7 +99,6 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 if gait.gait == "running"
                 else "Running or walking cannot be told apart reliably from a rear/front view."
             ),
-            source="gait cues: swing knee flexion, elbow angle, flight phase",
         )
     )
     if walking:
@@ -119,7 +119,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
             )
         )
     over = m.get("shank_angle_at_contact_deg")
-    if over is not None and over > 10.0:
+    if verdict(over, RANGES["shank_angle_at_contact_deg"]).status == "above":
         cue, drill = COACHING["overstride"]
         out.append(
             Finding(
@@ -165,7 +165,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 )
             )
             continue
-        status = ref.status(v)
+        status = verdict(v, ref).status
         if status == "within":
             out.append(
                 Finding(
@@ -181,7 +181,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 Finding(
                     "attention",
                     f"{title} {v:g}{unit}",
-                    f"{status.capitalize()} the typical range{_range_text(metric)}.",
+                    f"{str(status).capitalize()} the typical range{_range_text(metric)}.",
                     why=ref.note,
                     cue=cue,
                     drill=drill,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...feedback import SCREENING_NOTICE, Finding
+from ...verdict import verdict
 from . import thresholds as R
 
 # -- findings ----------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def build_findings(
 
     cva = metrics["craniovertebral_angle_deg"]
     ref = references["craniovertebral_angle_deg"]
-    if ref.status(cva) == "below":
+    if verdict(cva, ref).status == "below":
         findings.append(
             Finding(
                 severity="attention",
@@ -104,7 +105,7 @@ def build_findings(
         )
     trunk = metrics["trunk_inclination_deg"]
     tref = references["trunk_inclination_deg"]
-    if tref.status(trunk) in ("below", "above"):
+    if verdict(trunk, tref).outside:
         direction = "forward" if trunk > 0 else "back (sway)"
         findings.append(
             Finding(
@@ -120,7 +121,7 @@ def build_findings(
         )
     knee = metrics["knee_extension_deg"]
     kref = references["knee_extension_deg"]
-    if kref.status(knee) == "below":
+    if verdict(knee, kref).status == "below":
         findings.append(
             Finding(
                 severity="attention",
@@ -134,7 +135,7 @@ def build_findings(
                 source=kref.source,
             )
         )
-    elif kref.status(knee) == "above":
+    elif verdict(knee, kref).status == "above":
         findings.append(
             Finding(
                 severity="info",
@@ -148,7 +149,7 @@ def build_findings(
         )
     offsets = {k: metrics[f"{k}_offset_cm"] for k in ("ear", "shoulder", "hip", "knee")}
     off_refs = {k: references[f"{k}_offset_cm"] for k in offsets}
-    outside = [k for k, v in offsets.items() if off_refs[k].status(v) in ("below", "above")]
+    outside = [k for k, v in offsets.items() if verdict(v, off_refs[k]).outside]
     text = ", ".join(f"{k} {v:+.1f} cm" if v is not None else f"{k} not seen" for k, v in offsets.items())
     findings.append(
         Finding(
@@ -160,7 +161,7 @@ def build_findings(
             "the ankle bone.",
             cue="Stand with the weight over the middle of the feet, ears over shoulders over hips.",
             source=R.KENDALL_SOURCE,
-            metric="ear_offset_cm",
+            metric=f"{outside[0]}_offset_cm" if len(outside) == 1 else None,
         )
     )
     findings.append(

@@ -451,7 +451,8 @@ def summarise(
         contacts_off,
         spread_cm=gap_spread / 2 if np.isfinite(gap_spread) else 0.0,
     )
-    lordosis, confidence = W.classify_lordosis(gap_cm, hand_cm, sigma, rule)
+    # classified as shown (2 decimals), so that the class and the figure's verdict agree
+    lordosis, confidence = W.classify_lordosis(round(gap_cm, 2), hand_cm, sigma, rule)
 
     posture = {k: _median_spread([getattr(m.posture, k) for m in measures]) for k in POSTURE_KEYS}
     metrics: dict[str, Any] = {
@@ -476,7 +477,7 @@ def summarise(
         for part in ("buttocks", "shoulder_blades", "head"):
             votes = [m.contacts[part] for m in measures if m.contacts]
             metrics[f"contact_{part}"] = bool(np.mean(votes) >= 0.5)
-    references = {k: v for k, v in R.REFERENCES.items() if k in metrics}
+    references = {k: v for k, v in (R.REFERENCES | R.gap_references(rule, hand_cm)).items() if k in metrics}
     details: dict[str, Any] = {
         "view": "side",
         "facing": "right" if measures[0].facing > 0 else "left",

@@ -32,9 +32,12 @@ class WallSettings(KindSettings):
     lordosis_rule: str = setting(
         "seed_rule",
         "Wall test rule",
-        "how the wall gap is classified: more than one hand's thickness is "
-        "possible excess lordosis (seed_rule), or the popular 2.5-5 cm band",
+        "how the wall gap is classified: the hand rule (more than one hand's thickness is "
+        "possible excess lordosis) or the popular 2.5-5 cm band",
         "--lordosis-rule",
         choices=tuple(LORDOSIS_RULES),
-        choice_labels={"seed_rule": "More than one hand's thickness", "popular_2.5_5cm": "The popular 2.5-5 cm band"},
+        choice_labels={
+            "seed_rule": "The hand rule: more than one hand's thickness",
+            "popular_2.5_5cm": "The popular 2.5-5 cm band",
+        },
     )

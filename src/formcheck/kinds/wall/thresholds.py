@@ -7,14 +7,14 @@ never a diagnosis. Heuristics of formcheck's own (capture checks, plumb-line ban
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...reference import ReferenceRange
 
 SEED_RULE_SOURCE = (
-    "Wall test rule of thumb (project brief, issue 3; popular and clinic guidance): a flat hand "
-    "fits = typical, more than one hand's thickness suggests hyperlordosis. No validated cm "
-    "cut-off exists in the literature."
+    "The hand rule of the wall test, a rule of thumb of physiotherapy and fitness practice: a flat hand "
+    "fits behind the lower back = typical, more than one hand's thickness suggests excess lordosis. "
+    "No validated centimetre cut-off exists in the literature."
 )
 POPULAR_RANGE_SOURCE = (
     "Popular and clinic guidance on the wall test: a lumbar gap of roughly 2.5-5 cm (1-2 inches) "
@@ -166,6 +166,30 @@ STANDING = StandingRecognition()
 #: Stature fraction of the mask's top-to-bottom extent: the mask includes hair and shoes, which a
 #: stature measurement does not (about +1.5 cm, i.e. 1%); formcheck heuristic.
 MASK_EXTENT_PER_STATURE = 1.01
+
+
+def gap_references(rule: LordosisThresholds, hand_cm: float) -> dict[str, ReferenceRange]:
+    """The lumbar gap's ranges in cm and in hands, both from the classification rule in use (its
+    flat and excess bounds), so that the two figures and the classification always agree."""
+    flat_cm, excess_cm = rule.bounds_cm(hand_cm)
+    in_hands = f"{flat_cm / hand_cm:.2g}-{excess_cm / hand_cm:.2g} hands of {hand_cm:g} cm"
+    note = (
+        f"the wall test's classification rule in use: under {flat_cm:.1f} cm reads as flat, over "
+        f"{excess_cm:.1f} cm as possible excess lordosis ({in_hands}); no validated cm cut-off exists"
+    )
+    return {
+        "lumbar_gap_cm": replace(
+            REFERENCES["lumbar_gap_cm"], low=round(flat_cm, 2), high=round(excess_cm, 2), source=rule.source, note=note
+        ),
+        "lumbar_gap_hands": replace(
+            REFERENCES["lumbar_gap_hands"],
+            low=round(flat_cm / hand_cm, 2),
+            high=round(excess_cm / hand_cm, 2),
+            source=rule.source,
+            note=note,
+        ),
+    }
+
 
 REFERENCES: dict[str, ReferenceRange] = {
     "lumbar_gap_cm": ReferenceRange(
