@@ -1,46 +1,36 @@
-"""formcheck in the browser: `streamlit run app.py`. Thin on purpose: the panels live in formcheck.ui."""
+"""formcheck in the browser: `streamlit run app.py`. Thin on purpose: each page is one function in
+formcheck.ui (`pages.py`), and each panel of a page one function in its own module."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
-from formcheck import __version__
-from formcheck.ui.compare import compare_panel
-from formcheck.ui.examples import list_examples
-from formcheck.ui.guide import guide_panel
-from formcheck.ui.inputs import settings_panel, source_panel
-from formcheck.ui.results import results_panel
-from formcheck.ui.runner import analysis_panel, history, remember
+from formcheck.ui.pages import analyse_page, compare_page, guide_page
 
+#: The bundled examples (examples.json and the tracks it lists).
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
 
 def main() -> None:
     st.set_page_config(page_title="formcheck", page_icon=":material/directions_run:", layout="wide")
     logging.basicConfig(level=logging.WARNING, format="formcheck: %(levelname)s: %(name)s: %(message)s")
-    st.title("formcheck")
-    st.caption(
-        f"Form feedback from a phone photo or video: the wall test, plank holds and running gait "
-        f"(version {__version__})."
-    )
-    settings = settings_panel()
-    analyse_tab, compare_tab, guide_tab = st.tabs(["Analyse", "Compare", "How to film"])
-    with analyse_tab:
-        source = source_panel(list_examples(SAMPLES_DIR))
-        if source is not None and settings is not None:
-            view = analysis_panel(source, settings)
-            if view is not None:
-                remember(view)
-                results_panel(view)
-        elif source is not None:
-            st.info("Fix the settings in the sidebar to analyse this file.")
-    with compare_tab:
-        compare_panel(history())
-    with guide_tab:
-        guide_panel()
+    pages = [
+        st.Page(
+            partial(analyse_page, SAMPLES_DIR),
+            title="Analyse",
+            icon=":material/analytics:",
+            url_path="analyse",
+            default=True,
+        ),
+        st.Page(compare_page, title="Compare", icon=":material/compare:", url_path="compare"),
+        # The Live page (formcheck.ui.live) and the History page go here, one st.Page each.
+        st.Page(guide_page, title="How to film", icon=":material/videocam:", url_path="guide"),
+    ]
+    st.navigation(pages, position="top").run()
 
 
 if __name__ == "__main__":

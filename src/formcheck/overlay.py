@@ -5,7 +5,9 @@ turns a `Drawing` into pixels. Analyses therefore never import OpenCV or the ren
 analysis needs no drawing code of its own.
 
 Colours are *roles* (`"good"`, `"warning"`, `"left"`, ...), mapped to RGB in `render.style`; sizes are
-fractions of the output image height, so a drawing looks the same at any output size.
+fractions of the output image height (text: of the height, or for a landscape frame of 1.25 x its width,
+`render.style.text_basis_px`, so that text stays legible at a phone's width), so a drawing looks the
+same at any output size.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ..overlay import Arrow, Drawing, Label, Line, Marker
-from .style import ROLE_COLOURS, put_label, put_lines
+from .style import ROLE_COLOURS, put_label, put_lines, text_basis_px, text_box_height
 
 #: Text height of a font scale of 1.0 in OpenCV's simplex font, pixels (about).
 _FONT_PX = 22.0
@@ -83,7 +83,7 @@ def _marker(image: np.ndarray, shape: Marker, scale: float) -> None:
 def _label(image: np.ndarray, shape: Label, scale: float) -> None:
     if not np.all(np.isfinite(shape.at)):
         return
-    font = max(0.35, image.shape[0] * shape.size / _FONT_PX)
+    font = max(0.35, text_basis_px(image) * shape.size / _FONT_PX)
     thickness = max(1, int(round(font * 1.6)))
     (tw, _), _ = cv2.getTextSize(shape.text, cv2.FONT_HERSHEY_SIMPLEX, font, thickness)
     x, y = _pt(shape.at, scale)
@@ -114,7 +114,7 @@ def annotate(image: np.ndarray, drawing: Drawing, scale: float) -> np.ndarray:
             (int(image.shape[1] * 0.02), int(image.shape[0] * 0.02)),
         )
     if drawing.footer:
-        line_h = int(image.shape[0] * 0.045)
-        top = image.shape[0] - int(image.shape[0] * 0.07) - line_h * len(drawing.footer)
+        line_h = text_box_height(image) + 2
+        top = image.shape[0] - 2 * line_h - line_h * len(drawing.footer)  # above the clock
         put_lines(image, [(t, ROLE_COLOURS[r]) for t, r in drawing.footer], (int(image.shape[1] * 0.02), top))
     return image

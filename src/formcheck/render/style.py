@@ -18,9 +18,29 @@ def line_width(image: np.ndarray, fraction: float = 0.004) -> int:
     return max(1, int(round(image.shape[0] * fraction)))
 
 
+#: Text on a landscape frame is sized from its width times this, so that it stays legible when the
+#: frame is shown at a phone's width (a 1280x720 frame at 358 px: text about 9 px high on screen).
+LANDSCAPE_TEXT_FACTOR = 1.25
+
+
+def text_basis_px(image: np.ndarray) -> float:
+    """The length text sizes are fractions of: the image height, or for a landscape frame its width x
+    LANDSCAPE_TEXT_FACTOR (a frame shown at a phone's width is scaled by its width, not its height)."""
+    height, width = image.shape[:2]
+    return float(max(height, LANDSCAPE_TEXT_FACTOR * width))
+
+
 def font_scale(image: np.ndarray, fraction: float = 0.0009) -> float:
-    """An OpenCV font scale giving text about 3% of the image height."""
-    return max(0.35, image.shape[0] * fraction)
+    """An OpenCV font scale giving text about 2% of `text_basis_px` (3% of a portrait frame's height)."""
+    return max(0.35, text_basis_px(image) * fraction)
+
+
+def text_box_height(image: np.ndarray, scale: float | None = None) -> int:
+    """Height (px) of one line of `put_label` text at this font scale, with its backing box."""
+    scale = font_scale(image) if scale is None else scale
+    thickness = max(1, int(round(scale * 1.6)))
+    (_, h), base = cv2.getTextSize("Hg", cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+    return h + base + 2 * max(2, h // 4)
 
 
 def visibility_colour(visibility: float) -> tuple[int, int, int]:
@@ -64,7 +84,7 @@ def put_lines(image: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]], 
 def put_clock(image: np.ndarray, time_s: float) -> None:
     """The 'formcheck m:ss.s' label in the bottom-left corner of a video frame."""
     minutes, seconds = divmod(time_s, 60.0)
-    put_label(image, f"formcheck  {int(minutes)}:{seconds:04.1f}", (4, image.shape[0] - 4 - int(image.shape[0] * 0.05)))
+    put_label(image, f"formcheck  {int(minutes)}:{seconds:04.1f}", (4, image.shape[0] - 4 - text_box_height(image)))
 
 
 #: RGB of each colour role an overlay may use (formcheck.overlay.Role).

@@ -60,6 +60,7 @@ class Source:
     origin: 'upload' (data holds the bytes) or 'example' (track is a recorded .npz, media its
             MediaInfo fields from the .json beside it)
     kind:   the analysis an example is meant for, used when the user leaves the analysis on auto
+    generator: a synthetic example's name (`formcheck.synthetic.EXAMPLES`) instead of a track
     """
 
     name: str
@@ -69,6 +70,7 @@ class Source:
     track: Path | None = None
     media: dict[str, Any] | None = None
     kind: str | None = None
+    generator: str | None = None
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -159,13 +161,18 @@ def analyse_cached(
 def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: ProgressCallback | None) -> None:
     from ..outputs import analyse_to, save_outputs
     from ..pipeline import analyse
-    from ..sources import TrackSource
+    from ..sources import PoseSource, TrackSource
+    from ..synthetic import example_source as example_pose_source
 
     stem = Path(safe_file_name(source.name)).stem
     if source.origin == "example":
-        if source.track is None:
-            raise ValueError("an example source needs its track path")
-        result = analyse(TrackSource(source.track, source.media), settings, on_progress)
+        if source.generator is not None:
+            pose_source: PoseSource = example_pose_source(source.generator)
+        elif source.track is not None:
+            pose_source = TrackSource(source.track, source.media)
+        else:
+            raise ValueError("an example source needs its track path or generator")
+        result = analyse(pose_source, settings, on_progress)
         outputs = save_outputs(result, work, stem=stem, on_progress=on_progress, render=settings.render_video)
     else:
         if source.data is None:

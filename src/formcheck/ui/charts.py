@@ -1,17 +1,24 @@
-"""Interactive charts of a result's per-frame curves with its events (altair; no Streamlit here)."""
+"""Interactive charts of a result's per-frame curves: the events (shaded intervals, vertical lines)
+and the metric's reference range (a shaded band), all named in the legend (altair; no Streamlit here)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..reference import ReferenceRange
+from ..result_document import Event
+from ..verdict import has_range, range_words
 from .formatting import metric_label, unit_of
 
 #: Longest curve sent to the browser; longer ones are thinned evenly.
 MAX_POINTS = 2000
+BAND_COLOUR = "#2ca02c"
+CURVE_COLOUR = "#31333f"
 
 
 def plottable_series(times_s: np.ndarray, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -25,61 +32,91 @@ def plottable_series(times_s: np.ndarray, series: dict[str, np.ndarray]) -> dict
     }
 
 
-def event_frames(events: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(intervals with start_s/end_s/label, instants with time_s/label) of a result's events."""
+def event_frames(events: list[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(intervals with start_s/end_s/legend, instants with time_s/legend) of a result's events."""
     spans, instants = [], []
     for event in events:
-        label = str(event.get("label", "event"))
-        start, end, time_s = event.get("start_s"), event.get("end_s"), event.get("time_s")
-        if start is not None and end is not None:
-            spans.append({"start_s": float(start), "end_s": float(end), "event": label})
-        elif time_s is not None:
-            instants.append({"time_s": float(time_s), "event": label})
-        elif start is not None:
-            instants.append({"time_s": float(start), "event": label})
+        if event.is_interval:
+            spans.append({"start_s": event.start_s, "end_s": event.end_s, "legend": event.label})
+        elif event.at_s is not None:
+            instants.append({"time_s": event.at_s, "legend": event.label})
     return (
-        pd.DataFrame(spans, columns=["start_s", "end_s", "event"]),
-        pd.DataFrame(instants, columns=["time_s", "event"]),
+        pd.DataFrame(spans, columns=["start_s", "end_s", "legend"]),
+        pd.DataFrame(instants, columns=["time_s", "legend"]),
     )
 
 
+def band_frame(ref: ReferenceRange | None, values: np.ndarray) -> pd.DataFrame:
+    """The reference band as one row (low, high, legend); an open side ends at the curve's extreme
+    (or at the bound itself). Empty without a range."""
+    if ref is None or not has_range(ref):
+        return pd.DataFrame(columns=["low", "high", "legend"])
+    finite = values[np.isfinite(values)]
+    bottom = float(min(finite.min(), ref.high if ref.high is not None else np.inf)) if finite.size else 0.0
+    top = float(max(finite.max(), ref.low if ref.low is not None else -np.inf)) if finite.size else 0.0
+    low = ref.low if ref.low is not None else bottom
+    high = ref.high if ref.high is not None else top
+    return pd.DataFrame([{"low": low, "high": high, "legend": f"reference range ({range_words(ref)})"}])
+
+
 def series_chart(
-    times_s: np.ndarray, name: str, values: np.ndarray, events: list[dict[str, Any]], height: int = 220
-) -> Any:  # an Altair chart (a layer of the curve and the events)
-    """One curve over time (seconds) with the events: shaded intervals and vertical rules."""
+    times_s: np.ndarray,
+    name: str,
+    values: np.ndarray,
+    events: list[Event],
+    ref: ReferenceRange | None = None,
+    height: int = 220,
+) -> Any:  # an Altair layer chart
+    """One curve over time (seconds) with the reference band and the events, with a legend below."""
     step = max(1, int(np.ceil(len(times_s) / MAX_POINTS)))
-    unit = unit_of(name, None)
-    title = metric_label(name, None) + (f" ({unit})" if unit else "")
+    unit = unit_of(name, ref)
+    title = metric_label(name, ref) + (f" ({unit})" if unit else "")
     data = pd.DataFrame(
         {
             "time_s": np.asarray(times_s, dtype=float)[::step],
             "value": np.where(np.isfinite(values), values, np.nan)[::step],
         }
     )
+    spans, instants = event_frames(events)
+    band = band_frame(ref, np.asarray(values, dtype=float))
+    labels = list(dict.fromkeys([*band["legend"], *spans["legend"], *instants["legend"]]))
+    palette = ["#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"]
+    cycle = itertools.cycle(palette)
+    colours = [BAND_COLOUR if label in set(band["legend"]) else next(cycle) for label in labels]
+    colour = alt.Color(
+        "legend:N",
+        title=None,
+        scale=alt.Scale(domain=labels, range=colours),
+        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260),
+    )
     x = alt.X("time_s:Q", title="time (s)")
+    layers: list[Any] = []
+    if not band.empty:
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(opacity=0.15)
+            .encode(y="low:Q", y2="high:Q", color=colour, tooltip=["legend:N", "low:Q", "high:Q"])
+        )
+    if not spans.empty:
+        layers.append(
+            alt.Chart(spans)
+            .mark_rect(opacity=0.15)
+            .encode(x="start_s:Q", x2="end_s:Q", color=colour, tooltip=["legend:N", "start_s:Q", "end_s:Q"])
+        )
+    if not instants.empty:
+        layers.append(
+            alt.Chart(instants)
+            .mark_rule(opacity=0.7)
+            .encode(x="time_s:Q", color=colour, tooltip=["legend:N", "time_s:Q"])
+        )
     line = (
         alt.Chart(data)
-        .mark_line(color="#31333f")
+        .mark_line(color=CURVE_COLOUR)
         .encode(
             x=x,
             y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
             tooltip=[alt.Tooltip("time_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".2f", title=title)],
         )
     )
-    layers: list[Any] = []
-    spans, instants = event_frames(events)
-    colour = alt.Color("event:N", title="event")
-    if not spans.empty:
-        layers.append(
-            alt.Chart(spans)
-            .mark_rect(opacity=0.15)
-            .encode(x="start_s:Q", x2="end_s:Q", color=colour, tooltip=["event:N", "start_s:Q", "end_s:Q"])
-        )
-    if not instants.empty:
-        layers.append(
-            alt.Chart(instants)
-            .mark_rule(opacity=0.6)
-            .encode(x="time_s:Q", color=colour, tooltip=["event:N", "time_s:Q"])
-        )
     chart = alt.layer(*layers, line) if layers else line
     return chart.properties(height=height)

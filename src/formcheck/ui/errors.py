@@ -29,8 +29,8 @@ ADVICE = {
         "Keep the whole body in view for the whole clip and film a little longer (see the How to film tab)."
     ),
     "wrong_view": "Film from the view this analysis needs (see the How to film tab), or choose another analysis.",
-    "activity_not_found": "Choose the analysis that matches the clip in the sidebar (or Auto-detect).",
-    "usage": "Change the settings in the sidebar.",
+    "activity_not_found": "Choose the analysis that matches the clip in the settings (or Auto-detect).",
+    "usage": "Change the settings above.",
 }
 GENERAL_ADVICE = "Check the How to film tab, then try again with another clip or other settings."
 

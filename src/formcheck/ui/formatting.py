@@ -8,14 +8,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..feedback import SEVERITIES, Finding
 from ..reference import ReferenceRange
 from ..settings import settings_catalogue
+from ..verdict import range_words, verdict, with_unit
 from .view import ResultView, headline_metrics, is_number
 
 #: Streamlit's named colours for a finding's severity and for a value against its range.
 SEVERITY_COLOURS = {"warning": "red", "attention": "orange", "info": "blue", "ok": "green"}
-RANGE_COLOURS = {"within": "green", "below": "orange", "above": "orange", "unknown": "gray"}
+#: A verdict's colour (verdict.Status; None = no verdict).
+VERDICT_COLOURS: dict[str | None, str] = {"within": "green", "below": "orange", "above": "orange", None: "gray"}
 SEVERITY_ICONS = {
     "warning": ":material/error:",
     "attention": ":material/warning:",
@@ -41,22 +42,16 @@ STAGE_LABELS = {"pose": "Finding the pose", "render": "Drawing the annotated vid
 
 
 _SETTING_REF = re.compile(r"`([a-z][a-z0-9_]*)`")
-#: Where each setting is in the app, for messages that name it.
-APP_PLACES = {
-    "kind": "the Analysis (sidebar)",
-    "height_cm": "the stature (sidebar)",
-    "capture_fps": "the capture frame rate (sidebar)",
-    "view": "the camera view (sidebar)",
-    "variant": "the plank variant (sidebar)",
-    "hand_cm": "the hand thickness (sidebar, More options)",
-    "start_s": "Start at (sidebar, More options)",
-    "end_s": "End at (sidebar, More options)",
-}
+#: The settings shown in view at the top of the Analyse page; the others are under "More settings".
+MAIN_SETTINGS = ("kind", "height_cm", "capture_fps")
 
 
 def app_wording(text: str) -> str:
     """A library message with each setting it names (`` `height_cm` ``) written as the app's field."""
-    labels = {e.name: f"'{e.spec.label}'" for e in settings_catalogue()} | APP_PLACES
+    labels = {
+        e.name: f"'{e.spec.label}' (in the settings{'' if e.name in MAIN_SETTINGS else ', More settings'})"
+        for e in settings_catalogue()
+    }
 
     def place(m: re.Match[str]) -> str:
         return labels.get(m.group(1), m.group(0))
@@ -94,30 +89,6 @@ def metric_label(name: str, ref: ReferenceRange | None) -> str:
     return words[:1].upper() + words[1:]
 
 
-def with_unit(text: str, unit: str) -> str:
-    """'12' + 'deg' -> '12°'; '40' + '%' -> '40%'; '3.8' + 'cm' -> '3.8 cm'."""
-    if not unit:
-        return text
-    if unit in ("deg", "°"):
-        return f"{text}°"
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}"
-
-
-def range_words(ref: ReferenceRange) -> str:
-    """The reference range for reading: '2.5–5 cm', '-5 to 5°', '≥ 48°', or 'no reference range'."""
-    low, high = ref.low, ref.high
-    if low is not None and high is not None:
-        joined = f"{low:g} to {high:g}" if low < 0 or high < 0 else f"{low:g}–{high:g}"
-        return with_unit(joined, ref.unit)
-    if low is not None:
-        return "≥ " + with_unit(f"{low:g}", ref.unit)
-    if high is not None:
-        return "≤ " + with_unit(f"{high:g}", ref.unit)
-    return "no reference range"
-
-
 def format_value(value: Any, unit: str = "") -> str:
     """A value for a card: about three significant figures, with its unit ('deg' shown as °)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -136,45 +107,35 @@ def format_value(value: Any, unit: str = "") -> str:
 
 @dataclass(frozen=True)
 class CardStatus:
-    """text: e.g. 'within 2.5-5 cm'; colour: a Streamlit colour name; help: the tooltip."""
+    """text: the verdict in words ("within the 2.5–5 cm range"); colour: a Streamlit colour name;
+    help: the tooltip (range, source, convention)."""
 
     text: str
     colour: str
     help: str
 
 
-def card_status(value: Any, ref: ReferenceRange | None, findings: list[Finding]) -> CardStatus:
-    """How a metric compares with its reference range. A finding about the metric (warning,
-    attention, ok) sets the colour, since the analysis knows which direction is bad; else within
-    the range is green and outside it orange."""
+def card_status(value: Any, ref: ReferenceRange | None) -> CardStatus:
+    """A metric's card chip: its verdict (`verdict.verdict`, the one rule every front end and file
+    uses) in words and colour, and the reference's range, source and convention as the tooltip.
+    No verdict (no range, or nothing measured): no chip text, grey."""
     if ref is None:
         return CardStatus("", "gray", "")
-    tip = [f"Reference: {range_words(ref)}.", f"Source: {_sentence(ref.source)}"]
+    tip = [f"Reference: {range_words(ref)}.", f"Source: {_sentence(ref.source)}"] if ref.source else []
+    if not tip:
+        tip = [f"Reference: {range_words(ref)}."]
     if ref.convention:
         tip.append(f"Convention: {_sentence(ref.convention)}")
     if ref.note:
-        tip.append(_sentence(ref.note))
-    status = ref.status(float(value)) if is_number(value) else "unknown"
-    if ref.low is None and ref.high is None:
-        text, status = "no reference range", "unknown"
-    elif status == "unknown":
-        text = "not measured"
-    else:
-        text = f"{status} {range_words(ref)}"
-    colour = RANGE_COLOURS[status]
-    severities = [f.severity for f in findings if f.severity in ("warning", "attention", "ok")]
-    if severities:
-        colour = SEVERITY_COLOURS[min(severities, key=SEVERITIES.index)]
-    return CardStatus(text, colour, "  \n".join(tip))
+        tip.append(_sentence(app_wording(ref.note)))
+    judged = verdict(value, ref)
+    colour = VERDICT_COLOURS[judged.status]
+    return CardStatus(judged.text, colour, "  \n".join(tip))
 
 
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?", ")")) else f"{text}."
-
-
-def findings_for(view: ResultView, metric: str) -> list[Finding]:
-    return [f for f in view.findings if f.metric == metric]
 
 
 def duration_text(seconds: float) -> str:
@@ -199,7 +160,7 @@ def progress_text(stage: str, done: int, total: int, elapsed_s: float) -> tuple[
 
 def metric_differences(first: ResultView, second: ResultView) -> list[dict[str, Any]]:
     """Rows comparing the headline metrics of two results: figure, unit, the two values, the
-    difference (second - first) and each value's status against its range."""
+    difference (second - first) and each value's verdict against its range (`verdict.verdict`)."""
     names = headline_metrics(first, limit=100)
     names += [n for n in headline_metrics(second, limit=100) if n not in names]
     refs_a, refs_b = first.references, second.references
@@ -207,6 +168,8 @@ def metric_differences(first: ResultView, second: ResultView) -> list[dict[str, 
     for name in names:
         ref = refs_a.get(name) or refs_b.get(name)
         a, b = first.metrics.get(name), second.metrics.get(name)
+        if a is None and b is None:
+            continue
         diff = float(b) - float(a) if is_number(a) and is_number(b) else None
         rows.append(
             {
@@ -215,12 +178,49 @@ def metric_differences(first: ResultView, second: ResultView) -> list[dict[str, 
                 "first": _rounded(a),
                 "second": _rounded(b),
                 "difference": _rounded(diff),
-                "first_status": card_status(a, refs_a.get(name), findings_for(first, name)).text,
-                "second_status": card_status(b, refs_b.get(name), findings_for(second, name)).text,
+                "first_status": verdict(a, refs_a.get(name)).status,
+                "second_status": verdict(b, refs_b.get(name)).status,
                 "metric": name,
             }
         )
     return rows
+
+
+#: A verdict as one mark in a narrow table.
+VERDICT_MARKS: dict[str | None, str] = {"within": " ✓", "above": " ↑", "below": " ↓", None: ""}
+
+
+def compare_table_markdown(rows: list[dict[str, Any]]) -> str:
+    """The differences as a four-column markdown table (figure, A, B, B − A) that fits a phone:
+    values with units and a verdict mark, the change signed."""
+    lines = ["| Figure | A | B | B − A |", "|:--|--:|--:|--:|"]
+    for row in rows:
+        unit = row["unit"]
+        a = format_value(row["first"], unit) + VERDICT_MARKS[row["first_status"]]
+        b = format_value(row["second"], unit) + VERDICT_MARKS[row["second_status"]]
+        diff = row["difference"]
+        change = (
+            "–" if diff is None else ("+" if diff > 0 else "−" if diff < 0 else "±") + format_value(abs(diff), unit)
+        )
+        lines.append(f"| {md_escape(row['figure'])} | {a} | {b} | {change} |")
+    return "\n".join(lines)
+
+
+def activity_words(view: ResultView) -> str:
+    """The activity in words: the analysis, and for running the gait and view, for a plank its variant."""
+    metrics = view.metrics
+    parts = [view.kind_label]
+    if view.kind == "run":
+        parts += [str(v) for v in (metrics.get("gait"), metrics.get("view")) if isinstance(v, str) and v]
+    if view.kind == "plank" and isinstance(metrics.get("variant"), str):
+        parts.append(str(metrics["variant"]).replace("_", " "))
+    return ", ".join(parts)
+
+
+def activity_mismatch(first: ResultView, second: ResultView) -> str:
+    """ "" when the two results are of the same activity, else what differs ("A is ..., B is ...")."""
+    a, b = activity_words(first), activity_words(second)
+    return "" if a == b else f"A is {a}; B is {b}"
 
 
 def _rounded(value: Any) -> float | None:

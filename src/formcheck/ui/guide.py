@@ -11,7 +11,7 @@ GENERAL = (
     "The whole body in the frame, head to feet, with a little margin; only one person in view.",
     "Good, even light from the front or the side (not a bright window behind the person); fitted clothing "
     "in a colour that stands out from the background.",
-    "Give the person's height in the sidebar: it turns pixels into centimetres.",
+    "Give the person's stature in the settings: it turns pixels into centimetres.",
 )
 
 #: Per analysis: (when to use it, how to film it).
@@ -49,7 +49,7 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
             "5-10 s of steady running or walking (at least two strides; shorter clips are refused). On a treadmill, "
             "film after a minute of warm-up.",
             "60 fps or more; 120-240 fps for contact and flight times. For a slow-motion clip give its capture "
-            "frame rate in the sidebar.",
+            "frame rate in the settings.",
             "Rear view (pelvic drop, step width, knee collapse): camera behind the runner at hip height, ideally "
             "on a treadmill (a runner moving away soon gets small).",
         ),

@@ -1,4 +1,4 @@
-"""The sidebar settings and the choice of what to analyse: an upload or a bundled example."""
+"""The settings (in the main column) and the choice of what to analyse: an upload or a bundled example."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import NoReturn
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from ..config import SettingSpec
+from ..config import SettingEntry, SettingSpec
 from ..errors import UsageError
-from ..kinds import KINDS, kind_spec
+from ..kinds import KINDS
 from ..media import PHOTO_EXTENSIONS, SUPPORTED_TEXT, VIDEO_EXTENSIONS
 from ..settings import Settings, settings_catalogue
 from .cache import Source, sha256_bytes, upload_source
@@ -35,18 +35,22 @@ _UPLOAD_GENERATION = "_upload_generation"
 _UPLOAD_REFUSED = "_upload_refused"
 
 
-def kind_label(kind: str) -> str:
-    return "Auto-detect" if kind == "auto" else kind_spec(kind).label
-
-
 def _labeller(spec: SettingSpec) -> Callable[[str], str]:
-    """How a setting's choices are shown: its labels, else the value itself."""
+    """How a setting's choices are shown: its labels (plain words), else the value itself."""
     labels = dict(spec.choice_labels)
     return lambda choice: labels.get(choice, choice)
 
 
-def _spec(name: str) -> SettingSpec:
-    return next(e.spec for e in settings_catalogue() if e.name == name)
+def _entry(name: str) -> SettingEntry:
+    return next(e for e in settings_catalogue() if e.name == name)
+
+
+def kind_label(kind: str) -> str:
+    return _labeller(_entry("kind").spec)(kind)
+
+
+def _help(spec: SettingSpec) -> str:
+    return spec.help[:1].upper() + spec.help[1:] + "."
 
 
 def upload_limit_mb() -> int:
@@ -74,68 +78,67 @@ def too_large_text(name: str, size_bytes: int, limit_mb: int) -> str:
 
 
 def settings_panel() -> Settings | None:
-    """The analysis settings in the sidebar; None (with a message why) when they cannot be used."""
-    bar = st.sidebar
-    bar.header("Settings")
-    kinds = ("auto", *(k.name for k in KINDS))
-    kind = bar.selectbox(
-        "Analysis",
-        kinds,
-        format_func=kind_label,
+    """The settings, in the main column (phone first): the analysis, the stature and the slow-motion
+    capture rate in view, the rest under "More settings". Labels, help, choices (in plain words) and
+    ranges all come from the settings' own metadata (`settings_catalogue`). None (with a message
+    why) when they cannot be used."""
+    st.markdown("#### Settings")
+    values: dict[str, object] = {}
+    kind_entry = _entry("kind")
+    values["kind"] = kind = st.selectbox(
+        kind_entry.spec.label,
+        list(kind_entry.spec.choices),
+        format_func=_labeller(kind_entry.spec),
         key="kind",
-        help="Auto-detect picks the analysis that fits the clip best.",
+        help=_help(kind_entry.spec),
     )
-    values: dict[str, object] = {"kind": kind}
-    height = _spec("height_cm")
-    values["height_cm"] = bar.number_input(
-        height.label,
-        min_value=height.low,
-        max_value=height.high,
-        value=None,
-        step=1.0,
-        key="height_cm",
-        placeholder="170 (assumed)",
-        help=height.help[:1].upper() + height.help[1:] + ".",
-    )
-    fps = _spec("capture_fps")
-    values["capture_fps"] = bar.number_input(
-        fps.label,
-        min_value=fps.low,
-        max_value=fps.high,
-        value=None,
-        step=1.0,
-        key="capture_fps",
-        placeholder="not slow motion",
-        help="Only for slow-motion clips: the rate the phone filmed at "
-        "(e.g. 240), so that times come out in real seconds.",
-    )
-    for name, owner in (("view", "run"), ("variant", "plank")):
-        if kind in ("auto", owner):
-            spec = _spec(name)
-            values[name] = bar.selectbox(spec.label, list(spec.choices), key=name, format_func=_labeller(spec))
-    with bar.expander("More options"):
-        hand = _spec("hand_cm")
-        values["hand_cm"] = st.number_input(
-            hand.label,
-            min_value=hand.low,
-            max_value=hand.high,
-            value=3.0,
-            step=0.5,
-            key="hand_cm",
-            help=hand.help[:1].upper() + hand.help[1:] + ".",
-        )
-        values["start_s"] = st.number_input(
-            _spec("start_s").label, min_value=0.0, value=None, step=0.5, key="start_s", placeholder="beginning"
-        )
-        values["end_s"] = st.number_input(
-            _spec("end_s").label, min_value=0.0, value=None, step=0.5, key="end_s", placeholder="end"
-        )
+    stature, capture = st.columns(2)
+    with stature:
+        values["height_cm"] = setting_widget(_entry("height_cm"), placeholder="170 (assumed)")
+    with capture:
+        values["capture_fps"] = setting_widget(_entry("capture_fps"), placeholder="not slow motion")
+    with st.expander("More settings"):
+        owners = [k.name for k in KINDS] if kind == "auto" else [str(kind)]
+        for owner in owners:
+            own = [e for e in settings_catalogue() if e.spec.kind == owner]
+            if own and len(owners) > 1:
+                st.caption(kind_label(owner))
+            for entry in own:
+                values[entry.name] = setting_widget(entry)
+        start, end = st.columns(2)
+        with start:
+            values["start_s"] = setting_widget(_entry("start_s"), placeholder="beginning")
+        with end:
+            values["end_s"] = setting_widget(_entry("end_s"), placeholder="end")
     try:
         return Settings.build(**{k: v for k, v in values.items() if v is not None})
     except UsageError as exc:
-        with bar:
-            show_error(exc, "with these settings")
+        show_error(exc, "with these settings")
         return None
+
+
+def setting_widget(entry: SettingEntry, placeholder: str | None = None) -> object:
+    """The field for one setting, from its metadata: a pick list (choices in plain words), a number
+    field (with its range) or a checkbox; its key is the setting's name."""
+    spec = entry.spec
+    if spec.choices:
+        choices = list(spec.choices)
+        index = choices.index(entry.default) if entry.default in choices else 0
+        return st.selectbox(
+            spec.label, choices, index=index, format_func=_labeller(spec), key=entry.name, help=_help(spec)
+        )
+    if entry.is_bool:
+        return st.checkbox(spec.label, value=bool(entry.default), key=entry.name, help=_help(spec))
+    return st.number_input(
+        spec.label,
+        min_value=spec.low,
+        max_value=spec.high,
+        value=entry.default,
+        step=1.0 if (spec.high or 0) > 20 or spec.high is None else 0.5,
+        key=entry.name,
+        placeholder=placeholder,
+        help=_help(spec),
+    )
 
 
 def source_panel(examples: list[Example]) -> Source | None:
@@ -208,10 +211,6 @@ def _example_choice(examples: list[Example]) -> Source | None:
         return None
     index = st.selectbox("Example", range(len(examples)), format_func=lambda i: examples[i].title, key="example")
     example = examples[index]
-    st.caption(
-        f"{example.description} Landmarks recorded by formcheck from a {example.licence} clip "
-        f"({example.source}); the video itself is not bundled, so the result is drawn on a skeleton-only "
-        f"rendering."
-    )
-    st.caption(f"With the analysis on Auto-detect, the example is analysed as {kind_spec(example.kind).label}.")
+    st.caption(example.caption())
+    st.caption(f"With the analysis on Auto-detect, the example is analysed as {kind_label(example.kind)}.")
     return example_source(example)

@@ -1,4 +1,5 @@
-"""The results panel: annotated media, metric cards, findings, charts, tables, reliability, downloads."""
+"""The results panel, phone first (one column, read top to bottom): the annotated media with its video
+tools, metric cards, findings, charts, tables, reliability, downloads."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..feedback import SCREENING_NOTICE, Finding
+from ..verdict import range_words, verdict
 from .charts import plottable_series, series_chart
 from .errors import show_error
 from .formatting import (
@@ -15,18 +17,23 @@ from .formatting import (
     SEVERITY_ICONS,
     app_wording,
     card_status,
-    findings_for,
     format_value,
     md_escape,
     metric_label,
-    range_words,
     unit_of,
 )
+from .video import has_video, media_tools
 from .view import ResultView, headline_metrics, text_metrics
 
 SEVERITY_WORDS = {"warning": "Act on it", "attention": "Worth a look", "info": "For context", "ok": "Good"}
 CARD_COLUMNS = 2
-MIME = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".png": "image/png", ".json": "application/json", ".csv": "text/csv"}
+MIME = {
+    ".mp4": "video/mp4",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".json": "application/json",
+    ".csv": "text/csv",
+}
 
 
 def results_panel(view: ResultView, key: str = "main") -> None:
@@ -45,14 +52,11 @@ def _results(view: ResultView, key: str) -> None:
     st.caption(f"From {origin}{cached}{_scores_text(view)}")
     if view.kind == "wall":
         st.warning(SCREENING_NOTICE, icon=":material/medical_services:")
-    media_col, cards_col = st.columns([2, 3], gap="large")
-    with media_col:
-        media_panel(view)
-    with cards_col:
-        metric_cards(view)
+    media_panel(view, key)
+    metric_cards(view)
     findings_panel(view.findings)
     charts_panel(view, key)
-    tables_panel(view)
+    tables_panel(view, key)
     reliability_panel(view)
     downloads_panel(view, key)
     if view.kind != "wall":
@@ -60,31 +64,33 @@ def _results(view: ResultView, key: str) -> None:
 
 
 def _scores_text(view: ResultView) -> str:
-    scores = view.data.get("kind_scores") or {}
-    settings = view.data.get("settings") or {}
-    if settings.get("kind") != "auto" or not scores:
+    scores = view.doc.kind_scores
+    if not view.doc.auto_detected or not scores:
         return ""
     found = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: -kv[1]))
     return f" · auto-detected (scores: {found})"
 
 
-def media_panel(view: ResultView) -> None:
-    """The annotated video (H.264 MP4) or photo."""
+def media_panel(view: ResultView, key: str) -> None:
+    """The annotated video with its tools (frame stepping, events, steps, key frames), or the photo."""
     path = view.files.annotated
     if path is None or not path.is_file():
         st.info("No annotated video or photo for this result.")
         return
-    if path.suffix.lower() == ".mp4":
-        st.video(path.read_bytes(), format="video/mp4")
+    if has_video(view):
+        media_tools([(view, view.name)], key=f"{key}_media_{view.key}")
     else:
         st.image(path.read_bytes(), caption="Annotated photo", width="stretch")
     if view.is_track:
-        st.caption("Skeleton only: this example is a landmark track; its original video is not bundled.")
+        st.caption(
+            "Skeleton only: this example is a landmark track (recorded or generated); there is no original video."
+        )
 
 
 def metric_cards(view: ResultView) -> None:
-    """The headline figures as cards: value with unit, status colour against the reference range,
-    the range's source in the tooltip. Figures the input could not give are listed below them."""
+    """The headline figures as cards: value with unit, and its verdict against the reference range
+    (`verdict.verdict`: green within, orange outside, none without a range); the range's source in
+    the tooltip. Figures the input could not give are listed below them."""
     refs, metrics = view.references, view.metrics
     headline = headline_metrics(view)
     names = [n for n in headline if metrics.get(n) is not None]
@@ -92,7 +98,7 @@ def metric_cards(view: ResultView) -> None:
         columns = st.columns(min(CARD_COLUMNS, len(names)))
         for i, name in enumerate(names):
             ref = refs.get(name)
-            status = card_status(metrics.get(name), ref, findings_for(view, name))
+            status = card_status(metrics.get(name), ref)
             with columns[i % len(columns)]:
                 st.metric(
                     metric_label(name, ref),
@@ -111,8 +117,8 @@ def metric_cards(view: ResultView) -> None:
     words = text_metrics(view)
     if words:
         st.caption(" · ".join(f"{metric_label(name, refs.get(name))}: **{value}**" for name, value in words.items()))
-    if view.data.get("settings", {}).get("height_cm") is None and any(unit_of(n, refs.get(n)) == "cm" for n in names):
-        st.caption("Centimetres assume a stature of 170 cm: give the person's height in the sidebar.")
+    if not view.doc.stature_given and any(unit_of(n, refs.get(n)) == "cm" for n in names):
+        st.caption("Centimetres assume a stature of 170 cm: give the stature in the settings above.")
 
 
 def findings_panel(findings: list[Finding]) -> None:
@@ -139,7 +145,7 @@ def findings_panel(findings: list[Finding]) -> None:
 
 
 def charts_panel(view: ResultView, key: str) -> None:
-    """The per-frame curves over time with the events, and the chart as saved (PNG)."""
+    """The per-frame curves over time with the events and the reference band, and the saved PNG."""
     curves = plottable_series(view.times_s, view.series)
     if not curves:
         return
@@ -151,89 +157,108 @@ def charts_panel(view: ResultView, key: str) -> None:
             list(curves),
             default=list(curves)[:4],
             key=f"{key}_curves",
-            format_func=lambda n: metric_label(n, None),
+            format_func=lambda n: metric_label(n, view.references.get(n)),
         )
     for name in names:
-        st.altair_chart(series_chart(view.times_s, name, curves[name], view.events), width="stretch")
-    chart = view.files.chart
-    if chart is not None and chart.is_file():
+        chart = series_chart(view.times_s, name, curves[name], view.doc.events, view.references.get(name))
+        st.altair_chart(chart, width="stretch")
+    chart_png = view.files.chart
+    if chart_png is not None and chart_png.is_file():
         with st.expander("The chart as saved with the results (PNG)"):
-            st.image(chart.read_bytes(), width="stretch")
+            st.image(chart_png.read_bytes(), width="stretch")
 
 
-def tables_panel(view: ResultView) -> None:
-    """The per-step table (running) or per-rep table, the events and every figure with its range."""
-    if view.steps:
+def tables_panel(view: ResultView, key: str) -> None:
+    """The per-step (or per-repetition) table, the events and every figure with its verdict, range
+    and source. The first column stays in view when a table scrolls sideways on a phone."""
+    doc = view.doc
+    if doc.steps:
         st.subheader("Per step" if view.kind == "run" else "Per repetition")
-        st.dataframe(pd.DataFrame(view.steps), hide_index=True, width="stretch")
-    if view.events:
-        with st.expander(f"Timeline ({len(view.events)} events)"):
-            st.dataframe(pd.DataFrame(view.events), hide_index=True, width="stretch")
-    with st.expander("All figures, with reference ranges and sources"):
-        refs = view.references
+        steps = pd.DataFrame(doc.steps)
+        first = str(steps.columns[0])
+        st.dataframe(
+            steps, hide_index=True, width="stretch", column_config={first: st.column_config.Column(pinned=True)}
+        )
+    if doc.events:
+        with st.expander(f"Timeline ({len(doc.events)} events)"):
+            rows = [
+                {"event": e.label, "time (s)": e.at_s, "until (s)": e.end_s, "severity": e.severity or ""}
+                for e in doc.events
+            ]
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                width="stretch",
+                column_config={"event": st.column_config.Column(pinned=True)},
+            )
+    with st.expander("All figures, with verdicts, reference ranges and sources"):
         rows = []
         for name, value in view.metrics.items():
-            ref = refs.get(name)
+            ref = view.references.get(name)
             rows.append(
                 {
                     "figure": metric_label(name, ref),
                     "value": format_value(value, unit_of(name, ref)),
+                    "verdict": verdict(value, ref).text,
                     "reference range": range_words(ref) if ref else "",
-                    "status": card_status(value, ref, findings_for(view, name)).text,
                     "convention": ref.convention if ref else "",
                     "source": ref.source if ref else "",
                     "metric": name,
                 }
             )
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    details = view.data.get("details") or {}
-    if details:
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            column_config={"figure": st.column_config.Column(pinned=True)},
+        )
+    if doc.details:
         with st.expander("Analysis details (view, variant, frames used, ...)"):
-            st.json(details, expanded=False)
+            st.json(doc.details, expanded=False)
 
 
 def reliability_panel(view: ResultView) -> None:
     """How far to trust the figures: frame rate, visibility, people in view, the analysis's notes."""
     st.subheader("Reliability")
-    media, quality = view.media, view.quality
+    media, quality = view.doc.media, view.doc.quality
     facts = []
-    if view.is_photo:
-        facts.append(f"photo {media.get('width')}x{media.get('height')}")
+    if media.is_photo:
+        facts.append(f"photo {media.width}x{media.height}")
     else:
-        facts.append(
-            f"{media.get('fps') or 0:.0f} fps, {media.get('frames')} frames, {media.get('width')}x{media.get('height')}"
-        )
-        if quality.get("person_fraction") is not None:
-            facts.append(f"person found in {quality['person_fraction']:.0%} of frames")
-    if quality.get("mean_visibility") is not None:
-        facts.append(f"mean landmark visibility {quality['mean_visibility']:.2f} of 1")
+        facts.append(f"{media.fps:.0f} fps, {media.frames} frames, {media.width}x{media.height}")
+        if quality.person_fraction is not None:
+            facts.append(f"person found in {quality.person_fraction:.0%} of frames")
+    if quality.mean_visibility is not None:
+        facts.append(f"mean landmark visibility {quality.mean_visibility:.2f} of 1")
     st.caption(" · ".join(facts))
-    notes = view.notes
+    notes = view.doc.notes
     if notes:
         st.info("\n".join(f"- {app_wording(note)}" for note in notes), icon=":material/info:")
     else:
         st.success("No capture problem was found.", icon=":material/check_circle:")
 
 
-def downloads_panel(view: ResultView, key: str) -> None:
-    """The JSON result, the CSV (per-step table where there is one), the annotated media, the chart."""
-    st.subheader("Downloads")
+def download_offers(view: ResultView) -> list[tuple[str, Path]]:
+    """(label, file) of each download: the JSON result, the CSV (per-step table where there is one),
+    the annotated media, the chart."""
     files = view.files
+    annotated = files.annotated
     offers: list[tuple[str, Path | None]] = [
         ("Result (JSON)", files.json),
         ("Per-step table (CSV)" if "steps" in files.tables else "Figures (CSV)", files.csv),
-        (
-            "Annotated video (MP4)"
-            if files.annotated and files.annotated.suffix == ".mp4"
-            else "Annotated photo (JPEG)",
-            files.annotated,
-        ),
+        ("Annotated video (MP4)" if annotated and annotated.suffix == ".mp4" else "Annotated photo (JPEG)", annotated),
         ("Chart (PNG)", files.chart),
     ]
-    offered = [(label, path) for label, path in offers if path is not None and path.is_file()]
-    columns = st.columns(len(offered) or 1)
-    for column, (label, path) in zip(columns, offered, strict=False):
-        with column:
+    return [(label, path) for label, path in offers if path is not None and path.is_file()]
+
+
+def downloads_panel(view: ResultView, key: str) -> None:
+    """Every file of the result as a download button (two to a row: readable on a phone)."""
+    st.subheader("Downloads")
+    offered = download_offers(view)
+    columns = st.columns(2)
+    for i, (label, path) in enumerate(offered):
+        with columns[i % 2]:
             st.download_button(
                 label,
                 path.read_bytes(),
@@ -242,4 +267,5 @@ def downloads_panel(view: ResultView, key: str) -> None:
                 key=f"{key}_download_{view.key}_{path.name}",
                 on_click="ignore",
                 icon=":material/download:",
+                width="stretch",
             )

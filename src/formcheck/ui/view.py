@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
 import numpy as np
 
-from ..feedback import Finding, worst_first
+from ..analysis import MetricValue
+from ..feedback import Finding
 from ..reference import ReferenceRange
+from ..result_document import ResultDocument, key_frames
 
 ENTRY_FILE = "entry.json"
 SERIES_FILE = "series.npz"
@@ -46,83 +48,62 @@ class ResultView:
     key:     the cache key (file sha256 + settings digest + code version)
     name:    the input's file name as the user knows it
     origin:  'upload' or 'example'
-    data:    the result JSON (the documented layout of `export.result_to_json`)
+    doc:     the result JSON, typed (`ResultDocument`)
     times_s: (T,) seconds of the sequence rows; series: name -> (T,) per-frame curves
+    key_frames: the key-frame images written beside the result, by time
     """
 
     key: str
     name: str
     origin: str
-    data: dict[str, Any]
+    doc: ResultDocument
     times_s: np.ndarray
     series: dict[str, np.ndarray]
     files: ResultFiles
     from_cache: bool = False
+    key_frames: list[KeyFrame] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
-        return str(self.data.get("kind", ""))
+        return self.doc.kind
 
     @property
     def kind_label(self) -> str:
-        return str(self.data.get("kind_label", self.kind))
-
-    @property
-    def media(self) -> dict[str, Any]:
-        return dict(self.data.get("media") or {})
+        return self.doc.kind_label
 
     @property
     def is_photo(self) -> bool:
-        return self.media.get("kind") == "photo"
+        return self.doc.media.is_photo
 
     @property
     def is_track(self) -> bool:
-        return self.media.get("kind") == "track"
+        return self.doc.media.is_track
 
     @property
-    def metrics(self) -> dict[str, Any]:
-        return dict(self.data.get("metrics") or {})
+    def metrics(self) -> dict[str, MetricValue]:
+        return self.doc.metrics
 
     @property
     def references(self) -> dict[str, ReferenceRange]:
-        known = {f.name for f in fields(ReferenceRange)}
-        return {
-            name: ReferenceRange(**{k: v for k, v in ref.items() if k in known})
-            for name, ref in (self.data.get("references") or {}).items()
-        }
+        return self.doc.references
 
     @property
     def findings(self) -> list[Finding]:
-        known = {f.name for f in fields(Finding)}
-        return worst_first(
-            [Finding(**{k: v for k, v in f.items() if k in known}) for f in self.data.get("findings") or []]
-        )
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        return list(self.data.get("events") or [])
-
-    @property
-    def steps(self) -> list[dict[str, Any]]:
-        return list(self.data.get("steps") or [])
-
-    @property
-    def notes(self) -> list[str]:
-        """Capture warnings and the analysis's own reliability notes, without repeats."""
-        notes: list[str] = []
-        for note in [*(self.data.get("warnings") or []), *(self.data.get("reliability") or [])]:
-            if note and note not in notes:
-                notes.append(str(note))
-        return notes
-
-    @property
-    def quality(self) -> dict[str, Any]:
-        return dict(self.data.get("quality") or {})
+        return self.doc.findings
 
     @property
     def label(self) -> str:
         """Short label for pick lists: file name and analysis."""
         return f"{self.name} ({self.kind_label})"
+
+
+@dataclass(frozen=True)
+class KeyFrame:
+    """A key-frame image of a result: its file, what it shows and when (seconds, None if unknown)."""
+
+    path: Path
+    label: str
+    time_s: float | None
 
 
 def is_number(value: Any) -> TypeGuard[int | float]:
@@ -183,7 +164,7 @@ def read_entry(folder: Path, key: str, from_cache: bool) -> ResultView:
         chart=folder / names["chart"] if names.get("chart") else None,
         tables={k: folder / v for k, v in (names.get("tables") or {}).items()},
     )
-    data = json.loads(files.json.read_text(encoding="utf-8"))
+    doc = ResultDocument.from_json(json.loads(files.json.read_text(encoding="utf-8")))
     with np.load(folder / SERIES_FILE) as arrays:
         times_s = arrays["times_s"]
         series = {k[len(_SERIES_PREFIX) :]: arrays[k] for k in arrays.files if k.startswith(_SERIES_PREFIX)}
@@ -191,9 +172,12 @@ def read_entry(folder: Path, key: str, from_cache: bool) -> ResultView:
         key=key,
         name=entry["name"],
         origin=entry["origin"],
-        data=data,
+        doc=doc,
         times_s=times_s,
         series=series,
         files=files,
         from_cache=from_cache,
+        key_frames=[
+            KeyFrame(folder / k.file, k.label, k.time_s) for k in key_frames(doc) if (folder / k.file).is_file()
+        ],
     )
