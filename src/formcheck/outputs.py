@@ -180,6 +180,7 @@ def save_outputs(
                 [r.to_json() for r in kr.events],
                 tmp,
                 title=f"{Path(result.info.path).name}: {result.kind}",
+                references=kr.references,
             )
     if annotated is not None:
         files.annotated = annotated
