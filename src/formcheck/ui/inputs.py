@@ -11,7 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from ..config import SettingEntry, SettingSpec
 from ..errors import UsageError
-from ..kinds import KINDS
+from ..kinds import KINDS, kind_names, kind_spec
 from ..media import PHOTO_EXTENSIONS, SUPPORTED_TEXT, VIDEO_EXTENSIONS
 from ..settings import Settings, settings_catalogue
 from .cache import Source, sha256_bytes, upload_source
@@ -46,7 +46,8 @@ def _entry(name: str) -> SettingEntry:
 
 
 def kind_label(kind: str) -> str:
-    return _labeller(_entry("kind").spec)(kind)
+    """An analysis as a person names it: its label in the registry (`kinds.KINDS`), or Auto-detect."""
+    return "Auto-detect" if kind == "auto" else kind_spec(kind).label
 
 
 def _help(spec: SettingSpec) -> str:
@@ -87,8 +88,8 @@ def settings_panel() -> Settings | None:
     kind_entry = _entry("kind")
     values["kind"] = kind = st.selectbox(
         kind_entry.spec.label,
-        list(kind_entry.spec.choices),
-        format_func=_labeller(kind_entry.spec),
+        ["auto", *kind_names()],
+        format_func=kind_label,
         key="kind",
         help=_help(kind_entry.spec),
     )
