@@ -351,3 +351,19 @@ def test_cli_wording_names_the_options(message, expected) -> None:
     from formcheck.cli_args import cli_wording
 
     assert cli_wording(message) == expected
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("variant", "side_left", "Side plank on the left side"),
+        ("view", "rear", "From behind"),
+        ("lordosis_rule", "seed_rule", "The hand rule: more than one hand's thickness"),
+        ("foot_strike", "rearfoot", "rearfoot"),
+        ("variant_source", "user_given", "user given"),
+    ],
+)
+def test_setting_values_are_shown_in_plain_words(name, value, expected) -> None:
+    from formcheck.ui.formatting import value_words
+
+    assert value_words(name, value) == expected

@@ -223,5 +223,14 @@ def activity_mismatch(first: ResultView, second: ResultView) -> str:
     return "" if a == b else f"A is {a}; B is {b}"
 
 
+def value_words(name: str, value: str) -> str:
+    """A metric that is a setting's value in plain words (variant 'side_left' -> 'Side plank on the
+    left side', view 'rear' -> 'From behind'), from that setting's choice labels; else the value."""
+    for entry in settings_catalogue():
+        if entry.name == name and value in entry.spec.choice_labels:
+            return entry.spec.choice_labels[value]
+    return value.replace("_", " ")
+
+
 def _rounded(value: Any) -> float | None:
     return round(float(value), 2) if is_number(value) else None

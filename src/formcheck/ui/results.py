@@ -21,6 +21,7 @@ from .formatting import (
     md_escape,
     metric_label,
     unit_of,
+    value_words,
 )
 from .video import has_video, media_tools
 from .view import ResultView, headline_metrics, text_metrics
@@ -116,7 +117,12 @@ def metric_cards(view: ResultView) -> None:
         st.caption("Not measured in this " + ("photo" if view.is_photo else "clip") + ": " + ", ".join(missing))
     words = text_metrics(view)
     if words:
-        st.caption(" · ".join(f"{metric_label(name, refs.get(name))}: **{value}**" for name, value in words.items()))
+        st.caption(
+            " · ".join(
+                f"{metric_label(name, refs.get(name))}: **{md_escape(value_words(name, value))}**"
+                for name, value in words.items()
+            )
+        )
     if not view.doc.stature_given and any(unit_of(n, refs.get(n)) == "cm" for n in names):
         st.caption("Centimetres assume a stature of 170 cm: give the stature in the settings above.")
 
