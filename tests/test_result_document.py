@@ -66,39 +66,41 @@ def test_a_document_of_the_wrong_shape_says_what_is_wrong(data, message) -> None
 
 
 @pytest.mark.parametrize(
-    "name, label, time_s",
-    [
-        ("clip.keyframes/03_L-contact_2.350s.jpg", "L contact", 2.35),
-        ("clip.keyframes/worst_moment_12s.jpg", "worst moment", 12.0),
-        ("clip.keyframes/start.jpg", "start", None),
-    ],
+    "name, label",
+    [("clip.keyframes/03_left_contact.jpg", "left contact"), ("clip.keyframes/worst_moment.jpg", "worst moment")],
 )
-def test_key_frame_names(name, label, time_s) -> None:
+def test_key_frame_names(name, label) -> None:
     frame = key_frame_from_name(name)
-    assert (frame.file, frame.label, frame.time_s) == (name, label, time_s)
+    assert (frame.file, frame.label, frame.time_s) == (name, label, None)
 
 
-def test_key_frames_from_outputs_in_time_order() -> None:
+def test_key_frames_in_time_order_with_their_files() -> None:
+    """The JSON's `key_frames` (as save_outputs writes them: label, time_s, caption, file) in time order;
+    one whose file was not written keeps no file; without them, the names in outputs."""
     doc = ResultDocument.from_json(
         {
             "kind": "plank",
-            "outputs": {
-                "keyframes": [
-                    "c.keyframes/end_9.5s.jpg",
-                    {"file": "c.keyframes/worst.jpg", "label": "worst moment", "time_s": 4.25},
-                    "c.keyframes/cover.jpg",
-                    "c.keyframes/start_1s.jpg",
-                ]
-            },
+            "key_frames": [
+                {
+                    "row": 290,
+                    "label": "hold end",
+                    "time_s": 9.5,
+                    "caption": "end",
+                    "file": "c.keyframes/03_hold_end.jpg",
+                },
+                {"row": 120, "label": "worst moment", "time_s": 4.25, "caption": "sag 6 cm", "file": None},
+                {"row": 30, "label": "hold start", "time_s": 1.0, "file": "c.keyframes/01_hold_start.jpg"},
+            ],
+            "outputs": {"key_frames": ["c.keyframes/01_hold_start.jpg", "c.keyframes/03_hold_end.jpg"]},
         }
     )
-    frames = key_frames(doc)
-    assert [(k.label, k.time_s) for k in frames] == [
-        ("start", 1.0),
-        ("worst moment", 4.25),
-        ("end", 9.5),
-        ("cover", None),
+    assert [(k.label, k.time_s, k.file, k.caption) for k in key_frames(doc)] == [
+        ("hold start", 1.0, "c.keyframes/01_hold_start.jpg", ""),
+        ("worst moment", 4.25, None, "sag 6 cm"),
+        ("hold end", 9.5, "c.keyframes/03_hold_end.jpg", "end"),
     ]
+    names_only = ResultDocument.from_json({"kind": "wall", "outputs": {"key_frames": ["w.keyframes/01_photo.jpg"]}})
+    assert [(k.label, k.time_s) for k in key_frames(names_only)] == [("photo", None)]
     assert key_frames(ResultDocument.from_json({"kind": "plank"})) == []
 
 
@@ -108,14 +110,17 @@ def test_video_tools_get_events_steps_and_key_frames(run_result, tmp_path: Path)
     files = save_outputs(run_result, tmp_path, "run", render=False)
     frames_dir = tmp_path / "run.keyframes"
     frames_dir.mkdir()
-    names = []
+    names, listed = [], []
     for i, event in enumerate([e for e in run_result.result.events if e.to_json()["kind"] == "contact"][:2]):
         row = event.to_json()
-        name = f"run.keyframes/{i + 1:02d}_{row['foot']}-contact_{row['time_s']:.3f}s.jpg"
+        name = f"run.keyframes/{i + 1:02d}_{row['foot'].lower()}_contact.jpg"
         (tmp_path / name).write_bytes(b"\xff\xd8\xff\xe0 not decoded here")
         names.append(name)
+        listed.append(
+            {"row": i, "label": f"{row['foot']} contact", "time_s": row["time_s"], "caption": "", "file": name}
+        )
     data = json.loads(files.json.read_text())
-    data["outputs"]["keyframes"] = names
+    data["outputs"]["key_frames"], data["key_frames"] = names, listed
     files.json.write_text(json.dumps(data))
     write_entry(tmp_path, "clip.mp4", "upload", "run", ResultFiles(json=files.json), run_result.seq.timestamps_s, {})
     view = read_entry(tmp_path, "key", from_cache=False)

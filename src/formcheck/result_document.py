@@ -185,7 +185,8 @@ class ResultDocument:
 
     metrics: name -> value (unit in the name); references: metric -> ReferenceRange; findings: worst
     first; events: the timeline; steps: the per-step (or per-repetition) table; outputs: role ->
-    file name of the other files written beside the JSON (annotated, chart, <table>_csv, keyframes).
+    file name of the other files written beside the JSON (annotated, chart, <table>_csv; key_frames a
+    list); raw_key_frames: the JSON's `key_frames` as written (read them with `key_frames(doc)`).
     """
 
     kind: str
@@ -206,6 +207,7 @@ class ResultDocument:
     settings: dict[str, JsonValue] = field(default_factory=dict)
     model: ModelUsed | None = None
     outputs: dict[str, JsonValue] = field(default_factory=dict)
+    raw_key_frames: list[JsonValue] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ResultDocument:
@@ -239,6 +241,7 @@ class ResultDocument:
             settings=dict(_part(data, "settings", Mapping, {})),
             model=ModelUsed(str(model.get("file", "")), str(model.get("sha256", ""))) if model else None,
             outputs=dict(_part(data, "outputs", Mapping, {})),
+            raw_key_frames=list(_part(data, "key_frames", list, [])),
         )
 
     @property
@@ -258,15 +261,6 @@ class ResultDocument:
     def findings_about(self, metric: str) -> list[Finding]:
         return [f for f in self.findings if f.metric == metric]
 
-    def output_names(self, role: str) -> list[str]:
-        """The file names written for `role` (one for 'annotated' or 'chart', several for 'keyframes')."""
-        value = self.outputs.get(role)
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [str(v) for v in value if isinstance(v, str)]
-        return []
-
 
 def _known_row(row: Any, where: str) -> Mapping[str, JsonValue]:
     if not isinstance(row, Mapping):
@@ -276,46 +270,45 @@ def _known_row(row: Any, where: str) -> Mapping[str, JsonValue]:
 
 @dataclass(frozen=True)
 class KeyFrameRef:
-    """One key-frame image written beside the result (`<stem>.keyframes/*.jpg`, listed in `outputs`
-    under "keyframes"). file: path relative to the JSON's folder; label: what it shows ("L contact");
-    time_s: when, in the clip's real seconds (None when not known)."""
+    """One key frame of a result: a frame worth looking at, written beside the JSON as
+    `<stem>.keyframes/NN_label.jpg`. file: its path relative to the JSON's folder (None when it was not
+    written); label: what it shows ("left contact", "worst moment"); time_s: when (the clip's real
+    seconds, None when not known); caption: one line with its figures."""
 
-    file: str
+    file: str | None
     label: str
     time_s: float | None = None
+    caption: str = ""
 
 
-_KEYFRAME_NAME = re.compile(r"^(?:\d+[_-])?(?P<label>.*?)(?:[_-](?P<time>\d+(?:\.\d+)?)s)?$")
+_KEYFRAME_NAME = re.compile(r"^(?:\d+[_-])?(?P<label>.*)$")
 
 
 def key_frame_from_name(file: str) -> KeyFrameRef:
-    """A key frame from its file name alone: `[NN_]<label>[_<seconds>s].jpg`, e.g.
-    `03_L-contact_2.350s.jpg` -> label 'L contact', 2.35 s."""
+    """A key frame known by its file name alone (`NN_label.jpg`, e.g. `03_left_contact.jpg` -> 'left contact')."""
     stem = file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     match = _KEYFRAME_NAME.match(stem)
     label = (match.group("label") if match else stem) or stem
-    time = match.group("time") if match else None
-    return KeyFrameRef(
-        file=file, label=label.replace("_", " ").replace("-", " ").strip(), time_s=float(time) if time else None
-    )
+    return KeyFrameRef(file=file, label=label.replace("_", " ").replace("-", " ").strip())
 
 
 def key_frames(doc: ResultDocument) -> list[KeyFrameRef]:
-    """The key frames listed in the document's `outputs["keyframes"]`: file names, or objects with
-    `file`, `label` and `time_s`. Sorted by time (unknown times last, in their listed order)."""
-    listed = doc.outputs.get("keyframes")
-    if not isinstance(listed, list):
-        return []
+    """The result's key frames, in time order: the document's `key_frames` (label, time_s, caption,
+    file), else the files listed in `outputs["key_frames"]` (names only, no times)."""
+    listed = doc.raw_key_frames
     out: list[KeyFrameRef] = []
     for item in listed:
-        if isinstance(item, str):
-            out.append(key_frame_from_name(item))
-        elif isinstance(item, Mapping) and isinstance(item.get("file"), str):
-            named = key_frame_from_name(str(item["file"]))
-            time = _number(item.get("time_s"))
+        if isinstance(item, Mapping) and item.get("label"):
+            file = item.get("file")
             out.append(
                 KeyFrameRef(
-                    named.file, str(item.get("label") or named.label), time if time is not None else named.time_s
+                    file=str(file) if isinstance(file, str) and file else None,
+                    label=str(item["label"]),
+                    time_s=_number(item.get("time_s")),
+                    caption=str(item.get("caption") or ""),
                 )
             )
+    if not out:
+        files = doc.outputs.get("key_frames")
+        out = [key_frame_from_name(f) for f in files if isinstance(f, str)] if isinstance(files, list) else []
     return sorted(out, key=lambda k: (k.time_s is None, k.time_s or 0.0))

@@ -98,7 +98,9 @@ def key_frame_args(view: ResultView) -> list[dict[str, Any]]:
     for frame in view.key_frames:
         data = base64.b64encode(frame.path.read_bytes()).decode("ascii")
         at = None if frame.time_s is None else round(_video_s(frame.time_s, view.doc), 4)
-        out.append({"label": frame.label, "time_s": at, "src": f"data:image/jpeg;base64,{data}"})
+        out.append(
+            {"label": frame.label, "caption": frame.caption, "time_s": at, "src": f"data:image/jpeg;base64,{data}"}
+        )
     return out
 
 

@@ -99,11 +99,13 @@ class ResultView:
 
 @dataclass(frozen=True)
 class KeyFrame:
-    """A key-frame image of a result: its file, what it shows and when (seconds, None if unknown)."""
+    """A key-frame image of a result: its file, what it shows, when (seconds, None if unknown) and its
+    caption (one line with its figures)."""
 
     path: Path
     label: str
     time_s: float | None
+    caption: str = ""
 
 
 def is_number(value: Any) -> TypeGuard[int | float]:
@@ -178,6 +180,8 @@ def read_entry(folder: Path, key: str, from_cache: bool) -> ResultView:
         files=files,
         from_cache=from_cache,
         key_frames=[
-            KeyFrame(folder / k.file, k.label, k.time_s) for k in key_frames(doc) if (folder / k.file).is_file()
+            KeyFrame(folder / k.file, k.label, k.time_s, k.caption)
+            for k in key_frames(doc)
+            if k.file and (folder / k.file).is_file()
         ],
     )

@@ -127,7 +127,8 @@
     frames.forEach((k) => {
       const seekable = typeof k.time_s === "number";
       const fig = el("figure", {
-        "data-testid": "key-frame", title: seekable ? "Go to " + clock(k.time_s * (player.clip.time_scale || 1)) : k.label,
+        "data-testid": "key-frame", "data-time": seekable ? k.time_s.toFixed(3) : null,
+        title: (k.caption ? k.caption + " · " : "") + (seekable ? "Go to " + clock(k.time_s * (player.clip.time_scale || 1)) : k.label),
         on: { click: () => seekable && seek(player, k.time_s) },
       }, [el("img", { src: k.src, alt: k.label, loading: "lazy" }), el("figcaption", { text: k.label })]);
       fig.querySelector("img").addEventListener("load", fitHeight);
