@@ -227,7 +227,7 @@ def test_settings_error_is_shown_with_the_settings() -> None:
     at.number_input(key="end_s").set_value(2.0).run()
     errors = texts(at.error)
     assert len(errors) == 1 and "must come after" in errors[0], errors
-    assert "'End at (s)' (in the settings, More settings)" in errors[0]
+    assert "'End at (s)' under More settings" in errors[0]
     choose_example(at, 0)
     assert not at.metric
 

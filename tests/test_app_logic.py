@@ -292,19 +292,18 @@ def test_source_needs_its_content(tmp_path: Path) -> None:
     [
         (
             "cm assume a stature of 170 cm: give `height_cm` for real cm",
-            "give 'Stature (cm)' (in the settings) for real cm",
+            "give 'Stature (cm)' in the settings for real cm",
         ),
         (
             "`end_s` (2.0 s) must come after `start_s` (5.0 s)",
-            "'End at (s)' (in the settings, More settings) (2.0 s) must come after 'Start at (s)' (in the "
-            "settings, More settings) (5.0 s)",
+            "'End at (s)' under More settings (2.0 s) must come after 'Start at (s)' under More settings (5.0 s)",
         ),
-        ("choose one with `kind` (wall, plank or run)", "choose one with 'Analysis' (in the settings) (wall, plank"),
+        ("choose one with `kind` (wall, plank or run)", "choose one with 'Analysis' in the settings (wall, plank"),
         (
             "a slow-motion clip: give `capture_fps` 240",
-            "give 'Capture frame rate of a slow-motion clip (fps)' (in the settings) 240",
+            "give 'Capture frame rate of a slow-motion clip (fps)' in the settings 240",
         ),
-        ("`lordosis_rule` is 'x'", "'Wall test rule' (in the settings, More settings) is 'x'"),
+        ("`lordosis_rule` is 'x'", "'Wall test rule' under More settings is 'x'"),
         ("`not_a_setting` and --flags stay as they are", "`not_a_setting` and --flags stay as they are"),
     ],
 )
@@ -323,7 +322,7 @@ def test_error_text_for_library_and_unexpected_errors() -> None:
     )
     assert text.startswith("**Cannot analyse clip.mp4.** a person was found in only 10% of the frames")
     assert "**What to do:** Keep the whole body in view" in text
-    assert "choose one with 'Analysis' (in the settings)" in error_text(UsageError("choose one with `kind`"), "x")
+    assert "choose one with 'Analysis' in the settings" in error_text(UsageError("choose one with `kind`"), "x")
     text = error_text(KeyError("steps"), "clip.mp4")
     assert "Something went wrong inside formcheck" in text and "KeyError" in text and "steps" not in text
 

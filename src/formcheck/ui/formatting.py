@@ -49,7 +49,7 @@ MAIN_SETTINGS = ("kind", "height_cm", "capture_fps")
 def app_wording(text: str) -> str:
     """A library message with each setting it names (`` `height_cm` ``) written as the app's field."""
     labels = {
-        e.name: f"'{e.spec.label}' (in the settings{'' if e.name in MAIN_SETTINGS else ', More settings'})"
+        e.name: f"'{e.spec.label}' {'in the settings' if e.name in MAIN_SETTINGS else 'under More settings'}"
         for e in settings_catalogue()
     }
 
