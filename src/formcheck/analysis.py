@@ -22,7 +22,7 @@ from .clean import CleanConfig, QualityReport, clean
 from .config import CommonSettings, KindSettings
 from .feedback import Finding
 from .frames import SegmentedFrame
-from .overlay import Overlay
+from .overlay import Drawing, Overlay
 from .reference import ReferenceRange
 from .sequence import MediaInfo, PoseSequence
 
@@ -91,6 +91,27 @@ class AnalysisContext:
     segment: Segmenter = no_segmentation
 
 
+@dataclass(frozen=True)
+class KeyFrame:
+    """A frame worth looking at (the report and the app's key-frame strip show it).
+
+    row:     the row of the analysed sequence; time_s: its time (s, the clip's real-time clock)
+    label:   a few words, also its file name ("left contact", "hold start", "worst moment")
+    caption: one line on what it shows, with its figures
+    extra:   shapes drawn on it beyond the overlay's usual drawing of that row (the running contacts'
+             knee, shank and trunk angles); None: the usual drawing only
+    """
+
+    row: int
+    label: str
+    time_s: float
+    caption: str = ""
+    extra: Drawing | None = None
+
+    def to_json(self) -> dict[str, JsonValue]:
+        return {"row": self.row, "label": self.label, "time_s": round(self.time_s, 4), "caption": self.caption}
+
+
 @dataclass
 class KindResult:
     """What an analysis returns.
@@ -106,6 +127,8 @@ class KindResult:
     overlay:     what to draw on the annotated video or photo (None: the skeleton only)
     sequence:    the cleaned sequence the analysis measured when it differs from `ctx.seq` (the
                  annotated video and the landmarks file then use it); None = ctx.seq
+    key_frames:  the frames that show the result best, in time order (written as JPEGs beside the
+                 outputs, shown in the report)
     """
 
     kind: str
@@ -119,6 +142,7 @@ class KindResult:
     reliability: list[str] = field(default_factory=list)
     overlay: Overlay | None = None
     sequence: PoseSequence | None = None
+    key_frames: list[KeyFrame] = field(default_factory=list)
 
 
 def cleaner(config: CleanConfig) -> Callable[[PoseSequence], PoseSequence]:

@@ -80,6 +80,7 @@ def result_to_json(result: AnalysisResult) -> dict[str, Any]:
             "steps": kr.steps,
             "details": kr.details,
             "reliability": kr.reliability,
+            "key_frames": kr.key_frames,
             "warnings": result.warnings,
             "notice": SCREENING_NOTICE,
             "kind_scores": result.kind_scores,

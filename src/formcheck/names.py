@@ -17,6 +17,7 @@ OUTPUT_SUFFIXES = (
     ".metrics.csv",
     ".steps.csv",
     ".events.csv",
+    ".keyframes",  # a folder of NN_label.jpg
 )
 #: The longest stem whose every output name still fits in a file name.
 MAX_STEM_BYTES = NAME_MAX_BYTES - max(len(suffix) for suffix in OUTPUT_SUFFIXES)

@@ -1,6 +1,7 @@
 """Write everything an analysis produced into a folder: `<stem>.json`, `<stem>.landmarks.npz`,
-the annotated `<stem>.mp4` (video) or `<stem>.jpg` (photo), `<stem>.chart.png`, and CSV tables
-(`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events).
+the annotated `<stem>.mp4` (video) or `<stem>.jpg` (photo), `<stem>.chart.png`, CSV tables
+(`<stem>.metrics.csv`, `<stem>.steps.csv`, `<stem>.events.csv` where there are steps or events) and
+the key frames (`<stem>.keyframes/NN_label.jpg`).
 
 Before anything is analysed, `prepare_output_folder` checks that the folder can be written and that no
 output would replace the input, and removes temporary files a killed run left there.
@@ -12,6 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import FormCheckError, UsageError
 from .export import (
@@ -29,6 +31,13 @@ from .names import OUTPUT_SUFFIXES, display_text, fit_stem, output_stem
 from .pipeline import AnalysisResult, analyse, open_source
 from .render.annotated import render_photo, render_video
 from .render.charts import has_curves, plot_series
+from .render.key_frames import (
+    FrameGrabber,
+    key_frame_file_names,
+    key_frame_folder,
+    key_frame_indices,
+    write_key_frames,
+)
 from .settings import Settings
 from .sources import ProgressCallback
 
@@ -42,20 +51,40 @@ class OutputFiles:
     annotated: Path | None = None
     chart: Path | None = None
     tables: dict[str, Path] = field(default_factory=dict)
+    key_frames: list[Path] = field(default_factory=list)
 
     def named(self) -> dict[str, Path]:
-        """What was written, by role: json, landmarks, annotated, chart, <table>_csv."""
+        """What was written, by role: json, landmarks, annotated, chart, <table>_csv, key_frame_NN."""
         named = {"json": self.json, "landmarks": self.landmarks}
         if self.annotated:
             named["annotated"] = self.annotated
         if self.chart:
             named["chart"] = self.chart
         named.update({f"{k}_csv": v for k, v in self.tables.items()})
+        named.update({f"key_frame_{i:02d}": p for i, p in enumerate(self.key_frames, start=1)})
         return named
 
     def all(self) -> list[Path]:
-        paths = [self.json, self.landmarks, self.annotated, self.chart, *self.tables.values()]
+        paths = [self.json, self.landmarks, self.annotated, self.chart, *self.tables.values(), *self.key_frames]
         return [p for p in paths if p is not None]
+
+    @classmethod
+    def from_json(cls, result_json: dict[str, Any], out_dir: str | Path) -> OutputFiles:
+        """The files of a result written by `save_outputs` into `out_dir`, from its JSON's `outputs`
+        (names relative to `out_dir`). json: the `<stem>.json` beside them."""
+        out = Path(out_dir)
+        names = dict(result_json.get("outputs") or {})
+        key_frames = [out / str(n) for n in names.pop("key_frames", None) or []]
+        stem = str(names.get("landmarks", "result.landmarks.npz")).removesuffix(".landmarks.npz")
+        tables = {k.removesuffix("_csv"): out / str(v) for k, v in names.items() if k.endswith("_csv")}
+        return cls(
+            json=out / f"{stem}.json",
+            landmarks=out / str(names.get("landmarks", f"{stem}.landmarks.npz")),
+            annotated=out / str(names["annotated"]) if names.get("annotated") else None,
+            chart=out / str(names["chart"]) if names.get("chart") else None,
+            tables=tables,
+            key_frames=key_frames,
+        )
 
 
 def output_paths(out_dir: str | Path, stem: str) -> list[Path]:
@@ -182,16 +211,32 @@ def save_outputs(
                 title=f"{Path(result.info.path).name}: {result.kind}",
                 references=kr.references,
             )
+    grabber = FrameGrabber(key_frame_indices(result))
     if annotated is not None:
         files.annotated = annotated
     elif render:
-        files.annotated = _render(result, out, stem, on_progress)
-    outputs = {k: p.name for k, p in files.named().items() if k != "json"}
-    write_json(files.json, result_to_json(result) | {"outputs": outputs})
+        files.annotated = _render(result, out, stem, on_progress, grabber)
+    files.key_frames = write_key_frames(result, key_frame_folder(out, stem), grabber.frames)
+    write_json(files.json, result_json_with_files(result, files, out))
     return files
 
 
-def _render(result: AnalysisResult, out: Path, stem: str, on_progress: ProgressCallback | None) -> Path:
+def result_json_with_files(result: AnalysisResult, files: OutputFiles, out: Path) -> dict[str, Any]:
+    """The result JSON with `outputs` (each file's name relative to `out`; `key_frames` a list) and
+    each key frame's `file`."""
+    data = result_to_json(result)
+    relative = {k: p.relative_to(out).as_posix() for k, p in files.named().items() if k != "json"}
+    outputs: dict[str, Any] = {k: v for k, v in relative.items() if not k.startswith("key_frame_")}
+    outputs["key_frames"] = [p.relative_to(out).as_posix() for p in files.key_frames]
+    by_name = {p.name: p.relative_to(out).as_posix() for p in files.key_frames}
+    for entry, name in zip(data.get("key_frames", []), key_frame_file_names(result.result.key_frames), strict=True):
+        entry["file"] = by_name.get(name)
+    return data | {"outputs": outputs}
+
+
+def _render(
+    result: AnalysisResult, out: Path, stem: str, on_progress: ProgressCallback | None, tap: FrameGrabber | None = None
+) -> Path:
     if result.info.is_photo:
         target = out / f"{stem}.jpg"
         with atomic_path(target) as tmp:
@@ -199,15 +244,17 @@ def _render(result: AnalysisResult, out: Path, stem: str, on_progress: ProgressC
         return target
     target = out / f"{stem}.mp4"
     with atomic_path(target) as tmp:
-        _render_video(result, tmp, on_progress)
+        _render_video(result, tmp, on_progress, tap)
     return target
 
 
-def _render_video(result: AnalysisResult, path: Path, on_progress: ProgressCallback | None) -> None:
+def _render_video(
+    result: AnalysisResult, path: Path, on_progress: ProgressCallback | None, tap: FrameGrabber | None = None
+) -> None:
     total = len(result.raw)
 
     def progress(done: int) -> None:
         if on_progress is not None:
             on_progress("render", done, max(total, done))
 
-    render_video(result, path, on_frame=progress)
+    render_video(result, path, on_frame=progress, tap=tap)

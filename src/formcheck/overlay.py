@@ -85,7 +85,25 @@ class Label:
     size: float = 0.02
 
 
-Shape = Line | Arrow | Marker | Label
+@dataclass(frozen=True)
+class Angle:
+    """An angle at `vertex` (px) from the reference ray towards `reference` to the measured ray towards
+    `measured`: the measured ray is drawn solid, the reference ray dashed, an arc joins them at
+    `radius` (fraction of the image height) and `text` is written beside the arc (`text_outside`: on
+    the other side of the vertex, where a neighbouring angle's text would not be)."""
+
+    vertex: np.ndarray
+    reference: np.ndarray
+    measured: np.ndarray
+    role: Role
+    text: str
+    radius: float = 0.045
+    width: float = 0.004
+    size: float = 0.022
+    text_outside: bool = False
+
+
+Shape = Line | Arrow | Marker | Label | Angle
 
 
 @dataclass

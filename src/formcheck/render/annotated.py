@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from ..frames import Frame
 from ..media import prefetch
 from .draw import annotate
 from .skeleton import SkeletonAnnotator
@@ -25,9 +26,10 @@ if TYPE_CHECKING:
 PHOTO_MAX_SIDE = 1600
 
 
-def _draw(
+def draw_frame(
     result: AnalysisResult, image: np.ndarray, row: int | None, scale: float, time_s: float, skeleton: SkeletonAnnotator
 ) -> np.ndarray:
+    """One frame as the annotated output shows it: the skeleton, the analysis's overlay of `row`, the clock."""
     image = skeleton.annotate(image, row, scale)
     overlay = result.result.overlay
     if overlay is not None:
@@ -40,7 +42,7 @@ def _draw(
 def render_photo(result: AnalysisResult, out_path: str | Path) -> Path:
     """Write the annotated photo as JPEG (longest side at most PHOTO_MAX_SIDE)."""
     frame = next(result.run.frames(PHOTO_MAX_SIDE, False))
-    image = _draw(result, frame.image.copy(), 0, frame.scale, 0.0, SkeletonAnnotator(result.seq))
+    image = draw_frame(result, frame.image.copy(), 0, frame.scale, 0.0, SkeletonAnnotator(result.seq))
     out = Path(out_path)
     ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
     if not ok:
@@ -49,9 +51,15 @@ def render_photo(result: AnalysisResult, out_path: str | Path) -> Path:
     return out
 
 
-def render_video(result: AnalysisResult, out_path: str | Path, on_frame: Callable[[int], None] | None = None) -> Path:
+def render_video(
+    result: AnalysisResult,
+    out_path: str | Path,
+    on_frame: Callable[[int], None] | None = None,
+    tap: Callable[[Frame], None] | None = None,
+) -> Path:
     """Write the annotated H.264 MP4 (longest side at most OUTPUT_MAX_SIDE), in the file's own timing
-    (a slow-motion clip stays slow motion)."""
+    (a slow-motion clip stays slow motion). tap: sees each frame at the output size before anything is
+    drawn on it (its image is reused afterwards: copy what you keep), e.g. to keep the key frames."""
     info = result.info
     out_w, out_h, _ = output_size(info.width, info.height, OUTPUT_MAX_SIDE)
     rows = {int(index): row for row, index in enumerate(result.seq.frame_index)}
@@ -63,7 +71,9 @@ def render_video(result: AnalysisResult, out_path: str | Path, on_frame: Callabl
             if image.shape[1] != out_w or image.shape[0] != out_h:
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
             scale = out_w / info.width
-            image = _draw(result, image, rows.get(frame.index), scale, frame.time_s, skeleton)
+            if tap is not None:
+                tap(Frame(frame.index, frame.time_s, image, scale))
+            image = draw_frame(result, image, rows.get(frame.index), scale, frame.time_s, skeleton)
             writer.write(image, frame.time_s / info.time_scale)
             if on_frame is not None:
                 on_frame(n)

@@ -4,11 +4,13 @@ overlays become pixels. Geometry arrives in full-resolution pixels; `scale` maps
 from __future__ import annotations
 
 import itertools
+import math
+from typing import Literal
 
 import cv2
 import numpy as np
 
-from ..overlay import Arrow, Drawing, Label, Line, Marker
+from ..overlay import Angle, Arrow, Drawing, Label, Line, Marker
 from .style import ROLE_COLOURS, put_label, put_lines, text_basis_px, text_box_height
 
 #: Text height of a font scale of 1.0 in OpenCV's simplex font, pixels (about).
@@ -95,6 +97,38 @@ def _label(image: np.ndarray, shape: Label, scale: float) -> None:
     put_label(image, shape.text, (x, y), ROLE_COLOURS[shape.role], font)
 
 
+def _angle(image: np.ndarray, shape: Angle, scale: float) -> None:
+    """The reference ray dashed, the measured ray solid, an arc between them, the text beside the arc."""
+    v, ref, meas = (np.asarray(p, float) for p in (shape.vertex, shape.reference, shape.measured))
+    if not (np.all(np.isfinite(v)) and np.all(np.isfinite(ref)) and np.all(np.isfinite(meas))):
+        return
+    _line(image, Line(np.stack([v, ref]), shape.role, shape.width * 0.7, dashed=True), scale)
+    _line(image, Line(np.stack([v, meas]), shape.role, shape.width, backed=True), scale)
+    a_ref = math.degrees(math.atan2(ref[1] - v[1], ref[0] - v[0]))  # image angles: y down, so clockwise
+    a_meas = math.degrees(math.atan2(meas[1] - v[1], meas[0] - v[0]))
+    sweep = (a_meas - a_ref + 540.0) % 360.0 - 180.0  # the shorter way round, signed
+    shortest_ray = min(np.hypot(*(ref - v)), np.hypot(*(meas - v))) * scale
+    radius = int(round(min(image.shape[0] * shape.radius, 0.6 * shortest_ray)))
+    centre = _pt(v, scale)
+    if radius >= 3:
+        cv2.ellipse(
+            image,
+            centre,
+            (radius, radius),
+            0.0,
+            a_ref,
+            a_ref + sweep,
+            ROLE_COLOURS[shape.role],
+            _width(image, shape.width),
+            cv2.LINE_AA,
+        )
+    middle = math.radians(a_ref + sweep / 2 + (180.0 if shape.text_outside else 0.0))
+    reach = (radius + image.shape[0] * 0.01) / scale
+    at = v + reach * np.array([math.cos(middle), math.sin(middle)])
+    side: Literal["right", "left"] = "right" if math.cos(middle) >= 0 else "left"
+    _label(image, Label(shape.text, at, shape.role, side=side, dy=-shape.size / 2, size=shape.size), scale)
+
+
 def annotate(image: np.ndarray, drawing: Drawing, scale: float) -> np.ndarray:
     """Draw `drawing` on `image` ((H, W, 3) uint8 RGB, in place) and return it. scale: image pixels
     per full-resolution pixel."""
@@ -105,6 +139,8 @@ def annotate(image: np.ndarray, drawing: Drawing, scale: float) -> np.ndarray:
             _arrow(image, shape, scale)
         elif isinstance(shape, Marker):
             _marker(image, shape, scale)
+        elif isinstance(shape, Angle):
+            _angle(image, shape, scale)
         else:
             _label(image, shape, scale)
     if drawing.panel:

@@ -10,6 +10,7 @@ from scipy.ndimage import minimum_filter1d
 from ...analysis import JsonValue, KindResult, TableRow
 from . import body as pm
 from .findings import findings_for
+from .key_frames import hold_key_frames
 from .measure import PlankMeasurement
 from .overlay import PlankOverlay
 from .settings import VARIANT_LABELS
@@ -255,4 +256,5 @@ def build_result(m: PlankMeasurement, th: PlankThresholds = THRESHOLDS) -> KindR
         details=details,
         reliability=reliability,
         overlay=PlankOverlay.from_measurement(m, th),
+        key_frames=hold_key_frames(m, events, th),
     )

@@ -10,6 +10,7 @@ from ...analysis import KindResult, TableRow
 from ...feedback import Finding
 from ...verdict import verdict
 from . import gait as mr
+from .key_frames import contact_key_frames
 from .overlay import GaitOverlay
 from .thresholds import COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
 
@@ -60,6 +61,7 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
         details=details,
         reliability=gait.reliability,
         overlay=overlay,
+        key_frames=contact_key_frames(gait.steps, seq, gait.view, gait.facing),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...analysis import AnalysisContext, KindResult, KindSpec, cleaner
 from . import thresholds as R
 from .findings import build_findings
+from .key_frames import wall_key_frames
 from .measure import CLEAN, measure, summarise
 from .overlay import WallOverlay
 from .recognise import recognise
@@ -34,6 +35,7 @@ def analyse(ctx: AnalysisContext) -> KindResult:
             seq=ctx.seq,
             stretch=measured.stretch,
         ),
+        key_frames=wall_key_frames(measured.measures, s.metrics, ctx.info.is_photo),
     )
 
 
