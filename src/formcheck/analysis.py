@@ -166,6 +166,8 @@ class KindSpec:
     analyse:   context -> KindResult
     auto:      whether kind = auto may choose it
     summary:   one sentence for the guide: what it measures
+    compare_by: headline classes that must match for two sessions to be compared in an athlete's
+               history (a walk is not a slow run, a knee plank not a short full plank)
     """
 
     name: str
@@ -177,3 +179,4 @@ class KindSpec:
     analyse: Callable[[AnalysisContext], KindResult]
     auto: bool = True
     summary: str = ""
+    compare_by: tuple[str, ...] = ()

@@ -37,4 +37,5 @@ SPEC = KindSpec(
     recognise=recognise,
     analyse=analyse,
     summary="how long a plank is held, how long in good form, sag and pike, steadiness",
+    compare_by=("variant",),
 )

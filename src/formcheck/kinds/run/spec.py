@@ -99,4 +99,5 @@ SPEC = KindSpec(
     recognise=recognise,
     analyse=analyse,
     summary="cadence, contact time, trunk lean, overstride, knee flexion, oscillation, pelvic drop, symmetry",
+    compare_by=("gait", "view"),
 )

@@ -23,8 +23,8 @@ def _caption(metrics: dict[str, MetricValue]) -> str:
     gap, hands = metrics.get("lumbar_gap_cm"), metrics.get("lumbar_gap_hands")
     if isinstance(gap, (int, float)) and not isinstance(gap, bool):
         against = "the wall" if metrics.get("gap_reference") == "wall" else "the line buttocks-upper back"
-        in_hands = f" ({hands:.1f} hands)" if isinstance(hands, float) else ""
-        parts.append(f"lower back {gap:.1f} cm from {against}{in_hands}")
+        in_hands = f" ({hands:g} hands)" if isinstance(hands, float) else ""
+        parts.append(f"lower back {gap:g} cm from {against}{in_hands}")  # as the metrics give them
     cva = metrics.get("craniovertebral_angle_deg")
     if isinstance(cva, (int, float)) and not isinstance(cva, bool):
         parts.append(f"head angle (CVA) {cva:.0f} deg")

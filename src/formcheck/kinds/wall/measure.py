@@ -489,6 +489,8 @@ def summarise(
             "source": rule.source,
         },
         "lumbar_gap_sigma_cm": round(sigma, 2),
+        # One standard deviation of each figure's measurement error (the history's spread of a photo).
+        "uncertainty": {"lumbar_gap_cm": round(sigma, 2), "lumbar_gap_hands": round(sigma / hand_cm, 2)},
         "contacts": (
             {p: metrics[f"contact_{p}"] for p in ("buttocks", "shoulder_blades", "head")} if wall_detected else None
         ),
