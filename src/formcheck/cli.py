@@ -1,4 +1,5 @@
-"""`formcheck analyse PATH --out DIR` and `formcheck batch DIR --out OUT`.
+"""`formcheck analyse PATH --out DIR`, `formcheck batch DIR --out OUT`, `formcheck history NAME` and
+`formcheck athlete NAME`.
 
 Exit codes: 0 ok, 1 the input could not be analysed, 2 bad usage.
 """
@@ -14,7 +15,17 @@ from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
 from . import __version__
-from .cli_args import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_settings_arguments, cli_wording, settings_from_args
+from .cli_args import EXIT_FAILED, EXIT_USAGE, add_settings_arguments, cli_wording, settings_from_args
+from .cli_athletes import (
+    add_athlete_arguments,
+    add_report_argument,
+    after_analysis,
+    athlete_defaults,
+    configure_athlete,
+    configure_history,
+    run_athlete,
+    run_history,
+)
 from .errors import FormCheckError, UsageError
 from .interrupts import sigterm_as_interrupt
 from .names import display_text
@@ -43,10 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyse.add_argument("--out", default="formcheck-out", help="output folder (default ./formcheck-out)")
     analyse.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_athlete_arguments(analyse)
+    add_report_argument(analyse)
     add_settings_arguments(analyse)
     from . import batch
 
     batch.configure_parser(sub.add_parser("batch", help="analyse every photo and video in a folder"))
+    configure_history(sub.add_parser("history", help="an athlete's sessions and how their figures changed"))
+    configure_athlete(sub.add_parser("athlete", help="add an athlete or change their stature or notes"))
     return parser
 
 
@@ -71,12 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from . import batch
 
                 return batch.run(args)
+            if args.command in ("history", "athlete"):
+                return run_history(args) if args.command == "history" else run_athlete(args)
             return run_analyse(args)
     except UsageError as exc:
         print(f"formcheck: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except FormCheckError as exc:
-        subject = f"cannot analyse {display_text(args.path)}" if args.command != "batch" else "cannot run the batch"
+        if args.command in ("batch", "history", "athlete"):
+            subject = "cannot run the batch" if args.command == "batch" else args.command
+        else:
+            subject = f"cannot analyse {display_text(args.path)}"
         print(f"formcheck: {subject}: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -87,12 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_analyse(args: argparse.Namespace) -> int:
     from .outputs import analyse_to
 
-    settings = settings_from_args(args)
+    settings = settings_from_args(args, defaults=athlete_defaults(args))
     with ProgressBars(enabled=not args.quiet) as bars:
         result, files = analyse_to(args.path, settings, args.out, on_progress=bars.update)
     print(summary_text(result))
     print("written: " + ", ".join(display_text(str(p)) for p in files.all()))
-    return EXIT_OK
+    return after_analysis(args, args.path, files)
 
 
 def summary_text(result: Any) -> str:

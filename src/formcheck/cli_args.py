@@ -71,10 +71,16 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Settings from parsed options (and the `--config` file): raises UsageError naming the setting."""
+def given_setting(args: argparse.Namespace, name: str) -> Any:
+    """The value of setting `name` given on the command line (None when not given)."""
+    return getattr(args, _dest(name), None)
+
+
+def settings_from_args(args: argparse.Namespace, defaults: dict[str, Any] | None = None) -> Settings:
+    """Settings from parsed options (and the `--config` file): raises UsageError naming the setting.
+    defaults: values used where the command line gives none (they win over the config file's)."""
     given = {e.name: getattr(args, _dest(e.name)) for e in settings_catalogue()}
-    given = {k: v for k, v in given.items() if v is not None}
+    given = {**(defaults or {}), **{k: v for k, v in given.items() if v is not None}}
     if getattr(args, "config", None):
         return Settings.from_toml(args.config, **given)
     return Settings.build(**given)

@@ -19,6 +19,7 @@ One module each:
     engines.py           LocalEngine (process pool), SerialEngine, the Sink they report to
     ray_engine.py        RayEngine (optional: pip install 'formcheck[ray]')
     progress.py          BatchProgress: progress bars and one line per finished clip
+    athletes.py          --athlete / --athletes-from-folders: each clip's athlete, their stature, sessions
     summary.py           summary columns and rows, summary.csv and summary.json, the printed summary
     this file            the command: its arguments, run(), run_batch(), folder checks
 """
@@ -32,12 +33,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..cli_args import EXIT_FAILED, EXIT_OK, add_settings_arguments, settings_from_args
+from ..cli_args import EXIT_FAILED, EXIT_OK, add_settings_arguments, given_setting, settings_from_args
 from ..errors import UsageError
 from ..interrupts import sigterm_as_interrupt
 from ..media import SUPPORTED_TEXT
 from ..outputs import check_output_folder
 from ..settings import Settings
+from . import athletes as batch_athletes
 from .discovery import Entry, discover, display_path, media_of
 from .engines import Interrupted, LocalEngine, SerialEngine, Sink
 from .jobs import Job, JobOutcome, Plan, plan, run_job, sweep_partial_files
@@ -119,6 +121,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "could not be analysed with the same settings is not tried again)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or per-clip lines")
+    batch_athletes.add_arguments(parser)
     add_settings_arguments(parser)
 
 
@@ -132,6 +135,7 @@ def default_workers() -> int:
 def run(args: argparse.Namespace) -> int:
     """`formcheck batch`: exit 0 when every clip is ok, 1 when any failed, 2 on bad usage, 130 on Ctrl-C."""
     settings = settings_from_args(args)
+    athletes = batch_athletes.BatchAthletes.from_args(args)
     input_dir, out_root = Path(args.folder), Path(args.out)
     if args.address and args.engine != "ray":
         raise UsageError("--address is for --engine ray")
@@ -158,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
             retry_failed=args.retry_failed,
             bars=show and sys.stderr.isatty(),
             lines=show,
+            athletes=athletes,
+            height_given=given_setting(args, "height_cm") is not None,
         )
     except Interrupted:
         print(
@@ -168,6 +174,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERRUPTED
     print(summary_text(report, out_root))
+    for line in athletes.summary() if athletes else ():
+        print(line)
     return EXIT_OK if report.counts["error"] == 0 else EXIT_FAILED
 
 
@@ -180,9 +188,12 @@ def run_batch(
     retry_failed: bool = False,
     bars: bool = False,
     lines: bool = False,
+    athletes: batch_athletes.BatchAthletes | None = None,
+    height_given: bool = False,
 ) -> BatchReport:
     """Discover, plan, run the jobs on `engine`, write the summary. Raises UsageError for a bad folder or
-    unavailable analysis, Interrupted on Ctrl-C (finished clips stay recorded)."""
+    unavailable analysis, Interrupted on Ctrl-C (finished clips stay recorded). athletes: record each
+    clip as a session of its athlete (with their stature unless `height_given`)."""
     from ..model import load_model
 
     started = time.perf_counter()
@@ -196,12 +207,20 @@ def run_batch(
         )
     out_root.mkdir(parents=True, exist_ok=True)
     with batch_lock(out_root):
-        the_plan = plan(entries, out_root, settings, model_sha, force=force, retry_failed=retry_failed)
+        settings_for = athletes.settings_for(settings, height_given) if athletes else None
+        the_plan = plan(
+            entries, out_root, settings, model_sha, force=force, retry_failed=retry_failed, settings_for=settings_for
+        )
         sweep_partial_files(the_plan.jobs, out_root)
         sink = BatchProgress(the_plan, bars=bars, lines=lines)
         try:
             with sigterm_as_interrupt():
-                engine.run(the_plan.jobs, sink)
+                if athletes is None:
+                    engine.run(the_plan.jobs, sink)
+                else:
+                    recording = batch_athletes.RecordingSink(sink, athletes, entries, out_root)
+                    recording.record_done(the_plan.rows)
+                    engine.run(the_plan.jobs, recording)
         finally:
             sink.close()
         rows = summary_rows(sink.rows)

@@ -81,11 +81,13 @@ def plan(
     model_sha256: str,
     force: bool = False,
     retry_failed: bool = False,
+    settings_for: Callable[[Entry], Settings] | None = None,
 ) -> Plan:
     """Jobs for the media entries that need (re)doing; rows for the rest.
 
     force: redo every clip; retry_failed: redo clips whose recorded outcome is an error (by default an
-    error recorded for the same input, settings and version is kept: it would come out the same).
+    error recorded for the same input, settings and version is kept: it would come out the same);
+    settings_for: each clip's own settings (e.g. its athlete's stature), else `settings` for all.
     """
     rows: dict[int, dict[str, Any]] = {}
     jobs: list[Job] = []
@@ -95,7 +97,8 @@ def plan(
         if not e.media:
             rows[i] = skipped_row(e)
             continue
-        base = base_row(display_path(e.rel), settings, model_sha256)
+        clip_settings = settings_for(e) if settings_for else settings
+        base = base_row(display_path(e.rel), clip_settings, model_sha256)
         try:
             out_dir, record = output_location(out_root, e.rel, stems[i])
         except UsageError as exc:
@@ -109,7 +112,7 @@ def plan(
             out_dir=str(out_dir),
             stem=stems[i],
             record=str(record),
-            settings=settings,
+            settings=clip_settings,
             model_sha256=model_sha256,
         )
         done, sha = (None, "") if force else finished_row(job)
