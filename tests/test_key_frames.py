@@ -152,15 +152,27 @@ def test_plank_key_frames_are_hold_start_worst_break_and_end() -> None:
     assert worst.caption.startswith(f"hips piked, {peak['peak_value']:g} deg")
 
 
-def test_a_plank_without_a_break_shows_its_largest_deviation() -> None:
+def test_a_plank_without_a_break_shows_its_largest_deviation_held_for_half_a_second() -> None:
     result = _track_result(GOOD_PLANK, "plank")
     assert result.result.metrics["form_breaks"] == 0
     worst = result.result.key_frames[1]
     line = result.result.series["body_line_deg"]
-    hold = result.result.series["in_hold"] > 0
+    hold = np.flatnonzero(result.result.series["in_hold"] > 0)
+    t = result.seq.timestamps_s
+    window = round(0.5 / float(np.median(np.diff(t))))  # min_break_s of THRESHOLDS
     units = np.where(line < 0, -line / 10.0, line / 30.0)  # sag and pike tolerances of THRESHOLDS
-    assert worst.row == int(np.nanargmax(np.where(hold, units, np.nan)))
-    assert worst.caption.startswith("no form break; the largest deviation is")
+    held = {}  # brute force: the least deviation over each full window inside the hold
+    for k in hold:
+        lo, hi = k - window // 2, k - window // 2 + window
+        if lo >= hold[0] and hi - 1 <= hold[-1]:
+            held[int(k)] = float(np.min(units[lo:hi]))
+    best = max(held, key=lambda k: held[k])
+    assert worst.row == best
+    side, tolerance = ("pike", 30) if line[best] > 0 else ("sag", 10)
+    assert worst.caption == (
+        f"no form break; the largest deviation held for 0.5 s: {held[best] * tolerance:.0f} deg of {side} "
+        f"around {t[best]:.1f} s, within the {tolerance} deg tolerance"
+    )
 
 
 def test_key_frame_names_are_numbered_slugs() -> None:
@@ -203,5 +215,5 @@ def test_key_frames_from_the_video_pass_match_those_decoded_alone(samples_dir: P
     for a, b in zip(with_video.key_frames, alone.key_frames, strict=True):
         pa, pb = (np.asarray(Image.open(p).convert("RGB"), float) for p in (a, b))
         assert pa.shape == pb.shape == (1280, 720, 3)
-        assert np.abs(pa - pb).mean() < 3.0  # bilinear vs area scaling, JPEG: the same frame
+        assert np.abs(pa - pb).mean() < 1.0  # the same frame, scaled the same way (JPEG noise only)
         assert pa.std() > 20  # real footage, not a plain canvas

@@ -97,7 +97,7 @@ def write_key_frames(result: AnalysisResult, folder: Path, grabbed: dict[int, Fr
 def _fetch(result: AnalysisResult, indices: set[int]) -> dict[int, Frame]:
     """The frames with these file frame indices, from one pass that stops after the last of them."""
     found: dict[int, Frame] = {}
-    stream = result.run.frames(KEY_FRAME_MAX_SIDE, False)
+    stream = result.run.frames(KEY_FRAME_MAX_SIDE, True)  # bilinear scaling, as the video pass
     try:
         for frame in stream:
             if frame.index in indices:

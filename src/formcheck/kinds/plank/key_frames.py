@@ -2,8 +2,9 @@
 
 The worst moment is the peak of the main hold's most severe form break (`body.fault_severity`, the
 rule the break events use; the larger peak among equally severe ones). Without a form break it is
-the frame of the largest body-line deviation in units of its side's tolerance (`body.tolerance_units`),
-so a good hold still shows where it came closest to the edge.
+the middle of the largest body-line deviation held for `min_break_s` (in units of its side's
+tolerance, `body.tolerance_units`; the judged rows only, as for `max_sag_deg`), so a good hold still
+shows where it came closest to the edge.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.ndimage import minimum_filter1d
 
 from ...analysis import KeyFrame
 from . import body as pm
@@ -64,17 +66,36 @@ def worst_moment(
         what = FAULT_TEXT.get(str(worst["label"]), str(worst["label"]))
         cm = f" ({worst['peak_cm']:g} cm)" if worst.get("peak_cm") is not None else ""
         return row, f"{what}, {worst['peak_value']:g} deg{cm} at {t[row]:.1f} s: the hold's worst form break"
-    units = pm.tolerance_units(m.line.body_line_deg[first : last + 1], th)
-    if not np.isfinite(units).any():
+    found = held_worst(m, th, first, last)
+    if found is None:
         middle = (first + last) // 2
         return middle, f"the body line could not be measured in this hold; the middle of the hold, {t[middle]:.1f} s"
-    row = first + int(np.nanargmax(units))
-    bl = float(m.line.body_line_deg[row])
-    side = "pike" if bl > 0 else "sag"
+    row, held_units = found
+    side = "pike" if m.line.body_line_deg[row] > 0 else "sag"
     tolerance = pm.fault_tolerance_deg(side, th)
-    within = (
-        f"within the {tolerance:g} deg tolerance"
-        if abs(bl) <= tolerance
-        else f"beyond the {tolerance:g} deg tolerance for less than {th.min_break_s:g} s (not a form break)"
+    within = "within" if held_units <= 1.0 else "beyond"
+    return row, (
+        f"no form break; the largest deviation held for {th.min_break_s:g} s: {held_units * tolerance:.0f} deg "
+        f"of {side} around {t[row]:.1f} s, {within} the {tolerance:g} deg tolerance"
     )
-    return row, f"no form break; the largest deviation is {abs(bl):.0f} deg of {side} at {t[row]:.1f} s, {within}"
+
+
+def held_worst(m: PlankMeasurement, th: PlankThresholds, first: int, last: int) -> tuple[int, float] | None:
+    """(row, deviation) of the largest body-line deviation held for `min_break_s` among the judged rows
+    of first..last (not unjudged, not next to a cut, as for the line metrics): the deviation is in
+    units of its side's tolerance (`body.tolerance_units`), the least over the `min_break_s` around
+    `row`. A shorter excursion is not a form break, and not what `max_sag_deg` reports either.
+    None when the body line was never measured there."""
+    rows = np.arange(first, last + 1)
+    judged = m.in_hold[rows] & ~m.unjudged[rows] & ~m.near_cut[rows]
+    units = np.where(judged, pm.tolerance_units(m.line.body_line_deg[rows], th), np.nan)
+    if not np.isfinite(units).any():
+        return None
+    window = max(1, int(round(th.min_break_s / pm.frame_interval_s(m.t))))
+    # Outside the rows counts as no deviation: a stretch must be held inside the hold.
+    held = minimum_filter1d(np.nan_to_num(units, nan=0.0), size=min(window, len(units)), mode="constant", cval=0.0)
+    if held.max() <= 0:
+        k = int(np.nanargmax(units))
+        return int(rows[k]), float(units[k])
+    k = int(np.argmax(held))
+    return int(rows[k]), float(held[k])
