@@ -121,6 +121,19 @@ def test_the_same_input_updates_its_session_and_sessions_come_oldest_first(store
         store.record("Ann", run_result(1, 1), "abc", DAY, "x.mp4")
 
 
+def test_record_input_reads_the_sha256_and_the_date_from_the_file(store, tmp_path: Path) -> None:
+    import hashlib
+
+    upload = tmp_path / "tmp-upload-1234.jpg"
+    Image.new("RGB", (8, 8)).save(upload)
+    os.utime(upload, (1_700_000_000, 1_700_000_000))
+    s = store.record_input("Ann", {"kind": "wall", "metrics": {"lumbar_gap_cm": float("nan")}}, upload, "side.jpg")
+    assert s.input_sha256 == hashlib.sha256(upload.read_bytes()).hexdigest()
+    assert (s.source_name, s.date_source) == ("side.jpg", "file modification time")
+    assert s.date == datetime.fromtimestamp(1_700_000_000, timezone.utc)
+    assert s.result["metrics"]["lumbar_gap_cm"] is None  # NaN kept as JSON null
+
+
 def test_naive_times_are_local_and_every_date_is_kept_in_utc(store) -> None:
     naive = datetime(2026, 5, 1, 12, 0)
     s = store.record("Ann", run_result(160, 1), sha(5), naive, "x.mp4")

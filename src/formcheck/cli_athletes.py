@@ -115,14 +115,9 @@ def record_analysis(
 ) -> tuple[Athlete, Session]:
     """Record the analysis whose JSON is `files.json` (of the input `path`) as a session of athlete
     `name` (added if new; `stature_cm`, when given, becomes their stature)."""
-    from .model import file_sha256
-    from .store import clip_date
-
     athlete = store.upsert_athlete(name, stature_cm=stature_cm)
     result_json = json.loads(files.json.read_text(encoding="utf-8"))
-    when = clip_date(path)
-    session = store.record(athlete.name, result_json, file_sha256(Path(path)), when.when, Path(path).name, when.source)
-    return athlete, session
+    return athlete, store.record_input(athlete.name, result_json, path)
 
 
 def session_line(athlete: Athlete, session: Session, trend: Trend, where: Path) -> str:

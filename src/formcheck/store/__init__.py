@@ -5,6 +5,7 @@ platform's user-data folder).
     Store.athletes() -> [Athlete(name, stature_cm, notes)]
     Store.upsert_athlete(name, stature_cm=None, notes=None) -> Athlete
     Store.record(athlete_name, result_json, input_sha256, recorded_at, source_name) -> Session
+    Store.record_input(athlete_name, result_json, input_path, source_name=None) -> Session (sha and date from the file)
     Store.sessions(athlete_name, kind=None) -> [Session(id, athlete, date, kind, source_name, headline, result)]
     Store.trend(athlete_name, kind) -> Trend (headline figures over time, change since first / previous)
     clip_date(path) -> ClipDate(when, source): when a clip was recorded (its metadata, else the file time)

@@ -20,7 +20,10 @@ from typing import Any
 
 from ..config import CommonSettings, setting_ref, spec_of
 from ..errors import UsageError
+from ..export import to_jsonable
 from ..kinds import kind_spec
+from ..model import file_sha256
+from .dates import clip_date
 from .errors import StoreError, UnknownAthlete
 from .headline import headline_figures
 from .paths import store_path
@@ -206,8 +209,9 @@ class Store:
         if len(input_sha256) != 64:
             raise UsageError(f"input_sha256 must be the 64 hex digits of the input's sha256, got {input_sha256!r}")
         now = utc_text(datetime.now(timezone.utc))
-        result_text = json.dumps(result_json, ensure_ascii=False, allow_nan=False)
-        headline_text = json.dumps(headline_figures(result_json), ensure_ascii=False, allow_nan=False)
+        plain = to_jsonable(dict(result_json))  # NaN as null, numpy values as Python ones
+        result_text = json.dumps(plain, ensure_ascii=False, allow_nan=False)
+        headline_text = json.dumps(headline_figures(plain), ensure_ascii=False, allow_nan=False)
         with self._write() as db:
             db.execute(
                 "INSERT INTO athletes (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
@@ -237,6 +241,19 @@ class Store:
                 ),
             ).fetchone()
         return self.session(int(session_id))
+
+    def record_input(
+        self, athlete_name: str, result_json: Mapping[str, Any], input_path: str | Path, source_name: str | None = None
+    ) -> Session:
+        """`record` for the input file the result was made from: its sha256 and its recorded date
+        (`dates.clip_date`: its metadata, else its modification time) are read from the file.
+        source_name: the name the user knows it by (default: the file's name; an upload's temporary
+        copy is named otherwise)."""
+        path = Path(input_path)
+        when = clip_date(path)
+        return self.record(
+            athlete_name, result_json, file_sha256(path), when.when, source_name or path.name, when.source
+        )
 
     def session(self, session_id: int) -> Session:
         """One session with its whole result; StoreError when there is none of that number."""
