@@ -18,6 +18,8 @@ OUTPUT_SUFFIXES = (
     ".steps.csv",
     ".events.csv",
     ".keyframes",  # a folder of NN_label.jpg
+    ".report.html",
+    ".report.pdf",
 )
 #: The longest stem whose every output name still fits in a file name.
 MAX_STEM_BYTES = NAME_MAX_BYTES - max(len(suffix) for suffix in OUTPUT_SUFFIXES)
