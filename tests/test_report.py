@@ -16,9 +16,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from formcheck.cli import main
-from formcheck.reference import ReferenceRange
-from formcheck.report import build_report, verdict
+from formcheck.report import build_report
+from formcheck.result_document import ResultDocument
 from formcheck.sequence import PoseSequence
+from formcheck.verdict import verdict
 
 TRACK = Path("tests/data/tracks/running__treadmill_side_phone60fps_mhuang")
 
@@ -61,21 +62,6 @@ def read_pdf(path: Path) -> tuple[int, str, list[Image.Image]]:
     return len(reader.pages), text, images
 
 
-def test_verdicts_follow_the_range_and_a_metric_without_one_gets_none() -> None:
-    def ref(low: float | None, high: float | None) -> ReferenceRange:
-        return ReferenceRange("m", "M", "deg", low, high, "", "")
-
-    assert verdict(ref(10, 20), 9.9) == ("below the typical range", "below")
-    assert verdict(ref(10, 20), 20.0) == ("within the typical range", "within")
-    assert verdict(ref(10, 20), 20.1) == ("above the typical range", "above")
-    assert verdict(ref(None, 10), 12) == ("above the limit", "above")
-    assert verdict(ref(None, 10), 3) == ("within the limit", "within")
-    assert verdict(ref(80, None), 79) == ("below the minimum", "below")
-    assert verdict(ref(None, None), 5) == (None, None)
-    assert verdict(ref(10, 20), "forearm") == (None, None)
-    assert verdict(ref(10, 20), None) == (None, None)
-
-
 def test_report_with_key_frames_figures_findings_and_the_athletes_trend(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -105,9 +91,9 @@ def test_report_with_key_frames_figures_findings_and_the_athletes_trend(
     assert chart.size[0] > 400
     assert "Zoë Park" in text and "left contact" in text and "right contact" in text
     cadence = result["metrics"]["cadence_spm"]
-    assert f"{cadence:g} steps/min" in text and "within the typical range" in text
+    assert f"{cadence:g} steps/min" in text and "within the 150–190 steps/min range" in text
     trunk = result["metrics"]["trunk_lean_deg"]
-    assert trunk < 3.7 and "below the typical range" in text  # trunk lean below its 3.7-10.9 deg range
+    assert trunk < 3.7 and "below the 3.7–10.9° range" in text  # the one verdict, in the app's words
     assert f"IQR {result['metrics']['contact_ms_iqr']:g} ms" in text
     for finding in result["findings"]:
         assert finding["title"] in text
@@ -121,7 +107,7 @@ def test_report_with_key_frames_figures_findings_and_the_athletes_trend(
     assert pages >= 2
     for expected in ("Zoë Park", "Key frames", "Headline figures", "Findings", "Zoë Park's trend", "Sources"):
         assert expected in pdf_text
-    assert f"{cadence:g} steps/min" in pdf_text and "below the typical range" in pdf_text
+    assert f"{cadence:g} steps/min" in pdf_text and "below the 3.7–10.9° range" in pdf_text
     assert "screening and coaching aid, not a diagnosis" in pdf_text
     assert "Cue:" in pdf_text and "Drill:" in pdf_text
     assert len(pdf_images) == 3
@@ -135,7 +121,15 @@ def test_build_report_from_the_output_folder_as_the_app_has_it(tmp_path: Path) -
     assert [f.label for f in report.key_frames] == [f"{k['label']} ({k['time_s']:.2f} s)" for k in result["key_frames"]]
     assert report.athlete is None and report.trend is None and report.date == ""
     cadence = next(f for f in report.figures if f.name == "cadence_spm")
-    assert (cadence.verdict, cadence.typical) == ("within the typical range", "150-190 steps/min")
+    assert (cadence.verdict, cadence.status, cadence.typical) == (
+        "within the 150–190 steps/min range",
+        "within",
+        "150–190 steps/min",
+    )
+    doc = ResultDocument.from_json(result)
+    for row in report.figures:  # every chip is the shared verdict of that figure, none without a range
+        shared = verdict(doc.metrics.get(row.name, doc.details.get(row.name)), doc.references.get(row.name))
+        assert (row.verdict or "", row.status) == (shared.text, shared.status)
     overstride = next(f for f in report.figures if f.name == "overstride_cm")
     assert overstride.verdict is None and overstride.typical == ""  # no range: no verdict
     cited = [f.source for f in report.figures if f.source] + [f.source for f in report.findings if f.source]

@@ -232,31 +232,29 @@ def history_text(athlete: Athlete, sessions: list[Session], trends: dict[str, Tr
 
 
 def figure_text(name: str, figure: dict[str, Any], point: Any, width: int = 30) -> str:
-    """`label  value unit (spread)  range  changes` for one headline figure."""
+    """`label  value unit (spread)  range  changes` for one headline figure (units and ranges worded
+    by `formcheck.verdict`, as in the app and the report)."""
+    from .reference import ReferenceRange
+    from .verdict import has_range, range_words, with_unit
+
     value = figure.get("value")
-    unit = figure.get("unit") or ""
+    unit = str(figure.get("unit") or "")
     if value is None:
         shown = "not measured"
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = f"{number(value)} {unit}".strip()
+        shown = with_unit(number(value), unit)
         if figure.get("spread") is not None:
             short = SPREAD_SHORT.get(str(figure.get("spread_kind")), "spread")
-            shown += f" ({short} {number(figure['spread'])})"
+            shown += f" ({short} {with_unit(number(figure['spread']), unit)})"
     else:
         shown = str(value)
-    low, high = figure.get("low"), figure.get("high")
-    typical = ""
-    if low is not None and high is not None:
-        typical = f"typical {number(low)}-{number(high)}"
-    elif low is not None:
-        typical = f"typical >= {number(low)}"
-    elif high is not None:
-        typical = f"typical <= {number(high)}"
+    ref = ReferenceRange(name, str(figure.get("label") or name), unit, figure.get("low"), figure.get("high"), "", "")
+    typical = f"typical {range_words(ref)}" if has_range(ref) else ""
     changes = ""
     if point is not None and point.since_first is not None:
         changes = f"{signed(point.since_first)} since the first, {signed(point.since_previous)} since the previous"
     label = str(figure.get("label") or name)
-    return f"{label:<{width}}  {shown:<24} {typical:<18} {changes}".rstrip()
+    return f"{label:<{width}}  {shown:<24} {typical:<26} {changes}".rstrip()
 
 
 def number(value: float) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..export import atomic_path, write_text_atomic
 from .html import report_html
-from .model import build_report, verdict
+from .model import build_report
 from .parts import Report, ReportImage
 from .pdf import report_pdf
 
@@ -29,7 +29,6 @@ __all__ = [
     "build_report",
     "report_html",
     "report_pdf",
-    "verdict",
     "write_report",
 ]
 

@@ -1,24 +1,25 @@
 """What a report says, as plain values: `build_report(result_json, files, history)` -> Report.
 
 The report is built from the result JSON that `save_outputs` wrote (the same one the app and the
-store hold) and the key-frame JPEGs beside it, so a result read back later gives the same report.
-Verdicts come from `ReferenceRange.status()` (below / within / above a metric's range); a metric
-without a range gets none.
+store hold), read as a `ResultDocument`, and the key-frame JPEGs beside it, so a result read back
+later gives the same report. Verdicts and ranges are worded by `formcheck.verdict` (the one verdict
+the app's cards, metrics.csv and the findings use); a metric without a range gets none.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..feedback import SCREENING_NOTICE
+from ..feedback import SCREENING_NOTICE, Finding
 from ..outputs import OutputFiles
 from ..reference import ReferenceRange
+from ..result_document import MediaFacts, ResultDocument, key_frames
 from ..store.headline import SPREAD_KINDS, headline_figures, is_number
 from ..store.trend import Trend
+from ..verdict import has_range, range_words, verdict, with_unit
 from .parts import FigureRow, FindingItem, Report, ReportImage, TrendRow, TrendSection
 
 #: Key frames are embedded at most this many pixels on their longest side.
@@ -46,38 +47,34 @@ def build_report(
     """
     if not isinstance(files, OutputFiles):
         files = OutputFiles.from_json(result_json, files)
-    kind = str(result_json.get("kind", ""))
-    kind_label = str(result_json.get("kind_label") or kind)
-    media = dict(result_json.get("media") or {})
-    source_name = str(media.get("file") or "")
+    doc = ResultDocument.from_json(result_json)
+    source_name = doc.media.file
     if athlete is None and history is not None:
         athlete = history.athlete.name
     if date is None and history is not None:
         same = [s for s in history.sessions if s.source_name == source_name] or list(history.sessions)
         date = same[-1].date if same else None
     sources = Sources()
-    references = _references(result_json)
     headline = headline_figures(result_json)
-    figures = [_figure_row(name, figure, references.get(name), sources) for name, figure in headline.items()]
-    findings = [_finding(f, sources) for f in result_json.get("findings") or []]
-    notes = list(dict.fromkeys([*(result_json.get("warnings") or []), *(result_json.get("reliability") or [])]))
+    figures = [_figure_row(name, figure, doc.references.get(name), sources) for name, figure in headline.items()]
+    findings = [_finding(f, sources) for f in doc.findings]
     used_spreads = {str(f["spread_kind"]) for f in headline.values() if f.get("spread_kind")}
     return Report(
-        title=f"formcheck report: {kind_label}",
-        kind=kind,
-        kind_label=kind_label,
+        title=f"formcheck report: {doc.kind_label}",
+        kind=doc.kind,
+        kind_label=doc.kind_label,
         athlete=athlete,
         date=_date_text(date) if date is not None else "",
         source_name=source_name,
-        media=_media_text(media),
-        key_frames=_key_frames(result_json, files),
+        media=_media_text(doc.media),
+        key_frames=_key_frames(doc, files),
         figures=figures,
         findings=findings,
-        notes=[str(n) for n in notes],
+        notes=doc.notes,
         trend=_trend_section(history) if history is not None and history.sessions else None,
-        notice=str(result_json.get("notice") or SCREENING_NOTICE),
+        notice=doc.notice or SCREENING_NOTICE,
         sources=sources.items,
-        footer=_footer(result_json),
+        footer=_footer(doc),
         spreads={k: SPREAD_KINDS[k] for k in SPREAD_KINDS if k in used_spreads},
     )
 
@@ -97,92 +94,60 @@ class Sources:
         return self.items.index(text) + 1
 
 
-def verdict(ref: ReferenceRange, value: Any) -> tuple[str | None, str | None]:
-    """(words, status) of a value against its range: status from `ReferenceRange.status()` (below,
-    within, above); words say it plainly, for a two-sided range ("below the typical range") or a
-    one-sided one ("above the limit", "below the minimum"). (None, None) for a range with neither end,
-    or a value that is not a number: no verdict then."""
-    if (ref.low is None and ref.high is None) or not is_number(value):
-        return None, None
-    status = ref.status(float(value))
-    if status == "unknown":
-        return None, None
-    if ref.low is not None and ref.high is not None:
-        words = {
-            "below": "below the typical range",
-            "within": "within the typical range",
-            "above": "above the typical range",
-        }
-    elif ref.high is not None:
-        words = {"within": "within the limit", "above": "above the limit"}
-    else:
-        words = {"below": "below the minimum", "within": "at or above the minimum"}
-    return words[status], status
-
-
-def _references(result_json: dict[str, Any]) -> dict[str, ReferenceRange]:
-    known = {f.name for f in fields(ReferenceRange)}
-    return {
-        name: ReferenceRange(**{k: v for k, v in ref.items() if k in known})
-        for name, ref in (result_json.get("references") or {}).items()
-        if isinstance(ref, dict)
-    }
-
-
 def _number(value: float) -> str:
     return f"{round(float(value), 2):g}"
 
 
 def _figure_row(name: str, figure: dict[str, Any], ref: ReferenceRange | None, sources: Sources) -> FigureRow:
+    """One headline figure: its value and spread with their unit, its range and its verdict, both
+    worded by `formcheck.verdict` (no range: neither)."""
     value = figure.get("value")
     unit = str(figure.get("unit") or "")
     if value is None:
         shown = "not measured"
     elif is_number(value):
-        shown = f"{_number(value)} {unit}".strip()
+        shown = with_unit(_number(value), unit)
     else:
         shown = str(value)
     spread = ""
     if is_number(figure.get("spread")):
         prefix = SPREAD_PREFIX.get(str(figure.get("spread_kind")), "spread")
-        spread = f"{prefix} {_number(figure['spread'])} {unit}"
-    words, status = verdict(ref, value) if ref is not None else (None, None)
-    typical = ref.range_text() if ref is not None and (ref.low is not None or ref.high is not None) else ""
+        spread = f"{prefix} {with_unit(_number(figure['spread']), unit)}"
+    judged = verdict(value, ref)
     return FigureRow(
         name=name,
         label=str(figure.get("label") or name),
         value=shown,
-        spread=spread.strip(),
-        typical=typical,
-        verdict=words,
-        status=status,
-        source=sources.cite(ref.source) if ref is not None and typical else None,
+        spread=spread,
+        typical=range_words(ref) if ref is not None and has_range(ref) else "",
+        verdict=judged.text or None,
+        status=judged.status,
+        source=sources.cite(ref.source) if ref is not None and has_range(ref) else None,
     )
 
 
-def _finding(f: dict[str, Any], sources: Sources) -> FindingItem:
-    severity = str(f.get("severity") or "info")
+def _finding(f: Finding, sources: Sources) -> FindingItem:
     return FindingItem(
-        severity=severity,
-        severity_words=SEVERITY_WORDS.get(severity, severity),
-        title=str(f.get("title") or ""),
-        detail=str(f.get("detail") or ""),
-        why=str(f.get("why") or ""),
-        cue=str(f.get("cue") or ""),
-        drill=str(f.get("drill") or ""),
-        source=sources.cite(str(f.get("source") or "")),
+        severity=f.severity,
+        severity_words=SEVERITY_WORDS.get(f.severity, f.severity),
+        title=f.title,
+        detail=f.detail,
+        why=f.why,
+        cue=f.cue,
+        drill=f.drill,
+        source=sources.cite(f.source),
     )
 
 
-def _key_frames(result_json: dict[str, Any], files: OutputFiles) -> list[ReportImage]:
-    """The key frames named in the JSON, read from their files (downscaled to IMAGE_MAX_SIDE)."""
+def _key_frames(doc: ResultDocument, files: OutputFiles) -> list[ReportImage]:
+    """The result's key frames (`result_document.key_frames`), read from their files and downscaled
+    to IMAGE_MAX_SIDE; one whose file is missing is left out."""
     from PIL import Image
 
     by_name = {p.name: p for p in files.key_frames}
     images = []
-    for entry in result_json.get("key_frames") or []:
-        name = Path(str(entry.get("file") or "")).name
-        path = by_name.get(name)
+    for ref in key_frames(doc):
+        path = by_name.get(Path(ref.file).name) if ref.file else None
         if path is None or not path.is_file():
             continue
         with Image.open(path) as opened:
@@ -190,12 +155,8 @@ def _key_frames(result_json: dict[str, Any], files: OutputFiles) -> list[ReportI
         im.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
         buffer = io.BytesIO()
         im.save(buffer, "JPEG", quality=85)
-        size = im.size
-        time_s = entry.get("time_s")
-        label = str(entry.get("label") or "")
-        if is_number(time_s) and result_json.get("media", {}).get("kind") != "photo":
-            label += f" ({float(time_s):.2f} s)"
-        images.append(ReportImage(label, str(entry.get("caption") or ""), buffer.getvalue(), "image/jpeg", *size))
+        label = ref.label + (f" ({ref.time_s:.2f} s)" if ref.time_s is not None and not doc.media.is_photo else "")
+        images.append(ReportImage(label, ref.caption, buffer.getvalue(), "image/jpeg", *im.size))
     return images
 
 
@@ -247,26 +208,23 @@ def _date_text(when: datetime) -> str:
     return f"{local.day} {local.strftime('%B %Y, %H:%M')}"
 
 
-def _media_text(media: dict[str, Any]) -> str:
-    kind = media.get("kind")
-    size = f"{media.get('width')}x{media.get('height')}" if media.get("width") else ""
-    if kind == "photo":
+def _media_text(media: MediaFacts) -> str:
+    size = f"{media.width}x{media.height}" if media.width else ""
+    if media.is_photo:
         return f"photo {size}".strip()
-    if kind == "track":
+    if media.is_track:
         return "recorded landmark track"
     parts = [f"video {size}".strip()]
-    if is_number(media.get("duration_s")):
-        parts.append(f"{float(media['duration_s']):.1f} s")
-    if is_number(media.get("fps")):
-        parts.append(f"{float(media['fps']):g} fps")
+    if media.duration_s:
+        parts.append(f"{media.duration_s:.1f} s")
+    if media.fps:
+        parts.append(f"{media.fps:g} fps")
     return ", ".join(parts)
 
 
-def _footer(result_json: dict[str, Any]) -> str:
-    model = result_json.get("model") or {}
-    sha = str(model.get("sha256") or "")[:12]
-    parts = [f"formcheck {result_json.get('version', '')}".strip()]
-    if model.get("file"):
-        parts.append(f"pose model {model['file']} ({sha})")
+def _footer(doc: ResultDocument) -> str:
+    parts = [f"formcheck {doc.version}".strip()]
+    if doc.model is not None and doc.model.file:
+        parts.append(f"pose model {doc.model.file} ({doc.model.sha256[:12]})")
     parts.append(f"written {_date_text(datetime.now().astimezone())}")
     return "; ".join(parts)
