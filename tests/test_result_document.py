@@ -105,23 +105,13 @@ def test_key_frames_in_time_order_with_their_files() -> None:
 
 
 def test_video_tools_get_events_steps_and_key_frames(run_result, tmp_path: Path) -> None:
-    """The cache entry of a real result with key frames written as the store writes them: the strip
-    gets them (as images), the steps and events get their times, two clips align on the first contact."""
+    """The cache entry of a real result with the key frames save_outputs writes: the strip gets them
+    (as images, at their times), the steps and events get their times, two clips align on the first
+    contact."""
     files = save_outputs(run_result, tmp_path, "run", render=False)
-    frames_dir = tmp_path / "run.keyframes"
-    frames_dir.mkdir()
-    names, listed = [], []
-    for i, event in enumerate([e for e in run_result.result.events if e.to_json()["kind"] == "contact"][:2]):
-        row = event.to_json()
-        name = f"run.keyframes/{i + 1:02d}_{row['foot'].lower()}_contact.jpg"
-        (tmp_path / name).write_bytes(b"\xff\xd8\xff\xe0 not decoded here")
-        names.append(name)
-        listed.append(
-            {"row": i, "label": f"{row['foot']} contact", "time_s": row["time_s"], "caption": "", "file": name}
-        )
     data = json.loads(files.json.read_text())
-    data["outputs"]["key_frames"], data["key_frames"] = names, listed
-    files.json.write_text(json.dumps(data))
+    names = data["outputs"]["key_frames"]
+    assert names == [k["file"] for k in data["key_frames"]] and all((tmp_path / n).is_file() for n in names)
     write_entry(tmp_path, "clip.mp4", "upload", "run", ResultFiles(json=files.json), run_result.seq.timestamps_s, {})
     view = read_entry(tmp_path, "key", from_cache=False)
     assert [k.path.name for k in view.key_frames] == [Path(n).name for n in names]
@@ -129,8 +119,8 @@ def test_video_tools_get_events_steps_and_key_frames(run_result, tmp_path: Path)
     strip = args["key_frames"]
     assert [k["label"] for k in strip] == [k.label for k in view.key_frames]
     assert all(k["src"].startswith("data:image/jpeg;base64,") for k in strip)
+    assert [k["time_s"] for k in strip] == pytest.approx([k["time_s"] for k in data["key_frames"]], abs=0.001)
     first_contact = min(e.to_json()["time_s"] for e in run_result.result.events if e.to_json()["kind"] == "contact")
-    assert strip[0]["time_s"] == pytest.approx(first_contact, abs=0.001)
     assert args["align_s"] == pytest.approx(first_contact, abs=0.001) and args["align_label"] == "the first contact"
     steps = [m for m in args["markers"] if m["kind"] == "step"]
     assert len(steps) == len(run_result.result.steps)
