@@ -248,6 +248,7 @@ def test_killed_batch_resumed_equals_uninterrupted(pose_run, mixed_dir: Path, tm
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the whole batch: main process and worker, mid-clip
         proc.wait()
+    assert group_gone(proc.pid, timeout_s=15)  # the worker too (a zombie if nobody reaps it)
     assert not (out / "summary.csv").exists()
     done = len(list((out / ".formcheck").rglob("*.done.json")))
     assert 1 <= done < 7  # 7 media files get a record (4 ok, 3 recorded failures)

@@ -24,7 +24,8 @@ def process_tag() -> str:
 
 
 def pid_alive(pid: int) -> bool:
-    """True when a process with this pid runs on this machine (whoever's it is)."""
+    """True when a process with this pid runs on this machine (whoever's it is). A zombie (ended,
+    not yet reaped: common in a container whose pid 1 does not reap orphans) has ended."""
     if pid == os.getpid():
         return True
     try:
@@ -33,7 +34,17 @@ def pid_alive(pid: int) -> bool:
         return False
     except (OSError, OverflowError):
         return True  # another user's process (or an odd number: leave its files alone)
-    return True
+    return not is_zombie(pid)
+
+
+def is_zombie(pid: int) -> bool:
+    """True when /proc says the process has ended and waits for its reaper (Linux; elsewhere False)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)  # the name in parentheses may hold spaces
+    except OSError:
+        return False
+    return len(fields) == 2 and fields[1].split()[:1] in (["Z"], ["X"])
 
 
 def writer_alive(pid: int, token: str) -> bool:
