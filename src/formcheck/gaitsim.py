@@ -346,7 +346,7 @@ def context_for(raw: PoseSequence, settings: Any = None, path: str = "synthetic.
     kind run)."""
     from .analysis import AnalysisContext
     from .clean import quality_report
-    from .kinds.run.spec import clean_gait
+    from .kinds.run.cleaning import clean_for_gait
     from .sequence import MediaInfo
     from .settings import Settings
 
@@ -364,7 +364,7 @@ def context_for(raw: PoseSequence, settings: Any = None, path: str = "synthetic.
         codec="h264",
         playback_fps=raw.fps,
     )
-    seq = clean_gait(raw)
+    seq = clean_for_gait(raw)
     return AnalysisContext(
         info=info,
         settings=settings.common(),

@@ -13,10 +13,15 @@ import numpy as np
 
 from .events import Step
 from .rear import FrontalDetection
-from .series import _r
-
-#: Cadence from contacts and from the autocorrelation should agree within this share.
-CADENCE_CHECK_TOLERANCE = 0.03
+from .signals import rounded
+from .thresholds import (
+    CLOCK_AGREEMENT,
+    MIN_STEP_SE_S,
+    PASS_GAP_STEPS,
+    PASS_MARGIN_STEPS,
+    PASS_OUTLIER_STEPS,
+    STEADY_MIN_STEPS,
+)
 
 
 def cadence_from_intervals(starts_s: list[float], next_s: list[float | None]) -> tuple[float, int, float]:
@@ -64,12 +69,6 @@ def frontal_cadence(det: FrontalDetection) -> tuple[float, int, float]:
 
 
 # -- cadence by walking / running pass --------------------------------------------------------------
-
-#: A pause longer than this many step periods between two step instants (a turn, standing still)
-#: ends a pass; so do two or more missed steps in a row.
-PASS_GAP_STEPS = 2.5
-#: Step instants further than this share of a step from the pass's fitted line are left out.
-PASS_OUTLIER_STEPS = 0.3
 
 
 @dataclass(frozen=True)
@@ -148,11 +147,6 @@ def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
     return passes
 
 
-#: Floor of a fit's step-time standard error when weighting (s): a perfectly regular series
-#: (synthetic) must not take all the weight; 1 ms is well below a frame at 240 fps.
-MIN_STEP_SE_S = 1e-3
-
-
 def pooled_cadence(passes: list[GaitPass]) -> tuple[float, int, float]:
     """(cadence in steps/min counting both feet, steps, seconds): the fitted step times of all
     passes (and clocks) combined by inverse-variance weighting (each fit's weight 1 / its standard
@@ -164,16 +158,6 @@ def pooled_cadence(passes: list[GaitPass]) -> tuple[float, int, float]:
     step_s = float(np.sum(w * np.array([p.step_s for p in passes])) / np.sum(w))
     steps = sum(p.steps for p in passes)
     return 60.0 / step_s, steps, steps * step_s
-
-
-#: A pass's first and last step (entering or leaving the frame, starting or stopping at a turn) are
-#: left out of its cadence when the pass spans at least this many steps.
-STEADY_MIN_STEPS = 5
-#: Within a pass, a clock whose cadence is further than this share from the clocks' median is left out.
-CLOCK_AGREEMENT = 0.04
-#: Instants within this many steps outside a pass's steady span belong to it (the pelvis's highest
-#: point falls about half a step from a contact or a lowest point).
-PASS_MARGIN_STEPS = 0.6
 
 
 @dataclass(frozen=True)
@@ -215,7 +199,7 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
         }
         by_clock = {name: sub for name, sub in by_clock.items() if sub}
         for name in clocks:
-            row[f"cadence_{name}_spm"] = _r(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
+            row[f"cadence_{name}_spm"] = rounded(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
         # Consensus: a clock that disagrees with the clocks' median by more than CLOCK_AGREEMENT is
         # left out (e.g. the pelvis's bounce blurred by glare, or contacts scattered by noisy feet).
         rates = {name: pooled_cadence(sub)[0] for name, sub in by_clock.items()}
@@ -223,7 +207,7 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
         agreeing = [name for name, v in rates.items() if abs(v / median - 1) <= CLOCK_AGREEMENT]
         row["clocks_used"] = agreeing
         pass_fits = [f for name in agreeing for f in by_clock[name]]
-        row["cadence_spm"] = _r(pooled_cadence(pass_fits)[0]) if pass_fits else None
+        row["cadence_spm"] = rounded(pooled_cadence(pass_fits)[0]) if pass_fits else None
         fits += pass_fits
         table.append(row)
     return CadenceEstimate(pooled_cadence(fits)[0] if fits else float("nan"), sum(p.steps for p in passes), table)

@@ -1,5 +1,5 @@
 """Gait events from landmark kinematics relative to the pelvis: initial contact and toe-off per foot
-in a side view, the event and step types shared with the rear/front view (`gait_rear`), and the
+in a side view, the event and step types shared with the rear/front view (`rear`), and the
 steps built from the events.
 
 Side view (coordinate-based, after Zeni, Richards & Higginson 2008, Gait Posture 27:710-714, as used
@@ -12,8 +12,8 @@ are then assigned by alternation. In running the heel is most anterior just befo
 the toe most posterior after it has left the ground, so each event is then moved to where the heel
 stops descending / the toe starts rising (the vertical-toe idea used for treadmill toe-off).
 
-The rear/front view has its own detector (`gait_rear`); the signals both use are in `gait_signals`,
-the left/right swap repair in `gait_swaps`, and cadence from the step instants in `cadence`.
+The rear/front view has its own detector (`rear`); the signals both use are in `signals`,
+the left/right swap repair in `swaps`, and cadence from the step instants in `cadence`.
 
 Events are located to a fraction of a frame by a continuous two-line (hinge) fit on the unsmoothed
 landmarks (`refine_peak`) and converted to seconds through the sequence's own timestamps (never
@@ -27,19 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .signals import FEET, _at_row, _interior_peaks, _parabolic_vertex, _robust_range
+from .signals import FEET, interior_peaks, parabolic_vertex, robust_range, time_at_row, value_at_row
+from .thresholds import MIN_PROMINENCE_FRACTION, STEP_TOLERANCE, VERTICAL_SEARCH, VERTICAL_TOLERANCE
 
 #: Event labels by kind.
 KIND_LABELS = {"contact": "contact", "toe_off": "toe-off", "midstance": "mid stance"}
-#: A step counts for timing when its duration is within these factors of the clip's step period
-#: (step-to-step variability of steady gait is a few per cent).
-STEP_TOLERANCE = (0.6, 1.45)
-#: Vertical refinement searches this many step periods after a contact / before a toe-off, for
-#: where the heel / toe is within VERTICAL_TOLERANCE leg lengths (~2 cm) of its ground level.
-VERTICAL_SEARCH = 0.35
-VERTICAL_TOLERANCE = 0.02
-#: A contact peak must stand out by this share of the signal's robust range.
-MIN_PROMINENCE_FRACTION = 0.25
 
 
 @dataclass(frozen=True)
@@ -58,10 +50,6 @@ class GaitEvent:
 
 
 # -- side view ---------------------------------------------------------------------------------------
-
-
-def _time_at(row: float, timestamps_s: np.ndarray) -> float:
-    return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
 
 
 def refine_peak(sharp: np.ndarray | None, row: float, half_window: int) -> float:
@@ -101,14 +89,14 @@ def _envelope(signals: dict[str, dict[str, np.ndarray]], key: str, front: bool) 
     return np.fmax(a, b) if front else np.fmin(a, b)
 
 
-def _label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool, step_rows: float) -> list[str]:
+def label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool, step_rows: float) -> list[str]:
     """Foot labels for a sequence of events that must alternate (contacts, or toe-offs): each event
     votes for the foot whose value is larger (or smaller) at its row; within each run of events
     spaced less than 1.6 steps apart the alternating pattern that agrees with more votes is kept.
     Occasional label swaps by the pose model therefore do not change which foot an event is."""
     votes = []
     for r in rows:
-        la, ra = _at_row(values["L"], r), _at_row(values["R"], r)
+        la, ra = value_at_row(values["L"], r), value_at_row(values["R"], r)
         if not (np.isfinite(la) and np.isfinite(ra)):
             votes.append(0)
         else:
@@ -141,7 +129,7 @@ def _vertical_corner(
     being the foot's lowest image position within that reach, with VERTICAL_TOLERANCE. The corner there is then located on the unsmoothed track (`refine_peak`).
     The foot is the one foremost (contact) or hindmost (toe-off) at `row`, by position, so a label
     swap elsewhere does not matter. Returns `row` when the foot's vertical track is missing."""
-    vals = {f: _at_row(signals[f][f"{part}_fwd"], row) for f in FEET}
+    vals = {f: value_at_row(signals[f][f"{part}_fwd"], row) for f in FEET}
     if not all(np.isfinite(v) for v in vals.values()):
         return row
     foot = max(vals, key=lambda f: vals[f]) if after else min(vals, key=lambda f: vals[f])
@@ -155,7 +143,7 @@ def _vertical_corner(
     if not np.isfinite(window).any():
         return row
     ground = float(np.nanmax(window))  # the foot's lowest image position near the event
-    tolerance = VERTICAL_TOLERANCE * _at_row(signals[foot]["leg_px"], row)
+    tolerance = VERTICAL_TOLERANCE * value_at_row(signals[foot]["leg_px"], row)
     if not np.isfinite(tolerance):
         return row
     step = 1 if after else -1
@@ -183,7 +171,7 @@ def side_events(
     heel most anterior); toe-offs: the deepest point of the hindmost toe's position between two
     contacts (the toe most posterior). Both are found on label-free envelopes, so a left/right
     label swap cannot move or drop an event; feet are then assigned by alternation (see
-    `_label_alternating`). signals: from the smoothed sequence; sharp: the same from the unsmoothed
+    `label_alternating`). signals: from the smoothed sequence; sharp: the same from the unsmoothed
     one, for the sub-frame corner fit (`refine_peak`) within `refine_rows` rows.
 
     vertical_refine: in running the heel is most anterior slightly before it lands and the toe most
@@ -195,10 +183,10 @@ def side_events(
     back = _envelope(signals, "toe_fwd", False)
     sharp_front = _envelope(sharp, "heel_fwd", True) if sharp else None
     sharp_back = -_envelope(sharp, "toe_fwd", False) if sharp else None
-    prom = MIN_PROMINENCE_FRACTION * _robust_range(front)
+    prom = MIN_PROMINENCE_FRACTION * robust_range(front)
     if prom <= 0:
         return []
-    contacts = [refine_peak(sharp_front, c, refine_rows) for c in _interior_peaks(front, 0.6 * step_rows, prom)]
+    contacts = [refine_peak(sharp_front, c, refine_rows) for c in interior_peaks(front, 0.6 * step_rows, prom)]
     bounds = [
         (contacts[i], contacts[i + 1])
         for i in range(len(contacts) - 1)
@@ -207,7 +195,7 @@ def side_events(
     if contacts:
         bounds.insert(0, (contacts[0] - step_rows, contacts[0]))
         bounds.append((contacts[-1], contacts[-1] + step_rows))
-    back_prom = MIN_PROMINENCE_FRACTION * _robust_range(back)
+    back_prom = MIN_PROMINENCE_FRACTION * robust_range(back)
     toe_offs = []
     for lo, hi in bounds:
         a, b = max(int(np.ceil(lo)), 0), min(int(np.floor(hi)), n - 1)
@@ -221,15 +209,15 @@ def side_events(
             continue  # minimum at the window's edge or next to a gap: not observed
         if seg[k] - np.nanmin(seg) < back_prom:
             continue
-        toe_offs.append(refine_peak(sharp_back, a + _parabolic_vertex(seg, k), refine_rows))
-    c_feet = _label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
-    t_feet = _label_alternating(toe_offs, {f: signals[f]["toe_fwd"] for f in FEET}, False, step_rows)
+        toe_offs.append(refine_peak(sharp_back, a + parabolic_vertex(seg, k), refine_rows))
+    c_feet = label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
+    t_feet = label_alternating(toe_offs, {f: signals[f]["toe_fwd"] for f in FEET}, False, step_rows)
     if vertical_refine:
         source = sharp if sharp else signals
         contacts = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
         toe_offs = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
-    events = [GaitEvent(_time_at(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
-    events += [GaitEvent(_time_at(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
+    events = [GaitEvent(time_at_row(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
+    events += [GaitEvent(time_at_row(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
     return sorted(events, key=lambda e: e.time_s)
 
 

@@ -6,17 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ...analysis import KindResult, TableRow
+from ...analysis import KindResult, MetricValue, TableRow
 from ...feedback import Finding
-from . import gait as mr
+from .gait import GaitAnalysis
 from .overlay import GaitOverlay
-from .thresholds import COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
-
-#: Left/right differences above this share are pointed out (a common clinical rule of thumb is 10%).
-ASYMMETRY_NOTE_PCT = 10.0
+from .thresholds import ASYMMETRY_NOTE_PCT, COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
 
 
-def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
+def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
     """KindResult from a GaitAnalysis: metrics, ranges, findings, events, steps, series, overlay."""
     events = [{"time_s": round(e.time_s, 4), "label": e.label, "foot": e.foot, "kind": e.kind} for e in gait.events]
     references = {k: v for k, v in RANGES.items() if k in gait.metrics}
@@ -54,7 +51,7 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
         references=references,
         findings=findings,
         events=[TableRow(e) for e in events],  # type: ignore[arg-type]  # JSON values
-        steps=[TableRow(s) for s in gait.steps],
+        steps=list(gait.steps),
         series=gait.series,
         details=details,
         reliability=gait.reliability,
@@ -62,12 +59,19 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
     )
 
 
+def number(value: MetricValue) -> float | None:
+    """A metric's value as a float, None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
 def _range_text(metric: str) -> str:
     r = RANGES.get(metric)
     return f" (typical {r.range_text()})" if r else ""
 
 
-def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
+def findings_for(gait: GaitAnalysis) -> list[Finding]:
     """Plain-language findings: context first, then what stands out, each with a cue and a drill."""
     m = gait.metrics
     out: list[Finding] = []
@@ -104,7 +108,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
     if walking:
         return out
     cue, drill = COACHING["cadence"]
-    cad = m.get("cadence_spm")
+    cad = number(m.get("cadence_spm"))
     if cad:
         out.append(
             Finding(
@@ -118,7 +122,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 metric="cadence_spm",
             )
         )
-    over = m.get("shank_angle_at_contact_deg")
+    over = number(m.get("shank_angle_at_contact_deg"))
     if over is not None and over > 10.0:
         cue, drill = COACHING["overstride"]
         out.append(
@@ -142,7 +146,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
         ("pelvic_drop_deg", "pelvic_drop", "Pelvic drop (2D proxy)"),
         ("knee_frontal_angle_deg", "knee_collapse", "Knee medial collapse (2D proxy)"),
     ):
-        v = m.get(metric)
+        v = number(m.get(metric))
         if v is None or (metric == "vertical_oscillation_cm" and gait.view != "side"):
             # From behind or in front the pelvis's bounce is seen through perspective (and the gait
             # type is undecided): reported in the metrics, not compared with the running range.
@@ -189,7 +193,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                     metric=metric,
                 )
             )
-    width = m.get("step_width_cm")
+    width = number(m.get("step_width_cm"))
     if width is not None and width < 0:
         cue, drill = COACHING["crossover"]
         out.append(
@@ -204,7 +208,7 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
             )
         )
     for key, what in (("contact_ms_asymmetry_pct", "ground contact time"), ("step_time_ms_asymmetry_pct", "step time")):
-        v = m.get(key)
+        v = number(m.get(key))
         if v is not None and v > ASYMMETRY_NOTE_PCT:
             out.append(
                 Finding(

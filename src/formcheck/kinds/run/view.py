@@ -1,0 +1,79 @@
+"""What the clip shows, before any event is detected: the view (side, rear or front), the legs'
+periodicity in that view, the setting (in place or overground), whether the body is upright, and
+how much the clip looks like a gait at all (`gait_score`, for `kind = auto`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...landmarks import Landmark as L
+from ...sequence import PoseSequence
+from .periodicity import Periodicity, step_periodicity
+from .rear import frontal_period, frontal_signals
+from .signals import forward_sign, hip_centre, leg_length_px, leg_signals
+from .thresholds import CROSSING_TRAVEL_LEGS, FRONTAL_SHOULDER_RATIO, MIN_SEPARATION_AMPLITUDE, MIN_UPRIGHT_LEGS
+
+
+def detect_view(seq: PoseSequence) -> str:
+    """'side', 'rear' or 'front' from the shoulders' width relative to the torso (narrow in a side
+    view) and, when frontal, whether the person's left shoulder is on the image's left (rear)."""
+    sh_w = np.abs(seq.xy[:, L.LEFT_SHOULDER, 0] - seq.xy[:, L.RIGHT_SHOULDER, 0])
+    torso = np.linalg.norm(seq.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - hip_centre(seq), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.nanmedian(sh_w / torso) if np.isfinite(sh_w / torso).any() else np.nan
+    if not np.isfinite(ratio) or ratio <= FRONTAL_SHOULDER_RATIO:
+        return "side"
+    dx = np.nanmedian(seq.xy[:, L.LEFT_SHOULDER, 0] - seq.xy[:, L.RIGHT_SHOULDER, 0])
+    return "rear" if dx < 0 else "front"
+
+
+def detect_setting(seq: PoseSequence, leg_px: np.ndarray) -> tuple[str, float]:
+    """('overground', travel) when the hip centre travels more than CROSSING_TRAVEL_LEGS leg
+    lengths across the frame, else ('in place', travel): a treadmill or a camera panning with
+    the runner (the two look the same in the landmarks)."""
+    hip_x = hip_centre(seq)[:, 0]
+    ok = np.isfinite(hip_x) & np.isfinite(leg_px)
+    if ok.sum() < 2:
+        return "in place", 0.0
+    travel = float((np.percentile(hip_x[ok], 98) - np.percentile(hip_x[ok], 2)) / np.nanmedian(leg_px[ok]))
+    return ("overground" if travel > CROSSING_TRAVEL_LEGS else "in place"), travel
+
+
+def gait_periodicity(seq: PoseSequence, view: str) -> tuple[Periodicity, np.ndarray, np.ndarray]:
+    """(periodicity of the legs' alternation, forward sign (T,), leg length px (T,))."""
+    fwd = forward_sign(seq) if view == "side" else np.ones(len(seq))
+    leg_px = leg_length_px(seq)
+    signals = leg_signals(seq, fwd, leg_px)
+    return step_periodicity(signals, view, seq.timestamps_s), fwd, leg_px
+
+
+def uprightness(seq: PoseSequence, leg_px: np.ndarray) -> float:
+    """Median over frames of how far the ankles are below the hip centre, in leg lengths (about 0.9
+    when upright, about 0 when lying or in a plank)."""
+    hip_y = hip_centre(seq)[:, 1]
+    ankle_y = seq.midpoint(L.LEFT_ANKLE, L.RIGHT_ANKLE)[:, 1]
+    v = (ankle_y - hip_y) / leg_px
+    return float(np.nanmedian(v)) if np.isfinite(v).any() else 0.0
+
+
+def gait_score(seq: PoseSequence) -> float:
+    """0-1: how much the clip shows cyclic, alternating leg motion (walking or running)."""
+    if len(seq) < 8 or not seq.present.any():
+        return 0.0
+    view = detect_view(seq)
+    per, _, leg_px = gait_periodicity(seq, view)
+    if not np.isfinite(per.step_rows) or uprightness(seq, leg_px) < MIN_UPRIGHT_LEGS:
+        return 0.0
+    floor = MIN_SEPARATION_AMPLITUDE[view]
+    amp = float(np.clip((per.amplitude - floor / 2) / (1.5 * floor), 0.0, 1.0))
+    cycles = float(np.clip(len(seq) / per.step_rows / 3.0, 0.0, 1.0))
+    strength = per.strength
+    if view != "side":
+        # From behind or in front, the pelvis's bounce and sway and the feet's alternation, scaled by
+        # the trunk length, show the gait more clearly than the feet's separation alone (which a
+        # runner going away from the camera shrinks).
+        frontal, _ = frontal_period(frontal_signals(seq, per.step_rows), seq.timestamps_s)
+        strength = max(strength, frontal.strength)
+    periodic = float(np.clip((strength - 0.1) / 0.4, 0.0, 1.0))  # 0.1 -> 0, >= 0.5 -> 1
+    return periodic * amp * cycles
