@@ -47,6 +47,7 @@ APP_PLACES = {
     "height_cm": "the stature (sidebar)",
     "capture_fps": "the capture frame rate (sidebar)",
     "view": "the camera view (sidebar)",
+    "gait": "the gait (sidebar)",
     "variant": "the plank variant (sidebar)",
     "hand_cm": "the hand thickness (sidebar, More options)",
     "start_s": "Start at (sidebar, More options)",

@@ -109,7 +109,7 @@ def settings_panel() -> Settings | None:
         help="Only for slow-motion clips: the rate the phone filmed at "
         "(e.g. 240), so that times come out in real seconds.",
     )
-    for name, owner in (("view", "run"), ("variant", "plank")):
+    for name, owner in (("view", "run"), ("gait", "run"), ("variant", "plank")):
         if kind in ("auto", owner):
             spec = _spec(name)
             values[name] = bar.selectbox(spec.label, list(spec.choices), key=name, format_func=_labeller(spec))

@@ -17,6 +17,8 @@ from .signals import rounded
 from .thresholds import (
     CLOCK_AGREEMENT,
     MIN_STEP_SE_S,
+    PACE_CHANGE,
+    PACE_MIN_STEPS,
     PASS_GAP_STEPS,
     PASS_MARGIN_STEPS,
     PASS_OUTLIER_STEPS,
@@ -99,7 +101,36 @@ def _step_numbers(times_s: np.ndarray, step_s: float) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(jumps)])
 
 
-def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
+def _line_sse(num: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    """(slope, sum of squared residuals) of the least-squares line of t against num."""
+    coef = np.polyfit(num, t, 1)
+    return float(coef[0]), float(np.sum((t - np.polyval(coef, num)) ** 2))
+
+
+def pace_parts(times_s: np.ndarray, step_s: float, depth: int = 3) -> list[np.ndarray]:
+    """A pass's sorted step instants split where the pace changes: at the split that best fits two
+    lines, when the two step times differ by more than PACE_CHANGE and the two lines leave less
+    than half the squared residuals of one (each part at least PACE_MIN_STEPS steps); recursively."""
+    n = times_s.size
+    if depth <= 0 or n < 2 * PACE_MIN_STEPS + 1:
+        return [times_s]
+    num = _step_numbers(times_s, step_s)
+    _, one = _line_sse(num, times_s)
+    best: tuple[float, int] | None = None
+    for k in range(PACE_MIN_STEPS, n - PACE_MIN_STEPS + 1):
+        # The instant at k belongs to both parts (it ends one pace and starts the next).
+        a_slope, a_sse = _line_sse(num[: k + 1], times_s[: k + 1])
+        b_slope, b_sse = _line_sse(num[k:], times_s[k:])
+        changed = a_slope > 0 and b_slope > 0 and abs(a_slope / b_slope - 1) > PACE_CHANGE
+        if changed and (best is None or a_sse + b_sse < best[0]):
+            best = (a_sse + b_sse, k)
+    if best is None or best[0] >= 0.5 * one:
+        return [times_s]
+    k = best[1]
+    return pace_parts(times_s[: k + 1], step_s, depth - 1) + pace_parts(times_s[k:], step_s, depth - 1)
+
+
+def gait_passes(times_s: list[float], step_s: float, split_pace: bool = True) -> list[GaitPass]:
     """Passes of steady gait from step instants (contacts, or mid stances) and the clip's step period
     `step_s`: the instants are split at pauses (more than PASS_GAP_STEPS steps, or two missed steps in
     a row), numbered by step, and in each pass the step time is the slope of a least-squares line
@@ -107,14 +138,15 @@ def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
     it (and, of two instants sharing a step number, without the one further off). Every instant
     weighs in, so one contact found a frame or two off at either end of a pass (entering or leaving
     the frame, before a turn) moves the cadence far less than in steps / (last - first). Passes
-    spanning fewer than two steps are left out."""
+    spanning fewer than two steps are left out. A pass whose pace changes is split there (`pace_parts`)."""
     if not np.isfinite(step_s) or step_s <= 0 or len(times_s) < 3:
         return []
     t = np.sort(np.asarray(times_s, float))
     numbers = _step_numbers(t, step_s)
     cuts = np.flatnonzero((np.diff(t) > PASS_GAP_STEPS * step_s) | (np.diff(numbers) > 2)) + 1
     passes = []
-    for seg_t in np.split(t, cuts):
+    parts = [p for seg in np.split(t, cuts) for p in (pace_parts(seg, step_s) if split_pace else [seg])]
+    for seg_t in parts:
         if seg_t.size < 3:
             continue
         num = _step_numbers(seg_t, step_s)
@@ -195,7 +227,8 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
             "steady_to_s": round(min(b, p.end_s), 3),
         }
         by_clock = {
-            name: gait_passes([t for t in instants if a <= t <= b], step_s) for name, instants in clocks.items()
+            name: gait_passes([t for t in instants if a <= t <= b], step_s, split_pace=False)
+            for name, instants in clocks.items()
         }
         by_clock = {name: sub for name, sub in by_clock.items() if sub}
         for name in clocks:

@@ -1,5 +1,8 @@
-"""Walking or running, from the gait's cues (votes): peak knee flexion in swing, elbow angle and a
-flight phase (steps with both feet off the ground)."""
+"""Walking or running. From the foot events where they are reliable: running has a flight phase
+(duty factor under 0.5), walking double support (over 0.5), which shows in where the toe-offs fall
+in the step (`events.toe_off_owners`). Where they are not (too few toe-offs, or their phases
+straddle the boundary), from the body's cues: peak knee flexion in swing and the elbow angle.
+A gait set by the user (`gait`) is used as given. The evidence says which decided."""
 
 from __future__ import annotations
 
@@ -11,36 +14,64 @@ import numpy as np
 from ...landmarks import Landmark as L
 from ...metrics.geometry import joint_angle_deg
 from ...sequence import PoseSequence
+from .events import ToeOffOwners
 from .rows import StepRow
 from .signals import FEET, rounded
-from .thresholds import RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG
+from .thresholds import MIN_STEPS, RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG, TOE_OFF_PHASE_MARGIN, TOE_OFF_PHASE_SPLIT
+
+
+def body_cues(knee: dict[str, np.ndarray], seq: PoseSequence) -> tuple[str, dict[str, Any]]:
+    """('running' or 'walking', evidence) from two cues (votes): peak knee flexion in swing (2 votes)
+    and the elbow angle (1 vote); a tie counts as walking."""
+    peaks = [np.nanpercentile(knee[f], 95) for f in FEET if np.isfinite(knee[f]).any()]
+    swing_peak = float(np.median(peaks)) if peaks else float("nan")
+    elbows = np.concatenate(
+        [
+            joint_angle_deg(seq.xy[:, s], seq.xy[:, e], seq.xy[:, w])
+            for s, e, w in (
+                (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+                (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
+            )
+        ]
+    )
+    elbow = float(np.nanmedian(elbows)) if np.isfinite(elbows).any() else float("nan")
+    votes = 0.0
+    if np.isfinite(swing_peak):
+        votes += 2.0 if swing_peak > RUN_SWING_KNEE_DEG else -2.0
+    if np.isfinite(elbow):
+        votes += 1.0 if elbow < RUN_ELBOW_ANGLE_DEG else -1.0
+    evidence = {"swing_knee_flexion_peak_deg": rounded(swing_peak), "elbow_angle_deg": rounded(elbow), "votes": votes}
+    return ("running" if votes > 0 else "walking"), evidence
+
+
+def events_decide(owners: ToeOffOwners) -> bool:
+    """Whether the toe-off phases decide the gait: at least MIN_STEPS of them, their median further
+    than TOE_OFF_PHASE_MARGIN from the boundary."""
+    return owners.votes >= MIN_STEPS and abs(owners.phase - TOE_OFF_PHASE_SPLIT) > TOE_OFF_PHASE_MARGIN
 
 
 def classify_gait(
-    rows: Sequence[StepRow], knee: dict[str, np.ndarray], seq: PoseSequence
+    owners: ToeOffOwners, rows: Sequence[StepRow], knee: dict[str, np.ndarray], seq: PoseSequence, setting: str
 ) -> tuple[str, dict[str, Any]]:
-    """'running' or 'walking' from three cues (votes): peak knee flexion in swing, elbow angle,
-    and a flight phase (some steps with both feet off the ground)."""
-    swing_peak = float(np.nanmedian([np.nanpercentile(knee[f], 95) for f in FEET if np.isfinite(knee[f]).any()]))
-    elbows = [
-        joint_angle_deg(seq.xy[:, s], seq.xy[:, e], seq.xy[:, w])
-        for s, e, w in ((L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST), (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST))
-    ]
-    elbow = float(np.nanmedian(np.concatenate(elbows)))
+    """('running' or 'walking', evidence): the `gait` setting when given, else the foot events where
+    they decide (`events_decide`), else the body cues."""
+    cue_gait, evidence = body_cues(knee, seq)
     flights = [r.flight_ms for r in rows if r.flight_ms is not None]
     doubles = [r.double_support_ms for r in rows if r.double_support_ms is not None]
-    flight_share = float(np.mean([f > 0 for f in flights])) if flights else float("nan")
-    votes = 0.0
-    votes += 2.0 if swing_peak > RUN_SWING_KNEE_DEG else -2.0
-    if np.isfinite(elbow):
-        votes += 1.0 if elbow < RUN_ELBOW_ANGLE_DEG else -1.0
-    if np.isfinite(flight_share):
-        votes += 1.0 if flight_share > 0.5 else -1.0
-    evidence = {
-        "swing_knee_flexion_peak_deg": rounded(swing_peak),
-        "elbow_angle_deg": rounded(elbow),
-        "flight_step_share": rounded(flight_share, 2),
+    evidence |= {
+        "toe_off_phase": rounded(owners.phase, 2),
+        "toe_offs_timed": owners.votes,
+        "flight_step_share": rounded(float(np.mean([f > 0 for f in flights])), 2) if flights else None,
         "median_double_support_ms": rounded(float(np.median(doubles)), 0) if doubles else None,
-        "votes": votes,
     }
-    return ("running" if votes > 0 else "walking"), evidence
+    event_gait = ("running" if owners.flight else "walking") if events_decide(owners) else None
+    evidence["gait_from_events"] = event_gait
+    evidence["gait_from_body_cues"] = cue_gait
+    if setting in ("running", "walking"):
+        evidence["decided_by"] = "setting"
+        return setting, evidence
+    if event_gait is not None:
+        evidence["decided_by"] = "foot events"
+        return event_gait, evidence
+    evidence["decided_by"] = "body cues"
+    return cue_gait, evidence

@@ -19,6 +19,8 @@ from .thresholds import (
     CLEAN_MAX_GAP_S,
     CLEAN_MIN_VISIBILITY,
     CLEAN_OUTLIER_MIN_FRACTION,
+    GRID_JITTER,
+    GRID_MAX_BRIDGE_S,
     SLOW_CUTOFF_STEPS,
     SLOW_GAP_STEPS,
     SLOW_MAX_GAP_S,
@@ -105,3 +107,60 @@ def unsmoothed_copy(seq: PoseSequence, raw: PoseSequence) -> PoseSequence:
     if isinstance(seq, GaitSequence) and seq.unsmoothed is not None and len(seq.unsmoothed) == len(seq):
         return seq.unsmoothed
     return clean_for_gait(raw).unsmoothed or raw
+
+
+def uniform_rate(timestamps_s: np.ndarray) -> float | None:
+    """The rate (1 / median interval, Hz) to resample a clip at when its frames are not evenly spaced
+    in time (a variable frame rate: dropped frames, a phone's low-light rate), else None. Evenly
+    spaced: every interval within GRID_JITTER of the median (millisecond rounding of 29.97 fps
+    timestamps is 3%)."""
+    if len(timestamps_s) < 3:
+        return None
+    dt = np.diff(timestamps_s)
+    median = float(np.median(dt))
+    if median <= 0 or float(np.max(np.abs(dt - median))) <= GRID_JITTER * median:
+        return None
+    return 1.0 / median
+
+
+def on_grid(seq: PoseSequence, rate_hz: float, max_bridge_s: float = GRID_MAX_BRIDGE_S) -> PoseSequence:
+    """`seq` resampled on a uniform time grid at `rate_hz` from its first timestamp: positions (and
+    world landmarks) linearly between the two frames around each grid time, visibility the lower of
+    the two, frame_index the nearer one; NaN where the two frames are further apart than
+    `max_bridge_s` (a long gap stays a gap). Filtering and event detection assume equally spaced
+    samples: this is what lets them run on a variable-frame-rate clip."""
+    t = seq.timestamps_s
+    grid = t[0] + np.arange(int(np.floor((t[-1] - t[0]) * rate_hz + 1e-6)) + 1) / rate_hz
+    hi = np.clip(np.searchsorted(t, grid, side="right"), 1, len(t) - 1)
+    lo = hi - 1
+    span = t[hi] - t[lo]
+    w = np.clip((grid - t[lo]) / np.where(span > 0, span, 1.0), 0.0, 1.0)
+    bridged = span <= max_bridge_s
+
+    def mix(a: np.ndarray) -> np.ndarray:
+        shape = (-1,) + (1,) * (a.ndim - 1)
+        out = a[lo] * (1 - w).reshape(shape) + a[hi] * w.reshape(shape)
+        out[~bridged] = np.nan
+        return out
+
+    nearest = np.where(w < 0.5, lo, hi)
+    visibility = np.minimum(seq.visibility[lo], seq.visibility[hi])
+    visibility[~bridged] = 0.0
+    return PoseSequence(
+        xy=mix(seq.xy),
+        z=mix(seq.z),
+        visibility=visibility,
+        timestamps_s=grid,
+        frame_size=seq.frame_size,
+        fps=rate_hz,
+        world=None if seq.world is None else mix(seq.world),
+        frame_index=seq.frame_index[nearest],
+    )
+
+
+def gridded(seq: PoseSequence, raw: PoseSequence, rate_hz: float) -> tuple[PoseSequence, PoseSequence, PoseSequence]:
+    """(smoothed, unsmoothed, raw) on the uniform grid: the unsmoothed cleaned copy resampled, then
+    low-pass filtered on the grid with the cleaning's cut-off (see `on_grid`)."""
+    config = seq.config if isinstance(seq, GaitSequence) else CLEAN
+    unsmoothed = on_grid(unsmoothed_copy(seq, raw), rate_hz)
+    return _smoothed(unsmoothed, config), unsmoothed, on_grid(raw, rate_hz)

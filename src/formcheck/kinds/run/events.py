@@ -27,8 +27,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .signals import FEET, interior_peaks, parabolic_vertex, robust_range, time_at_row, value_at_row
-from .thresholds import MIN_PROMINENCE_FRACTION, STEP_TOLERANCE, VERTICAL_SEARCH, VERTICAL_TOLERANCE
+from .signals import FEET, interior_peaks, robust_range, time_at_row, value_at_row
+from .thresholds import (
+    MIN_PROMINENCE_FRACTION,
+    MIN_STEPS,
+    STEP_TOLERANCE,
+    TOE_OFF_PHASE_MARGIN,
+    TOE_OFF_PHASE_SPLIT,
+    VERTICAL_SEARCH,
+    VERTICAL_TOLERANCE,
+)
 
 #: Event labels by kind.
 KIND_LABELS = {"contact": "contact", "toe_off": "toe-off", "midstance": "mid stance"}
@@ -166,59 +174,94 @@ def side_events(
     sharp: dict[str, dict[str, np.ndarray]] | None = None,
     refine_rows: int = 2,
     vertical_refine: bool = True,
-) -> list[GaitEvent]:
+    prefer_flight: bool = True,
+) -> tuple[list[GaitEvent], ToeOffOwners]:
     """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
-    heel most anterior); toe-offs: the deepest point of the hindmost toe's position between two
-    contacts (the toe most posterior). Both are found on label-free envelopes, so a left/right
-    label swap cannot move or drop an event; feet are then assigned by alternation (see
-    `label_alternating`). signals: from the smoothed sequence; sharp: the same from the unsmoothed
+    heel most anterior); toe-offs: the deepest points of the hindmost toe's position (the toe most
+    posterior). Both are found on label-free envelopes, so a left/right label swap cannot move or
+    drop an event; contacts' feet are assigned by alternation (see `label_alternating`), each
+    toe-off gets the foot of the contact whose stance it ends (`toe_off_owners`, label-free). signals: from the smoothed sequence; sharp: the same from the unsmoothed
     one, for the sub-frame corner fit (`refine_peak`) within `refine_rows` rows.
 
     vertical_refine: in running the heel is most anterior slightly before it lands and the toe most
     posterior after it has left the ground (the foot keeps moving back), so each event is then moved
     to the corner of the foot's vertical track nearby (`_vertical_corner`): the heel stops
     descending, the toe starts rising (the vertical-toe idea of treadmill toe-off detection)."""
-    n = len(timestamps_s)
     front = _envelope(signals, "heel_fwd", True)
     back = _envelope(signals, "toe_fwd", False)
     sharp_front = _envelope(sharp, "heel_fwd", True) if sharp else None
     sharp_back = -_envelope(sharp, "toe_fwd", False) if sharp else None
     prom = MIN_PROMINENCE_FRACTION * robust_range(front)
     if prom <= 0:
-        return []
+        return [], ToeOffOwners([], float("nan"), prefer_flight, 0)
     contacts = [refine_peak(sharp_front, c, refine_rows) for c in interior_peaks(front, 0.6 * step_rows, prom)]
-    bounds = [
-        (contacts[i], contacts[i + 1])
-        for i in range(len(contacts) - 1)
-        if contacts[i + 1] - contacts[i] < 1.6 * step_rows
-    ]
-    if contacts:
-        bounds.insert(0, (contacts[0] - step_rows, contacts[0]))
-        bounds.append((contacts[-1], contacts[-1] + step_rows))
     back_prom = MIN_PROMINENCE_FRACTION * robust_range(back)
-    toe_offs = []
-    for lo, hi in bounds:
-        a, b = max(int(np.ceil(lo)), 0), min(int(np.floor(hi)), n - 1)
-        if b - a < 3:
-            continue
-        seg = -back[a : b + 1]
-        if not np.isfinite(seg).any():
-            continue
-        k = int(np.nanargmax(seg))
-        if k < 1 or k > len(seg) - 2 or not np.all(np.isfinite(seg[k - 1 : k + 2])):
-            continue  # minimum at the window's edge or next to a gap: not observed
-        if seg[k] - np.nanmin(seg) < back_prom:
-            continue
-        toe_offs.append(refine_peak(sharp_back, a + parabolic_vertex(seg, k), refine_rows))
+    toe_offs = (
+        [refine_peak(sharp_back, r, refine_rows) for r in interior_peaks(-back, 0.6 * step_rows, back_prom)]
+        if back_prom > 0
+        else []
+    )
     c_feet = label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
-    t_feet = label_alternating(toe_offs, {f: signals[f]["toe_fwd"] for f in FEET}, False, step_rows)
     if vertical_refine:
         source = sharp if sharp else signals
         contacts = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
         toe_offs = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
+    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight)
+    kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
+    toe_offs = [r for r, _ in kept]
+    t_feet = [f for _, f in kept]
     events = [GaitEvent(time_at_row(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
     events += [GaitEvent(time_at_row(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
-    return sorted(events, key=lambda e: e.time_s)
+    return sorted(events, key=lambda e: e.time_s), owned
+
+
+@dataclass(frozen=True)
+class ToeOffOwners:
+    """owners: per toe-off, the index of the contact whose stance it ends (None: not known);
+    phase: the median toe-off phase (time since the last contact / step period); flight: whether a
+    flight phase follows the toe-offs (running) rather than the other foot's contact preceding
+    them (walking); votes: toe-offs that had a contact before them."""
+
+    owners: list[int | None]
+    phase: float
+    flight: bool
+    votes: int
+
+
+def toe_off_owners(
+    contacts: list[float], toe_offs: list[float], step_rows: float, prefer_flight: bool = True
+) -> ToeOffOwners:
+    """Which contact each toe-off ends, without left/right labels. A foot's toe-off comes a contact
+    time after its own contact: duty factor DF x stride = 2 DF steps. With a flight phase (DF < 0.5,
+    running) that is before the other foot's contact, so the toe-off falls at a phase 2 DF (0.5-1
+    for DF 0.25-0.5) of the step that began with its own contact. With double support (DF > 0.5,
+    walking) it comes after the other foot's contact, at a phase 2 DF - 1 (0-0.5 for DF 0.5-0.75)
+    of the next step. The median phase over the clip decides (a steady gait does not switch between
+    steps): above 0.5 each toe-off ends the last contact's stance, else the one before. One toe-off
+    per contact (the first claim). Duty factors: Novacheck 1998. When the phases do not decide (fewer
+    than MIN_STEPS, or a median within TOE_OFF_PHASE_MARGIN of the split), `prefer_flight` does."""
+    last: list[int | None] = []
+    phases: list[float] = []
+    for t in toe_offs:
+        before = [i for i, c in enumerate(contacts) if c < t]
+        last.append(before[-1] if before else None)
+        if before and (
+            len(before) == len(contacts) or contacts[before[-1] + 1] - contacts[before[-1]] < 1.6 * step_rows
+        ):
+            phases.append((t - contacts[before[-1]]) / step_rows)
+    phase = float(np.median(phases)) if phases else float("nan")
+    decided = len(phases) >= MIN_STEPS and abs(phase - TOE_OFF_PHASE_SPLIT) > TOE_OFF_PHASE_MARGIN
+    flight = bool(phase > TOE_OFF_PHASE_SPLIT) if decided else prefer_flight
+    owners: list[int | None] = []
+    taken: set[int] = set()
+    for t, i in zip(toe_offs, last, strict=True):
+        owner = i if flight else (i - 1 if i is not None and i >= 1 else None)
+        if owner is None or owner in taken or t - contacts[owner] > 2.0 * step_rows:
+            owners.append(None)
+            continue
+        taken.add(owner)
+        owners.append(owner)
+    return ToeOffOwners(owners, phase, flight, len(phases))
 
 
 # -- steps ------------------------------------------------------------------------------------------

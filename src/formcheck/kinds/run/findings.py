@@ -8,9 +8,19 @@ from typing import Any
 
 from ...analysis import KindResult, MetricValue, TableRow
 from ...feedback import Finding
+from ...reference import ReferenceRange
 from .gait import GaitAnalysis
 from .overlay import GaitOverlay
-from .thresholds import ASYMMETRY_NOTE_PCT, COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
+from .reliability import unreliable_notes
+from .summary import sides_differ
+from .thresholds import (
+    ASYMMETRY_NOTE_PCT,
+    COACHING,
+    HEIDERSCHEIT_2011,
+    MIN_RELIABLE_STEPS,
+    RANGES,
+    WALKING_RANGES,
+)
 
 
 def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
@@ -23,11 +33,12 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
             or replace(v, low=None, high=None, note=("Running range, not applied to walking. " + v.note).strip())
             for k, v in references.items()
         }
-    findings = findings_for(gait)
+    details = dict(gait.details)
+    unreliable = mark_unreliable(details, references)
+    findings = findings_for(gait, references, unreliable)
     cad = gait.metrics.get("cadence_spm")
     header = f"{gait.gait}, {gait.view} view" + (f", {cad:.0f} steps/min" if cad else "")
     overlay = GaitOverlay(seq=seq, events=events, steps=gait.steps, header=header, occluded_rows=gait.occluded_rows)
-    details = dict(gait.details)
     if gait.view == "side":
         details["method"] = (
             "events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) "
@@ -54,7 +65,7 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
         steps=list(gait.steps),
         series=gait.series,
         details=details,
-        reliability=gait.reliability,
+        reliability=gait.reliability + unreliable_notes(unreliable),
         overlay=overlay,
     )
 
@@ -66,13 +77,63 @@ def number(value: MetricValue) -> float | None:
     return float(value)
 
 
-def _range_text(metric: str) -> str:
-    r = RANGES.get(metric)
-    return f" (typical {r.range_text()})" if r else ""
+#: The per-step figures whose headline can be marked unreliable (and then gets no finding).
+PER_STEP_HEADLINES = (
+    "contact_ms",
+    "flight_ms",
+    "trunk_lean_deg",
+    "overstride_cm",
+    "shank_angle_at_contact_deg",
+    "knee_flexion_contact_deg",
+    "knee_flexion_peak_deg",
+    "vertical_oscillation_cm",
+    "pelvic_drop_deg",
+    "step_width_cm",
+    "knee_frontal_angle_deg",
+)
 
 
-def findings_for(gait: GaitAnalysis) -> list[Finding]:
-    """Plain-language findings: context first, then what stands out, each with a cue and a drill."""
+def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange]) -> dict[str, str]:
+    """Per-step headline figures that are unreliable, with why: fewer than MIN_RELIABLE_STEPS steps,
+    or a spread (IQR) wider than the figure's whole reference range. Marks each in
+    `details["spreads"][metric]` (`reliable`, `unreliable_why`) and returns {metric: why}."""
+    table = details.get("spreads") or {}
+    out: dict[str, str] = {}
+    for metric in PER_STEP_HEADLINES:
+        spread = table.get(metric)
+        if not spread or spread.get("median") is None:
+            continue
+        ref = references.get(metric)
+        why = ""
+        if spread["steps"] < MIN_RELIABLE_STEPS:
+            why = f"only {spread['steps']} step(s) measured (at least {MIN_RELIABLE_STEPS} needed)"
+        elif (
+            ref is not None
+            and ref.low is not None
+            and ref.high is not None
+            and (spread["iqr"] or 0) > ref.high - ref.low
+        ):
+            why = (
+                f"its spread over the steps (IQR {spread['iqr']:g} {ref.unit}) is wider than the whole typical "
+                f"range ({ref.range_text()})"
+            )
+        spread["reliable"] = not why
+        if why:
+            spread["unreliable_why"] = why
+            out[metric] = why
+    return out
+
+
+def _range_text(metric: str, references: dict[str, ReferenceRange]) -> str:
+    r = references.get(metric)
+    return f" (typical {r.range_text()})" if r and (r.low is not None or r.high is not None) else ""
+
+
+def findings_for(
+    gait: GaitAnalysis, references: dict[str, ReferenceRange], unreliable: dict[str, str]
+) -> list[Finding]:
+    """Plain-language findings: context first, then what stands out, each with a cue and a drill that
+    match the direction of the fault. A figure marked unreliable gets none."""
     m = gait.metrics
     out: list[Finding] = []
     if gait.slow_motion_factor is not None:
@@ -90,41 +151,51 @@ def findings_for(gait: GaitAnalysis) -> list[Finding]:
         )
     walking = gait.gait == "walking"
     what = "Gait" if gait.gait == "undetermined" else gait.gait.capitalize()
+    evidence = gait.details.get("gait_evidence") or {}
+    by = evidence.get("decided_by") if isinstance(evidence, dict) else None
+    basis = {
+        "foot events": "told from the foot events (where the toe-offs fall in the step)",
+        "body cues": "told from the body's cues (swing knee, elbow): the foot events were not clear",
+        "setting": "as set by `gait`",
+    }.get(str(by), "")
     out.append(
         Finding(
             "info",
             f"{what} recognised ({gait.view} view, {gait.setting})",
-            f"{m.get('steps_counted')} steps analysed at {gait.fps:.0f} fps. "
+            f"{m.get('steps_counted')} steps analysed at {gait.fps:.0f} fps"
+            + (f", {basis}" if basis else "")
+            + ". "
             + (
-                "No flight phase: walking metrics are reported; running-specific ranges do not apply."
+                "Double support (no flight phase): walking metrics and ranges are reported."
                 if walking
-                else "A flight phase was seen: running metrics are reported."
+                else "A flight phase: running metrics and ranges are reported."
                 if gait.gait == "running"
-                else "Running or walking cannot be told apart reliably from a rear/front view."
+                else "Running or walking cannot be told apart reliably from a rear/front view: set `gait`."
             ),
-            source="gait cues: swing knee flexion, elbow angle, flight phase",
+            source="duty factor: flight phase (running) or double support (walking), Novacheck 1998",
         )
     )
-    if walking:
-        return out
-    cue, drill = COACHING["cadence"]
     cad = number(m.get("cadence_spm"))
     if cad:
+        ref = references.get("cadence_spm")
+        cue, drill = COACHING[("cadence", "any")] if not walking else ("", "")
         out.append(
             Finding(
                 "info",
                 f"Cadence {cad:.0f} steps/min (both feet)",
-                f"Measured over {m.get('steps_counted')} steps{_range_text('cadence_spm')}.",
-                why="A higher step rate shortens the stride and lowers knee and hip loading.",
+                f"Measured over {m.get('steps_counted')} steps{_range_text('cadence_spm', references)}.",
+                why="" if walking else "A higher step rate shortens the stride and lowers knee and hip loading.",
                 cue=cue,
                 drill=drill,
-                source=RANGES["cadence_spm"].source,
+                source=ref.source if ref else "",
                 metric="cadence_spm",
             )
         )
+    if walking:
+        return out
     over = number(m.get("shank_angle_at_contact_deg"))
-    if over is not None and over > 10.0:
-        cue, drill = COACHING["overstride"]
+    if over is not None and over > 10.0 and "shank_angle_at_contact_deg" not in unreliable:
+        cue, drill = COACHING[("overstride", "any")]
         out.append(
             Finding(
                 "attention",
@@ -138,32 +209,33 @@ def findings_for(gait: GaitAnalysis) -> list[Finding]:
                 metric="shank_angle_at_contact_deg",
             )
         )
-    for metric, key, title in (
-        ("trunk_lean_deg", "trunk_lean", "Trunk lean"),
-        ("knee_flexion_contact_deg", "knee_contact", "Knee flexion at contact"),
-        ("knee_flexion_peak_deg", "knee_contact", "Peak knee flexion in stance"),
-        ("vertical_oscillation_cm", "oscillation", "Vertical oscillation"),
-        ("pelvic_drop_deg", "pelvic_drop", "Pelvic drop (2D proxy)"),
-        ("knee_frontal_angle_deg", "knee_collapse", "Knee medial collapse (2D proxy)"),
+    for metric, title in (
+        ("trunk_lean_deg", "Trunk lean"),
+        ("knee_flexion_contact_deg", "Knee flexion at contact"),
+        ("knee_flexion_peak_deg", "Peak knee flexion in stance"),
+        ("vertical_oscillation_cm", "Vertical oscillation"),
+        ("pelvic_drop_deg", "Pelvic drop (2D proxy)"),
+        ("knee_frontal_angle_deg", "Knee medial collapse (2D proxy)"),
     ):
         v = number(m.get(metric))
-        if v is None or (metric == "vertical_oscillation_cm" and gait.view != "side"):
-            # From behind or in front the pelvis's bounce is seen through perspective (and the gait
-            # type is undecided): reported in the metrics, not compared with the running range.
+        if v is None or metric in unreliable or (metric == "vertical_oscillation_cm" and gait.view != "side"):
+            # Unreliable figures get no finding (they are listed in the reliability notes). From behind or
+            # in front the pelvis's bounce is seen through perspective: reported, not compared.
             continue
-        ref = RANGES[metric]
+        ref = references.get(metric) or RANGES[metric]
         unit = f" {ref.unit}" if ref.unit else ""
-        cue, drill = COACHING[key]
+        spread = _spread_text(gait, metric, ref.unit)
         if ref.low is None and ref.high is None:
             # No population range: report the value with what it means, as context.
+            cue, drill = COACHING.get((metric, "above"), ("", "")) if v > 0 else ("", "")
             out.append(
                 Finding(
                     "info",
                     f"{title} {v:g}{unit}",
-                    f"Measured: {v:g}{unit}. {ref.convention}.",
+                    f"Measured: {v:g}{unit}{spread}. {ref.convention}.",
                     why=ref.note,
-                    cue=cue if v > 0 else "",
-                    drill=drill if v > 0 else "",
+                    cue=cue,
+                    drill=drill,
                     source=ref.source,
                     metric=metric,
                 )
@@ -175,27 +247,28 @@ def findings_for(gait: GaitAnalysis) -> list[Finding]:
                 Finding(
                     "ok",
                     f"{title} {v:g}{unit}",
-                    f"Within the typical range{_range_text(metric)}.",
+                    f"Within the typical range{_range_text(metric, references)}{spread}.",
                     source=ref.source,
                     metric=metric,
                 )
             )
-        else:
-            out.append(
-                Finding(
-                    "attention",
-                    f"{title} {v:g}{unit}",
-                    f"{status.capitalize()} the typical range{_range_text(metric)}.",
-                    why=ref.note,
-                    cue=cue,
-                    drill=drill,
-                    source=ref.source,
-                    metric=metric,
-                )
+            continue
+        coaching = COACHING.get((metric, status))
+        out.append(
+            Finding(
+                "attention" if coaching else "info",
+                f"{title} {v:g}{unit}",
+                f"{status.capitalize()} the typical range{_range_text(metric, references)}{spread}.",
+                why=ref.note,
+                cue=coaching[0] if coaching else "",
+                drill=coaching[1] if coaching else "",
+                source=ref.source,
+                metric=metric,
             )
+        )
     width = number(m.get("step_width_cm"))
-    if width is not None and width < 0:
-        cue, drill = COACHING["crossover"]
+    if width is not None and width < 0 and "step_width_cm" not in unreliable:
+        cue, drill = COACHING[("crossover", "any")]
         out.append(
             Finding(
                 "attention",
@@ -207,23 +280,8 @@ def findings_for(gait: GaitAnalysis) -> list[Finding]:
                 metric="step_width_cm",
             )
         )
-    for key, what in (("contact_ms_asymmetry_pct", "ground contact time"), ("step_time_ms_asymmetry_pct", "step time")):
-        v = number(m.get(key))
-        if v is not None and v > ASYMMETRY_NOTE_PCT:
-            out.append(
-                Finding(
-                    "attention",
-                    f"Left/right difference in {what}: {v:.0f}%",
-                    f"The {what} differs by {v:.0f}% between the left and right foot (left "
-                    f"{m.get(key.replace('asymmetry_pct', 'left'))}, right "
-                    f"{m.get(key.replace('asymmetry_pct', 'right'))} ms). With the far leg often hidden, "
-                    f"part of this can come from the landmarks rather than the running.",
-                    why="A marked asymmetry can follow an old injury or a weakness on one side.",
-                    cue="Check whether one side feels different; film again to confirm.",
-                    drill="Single-leg strength work on the weaker side.",
-                )
-            )
-    cue, drill = COACHING["general"]
+    out.extend(asymmetry_findings(gait))
+    cue, drill = COACHING[("general", "any")]
     out.append(
         Finding(
             "info",
@@ -234,4 +292,40 @@ def findings_for(gait: GaitAnalysis) -> list[Finding]:
             source=HEIDERSCHEIT_2011,
         )
     )
+    return out
+
+
+def _spread_text(gait: GaitAnalysis, metric: str, unit: str) -> str:
+    """', half the steps between q1 and q3 unit (n steps)' from the spreads, or ''."""
+    table = gait.details.get("spreads") or {}
+    spread = table.get(metric) if isinstance(table, dict) else None
+    if not spread or spread.get("q1") is None:
+        return ""
+    return f"; half the steps {spread['q1']:g}-{spread['q3']:g} {unit} ({spread['steps']} steps)".rstrip()
+
+
+def asymmetry_findings(gait: GaitAnalysis) -> list[Finding]:
+    """Left/right differences above ASYMMETRY_NOTE_PCT that the per-side spreads cannot explain
+    (`summary.sides_differ`)."""
+    m = gait.metrics
+    table = gait.details.get("spreads") or {}
+    out = []
+    for key, what in (("contact_ms", "ground contact time"), ("step_time_ms", "step time")):
+        v = number(m.get(f"{key}_asymmetry_pct"))
+        spread = table.get(key) if isinstance(table, dict) else None
+        if v is None or v <= ASYMMETRY_NOTE_PCT or not spread or not sides_differ(spread):
+            continue
+        out.append(
+            Finding(
+                "attention",
+                f"Left/right difference in {what}: {v:.0f}%",
+                f"The {what} differs by {v:.0f}% between the left and right foot (left {m.get(f'{key}_left')}, "
+                f"right {m.get(f'{key}_right')} ms; half the steps within {spread['left']['iqr']:g} and "
+                f"{spread['right']['iqr']:g} ms of each other), more than the step-to-step spread explains. With "
+                f"the far leg often hidden, part of this can come from the landmarks rather than the running.",
+                why="A marked asymmetry can follow an old injury or a weakness on one side.",
+                cue="Check whether one side feels different; film again to confirm.",
+                drill="Single-leg strength work on the weaker side.",
+            )
+        )
     return out

@@ -25,30 +25,39 @@ from ...clean import near_side
 from ...errors import ActivityNotFound, InsufficientData
 from ...sequence import PoseSequence
 from .cadence import CadenceEstimate, cadence_by_pass, cadence_from_steps, frontal_cadence
-from .classify import classify_gait
-from .events import GaitEvent, Step, build_steps, side_events
+from .classify import body_cues, classify_gait
+from .events import GaitEvent, Step, ToeOffOwners, build_steps, side_events
 from .periodicity import Periodicity
 from .rear import FrontalDetection, detect_frontal, frontal_midstances, frontal_signals
 from .rear_steps import frontal_details, frontal_rows
-from .reliability import GaitFacts, gait_notes, slow_motion_factor, withhold_timing
+from .reliability import (
+    GaitFacts,
+    gait_notes,
+    gait_type_notes,
+    slow_motion_factor,
+    withhold_timing,
+)
 from .rows import StepRow
+from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
 from .signals import hip_centre, leg_signals, rounded, runs_of, time_at_row
 from .steps import LEG_FRACTION, SideSeries, side_rows
-from .summary import arm_swing, summarise
+from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
 from .thresholds import (
     LOW_FPS,
+    MAX_UPRIGHT_TRUNK_DEG,
+    MIN_LEGS_SEEN,
     MIN_PERIODICITY,
     MIN_RUNNING_CADENCE_SPM,
     MIN_SEPARATION_AMPLITUDE,
     MIN_STEPS,
-    MIN_UPRIGHT_LEGS,
     MIN_WALKING_CADENCE_SPM,
     NEAR_LEG_ONLY_OCCLUSION,
     REFINE_HALF_WINDOW_S,
+    SEGMENT_MARGIN_STEPS,
 )
-from .view import detect_setting, detect_view, gait_periodicity, uprightness
+from .view import detect_setting, detect_view, gait_periodicity, legs_in_picture, uprightness
 
 
 @dataclass
@@ -83,6 +92,7 @@ class GaitInputs:
     view: str = "auto"
     stature_cm: float = 170.0
     scale_assumed: bool = True
+    gait: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class Detected:
     frontal: FrontalDetection | None
     period: Periodicity
     signals: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    owners: ToeOffOwners = field(default_factory=lambda: ToeOffOwners([], float("nan"), True, 0))
 
 
 def check_length(seq: PoseSequence) -> None:
@@ -109,29 +120,67 @@ def check_length(seq: PoseSequence) -> None:
         )
 
 
-def check_gait(seq: PoseSequence, view: str) -> tuple[Periodicity, np.ndarray, np.ndarray]:
-    """Stage 1: (periodicity, forward sign, leg length px) of a clip that shows a gait in this view;
-    raises ActivityNotFound for a clip without alternating legs or a body that is not upright."""
+def check_gait(
+    seq: PoseSequence, raw: PoseSequence, view: str, gait: str
+) -> tuple[Periodicity, np.ndarray, np.ndarray, list[str]]:
+    """Stage 1: (periodicity, forward sign, leg length px, notes) of a clip that shows a gait in this
+    view. Raises ActivityNotFound for a clip without alternating legs or a body that is not upright,
+    unless the gait was set (`gait`): then the doubt becomes a note. Raises InsufficientData when the
+    legs were not in the picture in at least MIN_LEGS_SEEN of the frames (whatever the setting)."""
     per, fwd, leg_px = gait_periodicity(seq, view)
-    if (
-        per.amplitude < MIN_SEPARATION_AMPLITUDE[view]
-        or per.strength < MIN_PERIODICITY
-        or not np.isfinite(per.step_rows)
-    ):
+    requested = gait in ("running", "walking")
+    upright = uprightness(seq, leg_px)
+    seen = legs_in_picture(raw)
+    if seen < MIN_LEGS_SEEN and (requested or upright.trunk_deg <= MAX_UPRIGHT_TRUNK_DEG):
+        # An upright body whose legs are not in the picture: say that, not that there is no gait.
+        raise legs_not_seen(seen)
+    notes: list[str] = []
+    if not np.isfinite(per.step_rows):
+        raise (InsufficientData if requested else ActivityNotFound)(
+            f"no running or walking found in this clip: the feet show no repeating step (periodicity "
+            f"{per.strength:.2f}); film at least two strides (about 3 s at a run, 4 s walking), whole body in view"
+            + ("" if requested else ", or choose another analysis with `kind`")
+        )
+    weak = per.amplitude < MIN_SEPARATION_AMPLITUDE[view] or per.strength < MIN_PERIODICITY
+    if weak and not requested:
         raise ActivityNotFound(
             f"no running or walking found in this clip: the feet do not alternate back and forth "
             f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {per.strength:.2f}; a gait gives "
             f"> {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}); film at least two strides of running or walking, "
             f"whole body in view, or choose another analysis with `kind`"
         )
-    upright = uprightness(seq, leg_px)
-    if upright < MIN_UPRIGHT_LEGS:
-        raise ActivityNotFound(
-            f"no running or walking found in this clip: the body is not upright (ankles {upright:.2f} leg lengths "
-            f"below the hips; standing or running gives about 0.9): this looks like a floor exercise; choose "
-            f"another analysis with `kind`"
+    if weak:
+        notes.append(
+            f"the feet's alternation is weak (foot separation range {per.amplitude:.2f} leg lengths, periodicity "
+            f"{per.strength:.2f}; a clear gait gives > {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}): "
+            f"analysed as {gait} because `gait` says so, but the steps are less certain"
         )
-    return per, fwd, leg_px
+    if not upright.upright and not requested:
+        raise ActivityNotFound(
+            f"no running or walking found in this clip: the body is not upright (trunk {upright.trunk_deg:.0f} deg "
+            f"from vertical, lower ankle {upright.lower_foot_legs:.2f} leg lengths below the hips; running or "
+            f"walking gives under {MAX_UPRIGHT_TRUNK_DEG:.0f} deg and about 0.9): this looks like a floor exercise; "
+            f"choose another analysis with `kind`, or set `gait` if this is a gait"
+        )
+    if not upright.upright:
+        notes.append(
+            f"the body looked less upright than in a gait (trunk {upright.trunk_deg:.0f} deg from vertical, lower "
+            f"ankle {upright.lower_foot_legs:.2f} leg lengths below the hips): analysed as {gait} because `gait` "
+            f"says so"
+        )
+    if seen < MIN_LEGS_SEEN:
+        raise legs_not_seen(seen)
+    return per, fwd, leg_px, notes
+
+
+def legs_not_seen(seen: float) -> InsufficientData:
+    """The error for a clip whose legs were in the picture in only `seen` of the frames."""
+    return InsufficientData(
+        f"the legs were out of the picture or hidden in {1 - seen:.0%} of the frames with a person (a leg's hip, "
+        f"knee and ankle seen in only {seen:.0%}; at least {MIN_LEGS_SEEN:.0%} are needed): gait analysis needs "
+        f"the whole body, head to feet, in one picture; an edited clip (a split screen, close-ups) cannot be "
+        f"measured as one body"
+    )
 
 
 def detect_events(
@@ -142,15 +191,19 @@ def detect_events(
     fwd: np.ndarray,
     leg_px: np.ndarray,
     view: str,
+    prefer_flight: bool = True,
 ) -> Detected:
     """Stages 3-4: events, steps and cadence of the repaired sequence `fixed` (and its unsmoothed
-    copy `sharp`) in this view."""
+    copy `sharp`) in this view; `prefer_flight`: whether toe-offs end the last contact's stance when
+    their timing does not decide (see `events.toe_off_owners`)."""
     ts = fixed.timestamps_s
     rate = 1.0 / float(np.median(np.diff(ts)))
     if view == "side":
         refine = max(2, int(round(REFINE_HALF_WINDOW_S * rate)))
         signals = leg_signals(fixed, fwd, leg_px)
-        events = side_events(signals, ts, per.step_rows, leg_signals(sharp, fwd, leg_px), refine)
+        events, owners = side_events(
+            signals, ts, per.step_rows, leg_signals(sharp, fwd, leg_px), refine, prefer_flight=prefer_flight
+        )
         steps = build_steps(events, per.step_s)
         simple_spm, n_steps, _ = cadence_from_steps(steps)
         pelvis = frontal_signals(fixed, per.step_rows, raw.present)
@@ -164,7 +217,7 @@ def detect_events(
             "contacts",
             per.step_s,
         )
-        return Detected(steps, events, est, simple_spm, n_steps, None, per, signals)
+        return Detected(steps, events, est, simple_spm, n_steps, None, per, signals, owners)
     frontal = detect_frontal(fixed, per, view, raw.present)
     per = frontal.period if np.isfinite(frontal.period.step_rows) else per
     simple_spm, n_steps, _ = frontal_cadence(frontal)
@@ -194,7 +247,7 @@ def check_enough_steps(det: Detected, fixed: PoseSequence, view: str, rate: floa
             f"the runner, ideally on a treadmill so the runner does not shrink into the distance, or film from the side"
         )
     apparent = 60.0 / det.period.step_s
-    gait_guess, _ = classify_gait([], knee_flexion_series(fixed), fixed)
+    gait_guess, _ = body_cues(knee_flexion_series(fixed), fixed)
     floor = MIN_RUNNING_CADENCE_SPM if gait_guess == "running" else MIN_WALKING_CADENCE_SPM
     slow = (
         f"; note: the legs cycle at about {apparent:.0f} steps/min at the file's frame rate, implausibly slow "
@@ -202,10 +255,14 @@ def check_enough_steps(det: Detected, fixed: PoseSequence, view: str, rate: floa
         if apparent < floor
         else ""
     )
+    needed_s = (MIN_STEPS + 2) * det.period.step_s
+    pace = f", about {apparent:.0f} steps/min" if apparent >= floor else ""
     raise InsufficientData(
-        f"the clip is too short for two strides: {det.n_steps} complete step(s) were found "
-        f"({sum(e.kind == 'contact' for e in det.events)} foot contacts in {duration_s:.1f} s); "
-        f"gait analysis needs at least {MIN_STEPS} steps in a row: film 5-10 s of steady running or walking{slow}"
+        f"the clip is too short for two strides: {det.n_steps} complete step(s) in a row were found "
+        f"({sum(e.kind == 'contact' for e in det.events)} foot contacts in {duration_s:.1f} s{pace}); gait analysis "
+        f"needs at least {MIN_STEPS} steps in a row, i.e. at least {needed_s:.1f} s of steady running or walking with the "
+        f"whole body in view at this pace (one step more at each end as the runner enters and leaves): film 5-10 s"
+        f"{slow}"
     )
 
 
@@ -215,12 +272,13 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     seq = inputs.seq
     check_length(seq)
     view = detect_view(seq) if inputs.view == "auto" else inputs.view
-    per, fwd, leg_px = check_gait(seq, view)
+    per, fwd, leg_px, doubts = check_gait(seq, inputs.raw, view, inputs.gait)
     stride_rows = 2.0 * per.step_rows
     fixed, swapped = repair_swaps(seq, fwd, leg_px, stride_rows, view)
     sharp, _ = repair_swaps(inputs.sharp, fwd, leg_px, stride_rows, view)
     rate = 1.0 / float(np.median(np.diff(seq.timestamps_s)))
-    det = detect_events(fixed, sharp, inputs.raw, per, fwd, leg_px, view)
+    prior = inputs.gait if inputs.gait != "auto" else body_cues(knee_flexion_series(fixed), fixed)[0]
+    det = detect_events(fixed, sharp, inputs.raw, per, fwd, leg_px, view, prefer_flight=prior == "running")
     per = det.period
     frontal = det.frontal
     cadence = det.estimate.cadence_spm
@@ -253,16 +311,29 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     else:
         rows = list(frontal_rows(frontal, fixed, px_per_cm, inputs.stature_cm))
 
-    gait, evidence = classify_gait(rows, knee, fixed) if view == "side" else ("undetermined", {})
+    if view == "side":
+        gait, evidence = classify_gait(det.owners, rows, knee, fixed, inputs.gait)
+    else:
+        gait = inputs.gait if inputs.gait != "auto" else "undetermined"
+        evidence = {"decided_by": "setting"} if inputs.gait != "auto" else {}
     near_foot = (
         ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
     )
-    metrics: dict[str, MetricValue] = dict(summarise(rows, cadence, view, near_foot))
+    segs = segments(det.estimate.passes, rows, per.step_s, gait)
+    head = headline_segment(segs) if len(segs) > 1 else None
+    head_rows: list[StepRow] = rows
+    head_frames = np.ones(len(seq), dtype=bool)
+    if head is not None and head.cadence_spm:
+        margin = SEGMENT_MARGIN_STEPS * per.step_s
+        head_rows = rows_in(rows, head.start_s, head.end_s, margin)
+        cadence = float(head.cadence_spm)
+        head_frames = (seq.timestamps_s >= head.start_s - margin) & (seq.timestamps_s <= head.end_s + margin)
+    metrics: dict[str, MetricValue] = dict(summarise(head_rows, cadence, view, near_foot))
     metrics.update(arm_swing(fixed, fwd) if view == "side" else {})
     if view == "side":
-        metrics["trunk_lean_deg"] = rounded(float(np.nanmedian(trunk)))
+        metrics["trunk_lean_deg"] = rounded(float(np.nanmedian(trunk[head_frames])))
     metrics["cadence_spm"] = rounded(cadence)
-    metrics["steps_counted"] = det.n_steps
+    metrics["steps_counted"] = head.steps if head is not None else det.n_steps
     metrics["gait"] = gait
     metrics["view"] = view
     metrics["fps_used"] = rounded(rate, 2)
@@ -270,22 +341,31 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     slow_factor = slow_motion_factor(cadence, gait)
     if slow_factor is not None:
         rows = withhold_timing(metrics, rows)
+    if slow_factor is not None:
+        head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
+    spread = spreads(head_rows, near_foot)
+    if view == "side" and "trunk_lean_deg" in spread:
+        metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
     periodic_spm = 60.0 / per.step_s
-    reliability = gait_notes(
-        GaitFacts(
-            gait=gait,
-            view=view,
-            cadence_spm=cadence,
-            rate_fps=rate,
-            periodic_spm=periodic_spm,
-            slow_factor=slow_factor,
-            occluded_fraction=float(occluded.mean()),
-            near_leg_only=near_foot is not None,
-            swapped_frames=int(swapped.sum()),
-            stature_cm=inputs.stature_cm,
-            scale_assumed=inputs.scale_assumed,
-        ),
-        frontal,
+    reliability = (
+        doubts
+        + gait_type_notes(gait, evidence)
+        + gait_notes(
+            GaitFacts(
+                gait=gait,
+                view=view,
+                cadence_spm=cadence,
+                rate_fps=rate,
+                periodic_spm=periodic_spm,
+                slow_factor=slow_factor,
+                occluded_fraction=float(occluded.mean()),
+                near_leg_only=near_foot is not None,
+                swapped_frames=int(swapped.sum()),
+                stature_cm=inputs.stature_cm,
+                scale_assumed=inputs.scale_assumed,
+            ),
+            frontal,
+        )
     )
 
     setting, travel = detect_setting(fixed, leg_px)
@@ -325,6 +405,9 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         "slow_motion_suspected": slow_factor is not None,
         "slow_motion_factor_estimate": rounded(slow_factor, 1) if slow_factor else None,
         "passes": det.estimate.passes,
+        "spreads": spread,
+        "segments": [g.to_json() for g in segs],
+        "headline_segment": head.index if head is not None else (1 if segs else None),
         "cadence_first_to_last_spm": rounded(det.simple_spm),
     }
     if frontal is not None:

@@ -6,6 +6,7 @@ withholds timing figures when the file's time base cannot be real time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ from ...analysis import MetricValue
 from .rear import FrontalDetection
 from .rear_steps import frontal_scale_change
 from .rows import TIMING_COLUMNS, StepRow
+from .segments import Segment, mixed
 from .thresholds import (
     CADENCE_CHECK_TOLERANCE,
     CAPTURE_RATES_FPS,
@@ -71,6 +73,25 @@ class GaitFacts:
     swapped_frames: int
     stature_cm: float
     scale_assumed: bool
+
+
+def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
+    """What the gait type rests on, when it is less than certain."""
+    by = evidence.get("decided_by")
+    from_events = evidence.get("gait_from_events")
+    if by == "body cues":
+        return [
+            f"running or walking was told from the body's cues (swing knee flexion "
+            f"{evidence.get('swing_knee_flexion_peak_deg')} deg, elbow {evidence.get('elbow_angle_deg')} deg): the "
+            f"foot events did not show clearly whether there is a flight phase ({evidence.get('toe_offs_timed')} "
+            f"toe-offs timed, median phase {evidence.get('toe_off_phase')} of a step); set `gait` if it is wrong"
+        ]
+    if by == "setting" and from_events is not None and from_events != gait:
+        return [
+            f"analysed as {gait} because `gait` says so, but the foot events look like {from_events} "
+            f"(toe-offs at a median phase {evidence.get('toe_off_phase')} of a step)"
+        ]
+    return []
 
 
 def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
@@ -154,5 +175,31 @@ def frontal_notes(det: FrontalDetection, rate: float) -> list[str]:
         notes.append(
             f"the hip line was tilted by {det.roll_deg:+.1f} deg on average (camera roll or perspective): "
             f"removed from the pelvic drop figures"
+        )
+    return notes
+
+
+def unreliable_notes(unreliable: Mapping[str, str]) -> list[str]:
+    """One note per headline figure marked unreliable (it gets no finding)."""
+    return [f"{metric} is unreliable here: {why}; it gets no finding" for metric, why in unreliable.items()]
+
+
+def segment_notes(found: Sequence[Segment], head: Segment | None) -> list[str]:
+    """Where the headline figures come from when the clip has several steady segments, and, for a
+    clip that mixes paces or gaits, how to analyse another part."""
+    if head is None or len(found) < 2:
+        return []
+    table = "; ".join(
+        f"{s.index}: {s.start_s:.1f}-{s.end_s:.1f} s, {s.steps} steps, {s.gait}"
+        + (f", {s.cadence_spm:.0f} steps/min" if s.cadence_spm else "")
+        for s in found
+    )
+    notes = [
+        f"the clip has {len(found)} steady segments ({table}): the headline figures come from the longest, "
+        f"segment {head.index} ({head.start_s:.1f}-{head.end_s:.1f} s)"
+    ]
+    if mixed(found):
+        notes.append(
+            "the segments differ in pace or gait: to analyse another one, set `start_s` and `end_s` to its times"
         )
     return notes

@@ -10,10 +10,14 @@ metrics that apply.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from ...analysis import AnalysisContext, KindResult, KindSpec
-from .cleaning import clean_for_gait, unsmoothed_copy
+from .cleaning import clean_for_gait, gridded, uniform_rate, unsmoothed_copy
 from .findings import build_result
-from .gait import GaitInputs, analyse_gait
+from .gait import GaitAnalysis, GaitInputs, analyse_gait
 from .settings import RunSettings
 from .view import gait_score
 
@@ -26,20 +30,51 @@ def recognise(ctx: AnalysisContext) -> float:
 
 
 def analyse(ctx: AnalysisContext) -> KindResult:
-    """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData)."""
+    """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData). A clip whose
+    frames are not evenly spaced in time is analysed on a uniform time grid (`cleaning.on_grid`);
+    the result's per-frame series and marks are then read back at the frames' own times."""
     options = ctx.options
     assert isinstance(options, RunSettings)
+    rate = uniform_rate(ctx.seq.timestamps_s)
+    if rate is None:
+        seq, sharp, raw = ctx.seq, unsmoothed_copy(ctx.seq, ctx.raw), ctx.raw
+    else:
+        seq, sharp, raw = gridded(ctx.seq, ctx.raw, rate)
     gait = analyse_gait(
         GaitInputs(
-            seq=ctx.seq,
-            sharp=unsmoothed_copy(ctx.seq, ctx.raw),
-            raw=ctx.raw,
+            seq=seq,
+            sharp=sharp,
+            raw=raw,
             view=options.view,
+            gait=options.gait,
             stature_cm=ctx.settings.stature_cm,
             scale_assumed=ctx.settings.scale_assumed,
         )
     )
+    if rate is not None:
+        gait = at_frames(gait, seq.timestamps_s, ctx.seq.timestamps_s, rate)
     return build_result(gait, ctx.seq)
+
+
+def at_frames(gait: GaitAnalysis, grid_s: np.ndarray, frames_s: np.ndarray, rate_hz: float) -> GaitAnalysis:
+    """A result measured on the uniform grid `grid_s` with its per-frame series and far-leg marks read
+    at the frames' times `frames_s`, and the resampling said in its details and notes."""
+    series = {
+        name: np.interp(frames_s, grid_s, values, left=np.nan, right=np.nan) for name, values in gait.series.items()
+    }
+    rows = np.clip(np.searchsorted(grid_s, frames_s), 0, len(grid_s) - 1)
+    occluded = gait.occluded_rows[rows] if gait.occluded_rows.size == len(grid_s) else gait.occluded_rows
+    intervals = np.diff(frames_s)
+    details = dict(gait.details) | {
+        "resampled_to_fps": round(rate_hz, 3),
+        "frame_interval_max_ms": round(1000 * float(intervals.max()), 1),
+    }
+    note = (
+        f"the frames are not evenly spaced in time (variable frame rate: intervals of "
+        f"{1000 * intervals.min():.0f}-{1000 * intervals.max():.0f} ms): the landmarks were resampled on a uniform "
+        f"{rate_hz:.3g} Hz time grid before filtering and event detection"
+    )
+    return replace(gait, series=series, occluded_rows=occluded, details=details, reliability=[*gait.reliability, note])
 
 
 SPEC = KindSpec(

@@ -220,36 +220,60 @@ RANGES: dict[str, ReferenceRange] = {
     )
 }
 
-#: Coaching content for findings: (cue, drill) per metric.
-COACHING = {
-    "overstride": (
+#: Coaching content for findings: (cue, drill) per metric and direction of the fault ('below' or
+#: 'above' the typical range; 'any' for a fault without a direction). A direction without an entry
+#: gets no cue: the value is reported, not coached (e.g. a small bounce is economical).
+COACHING: dict[tuple[str, str], tuple[str, str]] = {
+    ("overstride", "any"): (
         "Land with the shin close to vertical and the foot under your knee; think 'quick, light feet'.",
         "Try +5% cadence with a metronome for a few runs a week (Heiderscheit 2011); "
         "add strides and A-skips to rehearse landing under the body.",
     ),
-    "cadence": (
+    ("cadence", "any"): (
         "If you overstride or have knee pain, try raising your own step rate by 5-10%, not to a fixed 180.",
         "Metronome app set to your cadence + 5% for 2-3 minute blocks within easy runs.",
     ),
-    "trunk_lean": (
+    ("trunk_lean_deg", "above"): (
         "Run tall with a slight lean from the ankles, not a bend at the waist.",
         "Wall leans and core strength work (planks, dead bugs) 2-3 times a week.",
     ),
-    "knee_contact": ("Land with a softly bent knee under the body.", "Cadence +5% and short hill strides."),
-    "oscillation": ("Think 'run forward, not up'; keep the bounce small.", "Cadence +5%; quick-feet drills."),
-    "pelvic_drop": (
+    ("trunk_lean_deg", "below"): (
+        "Let the whole body tip slightly forward from the ankles; avoid leaning back.",
+        "Falling starts: lean forward from the ankles until you must step, then run 20 m; a few each session.",
+    ),
+    ("knee_flexion_contact_deg", "below"): (
+        "Land with a softly bent knee under the body.",
+        "Cadence +5% and short hill strides.",
+    ),
+    ("knee_flexion_contact_deg", "above"): (
+        "Run tall: land with the foot under the hip rather than sinking into a deeply bent knee.",
+        "Single-leg squats and step-downs for knee control; short strides on a slight uphill.",
+    ),
+    ("knee_flexion_peak_deg", "below"): (
+        "Let the knee give a little as you land: a soft, springy landing rather than a stiff leg.",
+        "Skipping and low pogo hops with soft knees; cadence +5%.",
+    ),
+    ("knee_flexion_peak_deg", "above"): (
+        "Stay tall through the stance: think 'hips high' rather than sitting into each step.",
+        "Quadriceps and glute strength work (split squats, step-ups) 2-3 times a week.",
+    ),
+    ("vertical_oscillation_cm", "above"): (
+        "Think 'run forward, not up'; keep the bounce small.",
+        "Cadence +5%; quick-feet drills.",
+    ),
+    ("pelvic_drop_deg", "above"): (
         "Keep the hips level when you land; squeeze the glute of the standing leg.",
         "Glute strength work: side planks, single-leg squats, hip hikes, 2-3 times a week.",
     ),
-    "crossover": (
+    ("crossover", "any"): (
         "Land each foot under its own hip, as if on two lines.",
         "Run along a painted line with one foot each side; hip abductor strength work.",
     ),
-    "knee_collapse": (
+    ("knee_frontal_angle_deg", "above"): (
         "Keep the knee over the second toe when you land.",
         "Single-leg squats in front of a mirror, lateral band walks, step-downs.",
     ),
-    "general": (
+    ("general", "any"): (
         "Build mileage gradually; mix surfaces (trails, grass, track) and cross-train (cycling, swimming) "
         "to vary the load.",
         "Core and glute strength work twice a week.",
@@ -309,6 +333,11 @@ SLOW_CUTOFF_STEPS = 4.5
 #: A step period (s, file time) above this means the legs cycle slowly in file time (slow motion).
 SLOW_STEP_S = 0.4
 
+#: Frames are evenly spaced when every interval is within this share of the median interval.
+GRID_JITTER = 0.1
+#: Resampling on the uniform grid bridges intervals up to this long (s); longer ones stay gaps.
+GRID_MAX_BRIDGE_S = 0.15
+
 # -- periodicity and view ---------------------------------------------------------------------------
 #: Shoulder width over torso length above which the view is frontal (rear or front), else side.
 FRONTAL_SHOULDER_RATIO = 0.45
@@ -317,8 +346,14 @@ CROSSING_TRAVEL_LEGS = 1.5
 #: A gait needs this much foot separation (leg lengths, robust range) and this periodicity.
 MIN_SEPARATION_AMPLITUDE = {"side": 0.2, "rear": 0.08, "front": 0.08}
 MIN_PERIODICITY = 0.3
-#: Upright body: the ankles at least this many leg lengths below the hip centre (median).
+#: Upright body: the lower ankle at least this many leg lengths below the hip centre (median) ...
 MIN_UPRIGHT_LEGS = 0.6
+#: ... and the trunk within this many degrees of vertical (median).
+MAX_UPRIGHT_TRUNK_DEG = 45.0
+#: A gait needs a leg (hip, knee, ankle) seen inside the picture in at least this share of the frames
+#: with a person, with at least this visibility.
+MIN_LEGS_SEEN = 0.5
+LEG_SEEN_VISIBILITY = 0.5
 #: Window of the leg length's running 90th percentile (s).
 LEG_LENGTH_WINDOW_S = 2.0
 #: Window of the facing direction's median filter (s).
@@ -339,6 +374,10 @@ VERTICAL_SEARCH = 0.35
 VERTICAL_TOLERANCE = 0.02
 #: A contact peak must stand out by this share of the signal's robust range.
 MIN_PROMINENCE_FRACTION = 0.25
+#: Toe-off phase (time since the last contact / step) above which a flight phase follows the toe-off.
+TOE_OFF_PHASE_SPLIT = 0.5
+#: The toe-off phases decide the gait when their median is further than this from the split.
+TOE_OFF_PHASE_MARGIN = 0.1
 #: Sub-frame corner fit: half-window in seconds (at least 2 rows).
 REFINE_HALF_WINDOW_S = 0.02
 
@@ -368,6 +407,10 @@ MIN_STEP_SE_S = 1e-3
 STEADY_MIN_STEPS = 5
 #: Within a pass, a clock further than this share from the clocks' median is left out.
 CLOCK_AGREEMENT = 0.04
+#: A pass splits where its step time changes by more than this share ...
+PACE_CHANGE = 0.05
+#: ... into parts of at least this many steps.
+PACE_MIN_STEPS = 4
 #: Instants within this many steps outside a pass's steady span belong to it.
 PASS_MARGIN_STEPS = 0.6
 
@@ -384,6 +427,17 @@ FRONTAL_MIN_SIGNAL_PERIODICITY = 0.2
 FRONTAL_SCALE_CHANGE_NOTE = 1.3
 #: A hip-line tilt (deg) above this is pointed out.
 FRONTAL_ROLL_NOTE_DEG = 1.0
+
+# -- headline figures -------------------------------------------------------------------------------
+#: A headline per-step figure needs at least this many steps to be reliable (two strides).
+MIN_RELIABLE_STEPS = 4
+
+#: A segment whose duty factor is under this runs (a flight phase), else walks.
+DUTY_FACTOR_RUNNING = 0.5
+#: Steps within this many step periods of a segment's first and last instant belong to it.
+SEGMENT_MARGIN_STEPS = 0.5
+#: Segments whose cadences differ by more than this share are different paces (a mixed clip).
+MIXED_CADENCE_SHARE = 0.1
 
 # -- reliability ------------------------------------------------------------------------------------
 #: Plausible real-time cadence floors (steps/min) per gait: far below them a clip is slow motion.
@@ -411,13 +465,22 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "SLOW_MAX_GAP_S": "cap on gap filling in file time",
     "SLOW_CUTOFF_STEPS": "CLEAN_CUTOFF_HZ in step units (12 Hz at 2.7 steps/s)",
     "SLOW_STEP_S": "150 spm (the slowest real running cadence) is 0.4 s a step",
+    "GRID_JITTER": "millisecond timestamps of a 29.97 fps clip vary by 3%; a dropped frame doubles an interval",
+    "GRID_MAX_BRIDGE_S": "CLEAN_MAX_GAP_S plus the frame on each side: a linear bridge over 150 ms stays within a "
+    "few mm for a foot in stance",
     "FRONTAL_SHOULDER_RATIO": "shoulder width is ~0.9 of the trunk length seen from the front (Winter 2009 "
     "segment fractions) and ~0.2 from the side; 0.45 lies between",
     "CROSSING_TRAVEL_LEGS": "a treadmill runner's pelvis moves less than a leg length; overground the runner crosses",
     "MIN_SEPARATION_AMPLITUDE": "a gait's feet separate by ~0.5-1 leg length in a side view (step length) and "
     "lift by > 0.1 leg length seen from behind; standing shows neither",
     "MIN_PERIODICITY": "autocorrelation at one step: 0.3 separates cyclic motion from fidgeting",
-    "MIN_UPRIGHT_LEGS": "upright, the ankles are ~0.9 leg length below the hips; in a plank or lying ~0",
+    "MIN_UPRIGHT_LEGS": "upright, the stance (lower) ankle is ~0.85-0.95 leg length below the hips at any stride "
+    "length (the leg is at most ~30 deg from vertical at contact); in a plank or lying ~0",
+    "MAX_UPRIGHT_TRUNK_DEG": f"{TENG_POWERS_2014}: runners lean 0-20 deg; a plank or a floor exercise holds the "
+    "trunk near horizontal (90 deg); 45 lies between",
+    "MIN_LEGS_SEEN": "every event is a foot's: with a leg in the picture in under half the frames, whole steps "
+    "are guesses",
+    "LEG_SEEN_VISIBILITY": "MediaPipe's visibility: below 0.5 the landmark is more likely hidden than seen",
     "LEG_LENGTH_WINDOW_S": "a few strides: foreshortening only shortens segments, the 90th percentile finds "
     "the full length",
     "FACING_WINDOW_S": "a runner does not turn around within half a second",
@@ -428,6 +491,11 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "VERTICAL_SEARCH": "a contact or toe-off lies within about a third of a step of the horizontal extreme",
     "VERTICAL_TOLERANCE": "~2 cm of a 90 cm leg: landmark noise of a sharp phone clip",
     "MIN_PROMINENCE_FRACTION": "a contact's heel peak stands out by half the signal's range; a quarter rejects noise",
+    "TOE_OFF_PHASE_SPLIT": f"{NOVACHECK_1998}: running has a flight phase, duty factor < 0.5, walking double "
+    "support, > 0.5; the toe-off then falls at phase 2 DF (running) or 2 DF - 1 (walking) of a step, so 0.5 "
+    "separates them for duty factors 0.25-0.75",
+    "TOE_OFF_PHASE_MARGIN": "0.1 of a step is a duty factor 0.05 from the boundary (about a frame at 30 fps "
+    "in a 160 spm jog): closer than that the events cannot tell a short flight from a short double support",
     "REFINE_HALF_WINDOW_S": "a corner is located within +-20 ms (a frame or two)",
     "MIN_STEPS": "two strides: the least from which a left/right mean and a cadence can be measured",
     "LOADING_SHARE": f"{NOVACHECK_1998}: peak stance knee flexion falls at mid stance (~40-50% of stance)",
@@ -442,6 +510,9 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "MIN_STEP_SE_S": "1 ms: well below a frame at 240 fps",
     "STEADY_MIN_STEPS": "the first and last step of a pass (entering the frame, turning) are not steady",
     "CLOCK_AGREEMENT": "the step clocks of one pass agree within a few per cent when all are sound",
+    "PACE_CHANGE": "step-to-step variability of steady running is 2-3% (a coefficient of variation); 5% is a change "
+    "of pace",
+    "PACE_MIN_STEPS": "two strides, as MIN_STEPS",
     "PASS_MARGIN_STEPS": "the pelvis's highest point falls about half a step from a contact",
     "FRONTAL_GROUND_BAND": "the stance foot stays within the bottom ~15% of its lift",
     "FRONTAL_UPRIGHT_TRUNKS": "upright, the ankles are ~1.5 trunk lengths below the hips",
@@ -449,6 +520,12 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "FRONTAL_MIN_SIGNAL_PERIODICITY": "autocorrelation of 0.2 at the step lag: a signal with a period",
     "FRONTAL_SCALE_CHANGE_NOTE": "30% size change: perspective distorts frontal angles noticeably",
     "FRONTAL_ROLL_NOTE_DEG": "1 deg: the smallest pelvic drop difference of interest (Bramah 2018)",
+    "MIN_RELIABLE_STEPS": "two strides, as MIN_STEPS: a median of fewer steps is one stride's value",
+    "DUTY_FACTOR_RUNNING": f"{NOVACHECK_1998}: running has a flight phase (duty factor < 0.5), walking double "
+    "support (> 0.5)",
+    "SEGMENT_MARGIN_STEPS": "half a step: a step's contact and its mid stance are less than half a step apart",
+    "MIXED_CADENCE_SHARE": "cadence changes by ~10% between an easy and a fast pace (Heiderscheit 2011 changed "
+    "step rate by 5-10%); step-to-step variability is 2-3%",
     "MIN_RUNNING_CADENCE_SPM": "running cadences lie ~150-200 spm at endurance speeds; below 130 a clip is slow motion",
     "MIN_WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; below 70 a clip is slow motion",
     "TYPICAL_CADENCE_SPM": f"{LIEBERMAN_2015}; {TUDOR_LOCKE_2019}",

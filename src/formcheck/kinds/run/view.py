@@ -5,14 +5,24 @@ how much the clip looks like a gait at all (`gait_score`, for `kind = auto`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ...landmarks import Landmark as L
+from ...metrics.geometry import angle_from_vertical_deg
 from ...sequence import PoseSequence
 from .periodicity import Periodicity, step_periodicity
 from .rear import frontal_period, frontal_signals
 from .signals import forward_sign, hip_centre, leg_length_px, leg_signals
-from .thresholds import CROSSING_TRAVEL_LEGS, FRONTAL_SHOULDER_RATIO, MIN_SEPARATION_AMPLITUDE, MIN_UPRIGHT_LEGS
+from .thresholds import (
+    CROSSING_TRAVEL_LEGS,
+    FRONTAL_SHOULDER_RATIO,
+    LEG_SEEN_VISIBILITY,
+    MAX_UPRIGHT_TRUNK_DEG,
+    MIN_SEPARATION_AMPLITUDE,
+    MIN_UPRIGHT_LEGS,
+)
 
 
 def detect_view(seq: PoseSequence) -> str:
@@ -48,13 +58,32 @@ def gait_periodicity(seq: PoseSequence, view: str) -> tuple[Periodicity, np.ndar
     return step_periodicity(signals, view, seq.timestamps_s), fwd, leg_px
 
 
-def uprightness(seq: PoseSequence, leg_px: np.ndarray) -> float:
-    """Median over frames of how far the ankles are below the hip centre, in leg lengths (about 0.9
-    when upright, about 0 when lying or in a plank)."""
-    hip_y = hip_centre(seq)[:, 1]
-    ankle_y = seq.midpoint(L.LEFT_ANKLE, L.RIGHT_ANKLE)[:, 1]
-    v = (ankle_y - hip_y) / leg_px
-    return float(np.nanmedian(v)) if np.isfinite(v).any() else 0.0
+@dataclass(frozen=True)
+class Uprightness:
+    """trunk_deg: median angle of the trunk (hip centre to shoulder centre) from the image vertical,
+    0 = upright, 90 = horizontal; lower_foot_legs: median over frames of how far the lower ankle
+    (the one further down in the image: the stance foot) is below the hip centre, in leg lengths
+    (about 0.9 when standing or in stance, about 0 in a plank or lying). Neither depends on the
+    stride length (the swing foot is left out) or on where the camera is."""
+
+    trunk_deg: float
+    lower_foot_legs: float
+
+    @property
+    def upright(self) -> bool:
+        return self.trunk_deg <= MAX_UPRIGHT_TRUNK_DEG and self.lower_foot_legs >= MIN_UPRIGHT_LEGS
+
+
+def uprightness(seq: PoseSequence, leg_px: np.ndarray) -> Uprightness:
+    """How upright the body is (see `Uprightness`); NaN-free: unseen counts as not upright."""
+    hip = hip_centre(seq)
+    shoulders = seq.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    trunk = np.abs(angle_from_vertical_deg(hip, shoulders))
+    lower = np.fmax(seq.xy[:, L.LEFT_ANKLE, 1], seq.xy[:, L.RIGHT_ANKLE, 1])
+    below = (lower - hip[:, 1]) / leg_px
+    trunk_deg = float(np.nanmedian(trunk)) if np.isfinite(trunk).any() else 90.0
+    lower_legs = float(np.nanmedian(below)) if np.isfinite(below).any() else 0.0
+    return Uprightness(trunk_deg, lower_legs)
 
 
 def gait_score(seq: PoseSequence) -> float:
@@ -63,7 +92,7 @@ def gait_score(seq: PoseSequence) -> float:
         return 0.0
     view = detect_view(seq)
     per, _, leg_px = gait_periodicity(seq, view)
-    if not np.isfinite(per.step_rows) or uprightness(seq, leg_px) < MIN_UPRIGHT_LEGS:
+    if not np.isfinite(per.step_rows) or not uprightness(seq, leg_px).upright:
         return 0.0
     floor = MIN_SEPARATION_AMPLITUDE[view]
     amp = float(np.clip((per.amplitude - floor / 2) / (1.5 * floor), 0.0, 1.0))
@@ -77,3 +106,17 @@ def gait_score(seq: PoseSequence) -> float:
         strength = max(strength, frontal.strength)
     periodic = float(np.clip((strength - 0.1) / 0.4, 0.0, 1.0))  # 0.1 -> 0, >= 0.5 -> 1
     return periodic * amp * cycles
+
+
+def legs_in_picture(raw: PoseSequence) -> float:
+    """Share of the frames with a person in which at least one leg (hip, knee and ankle) was seen by
+    the model (visibility >= 0.5: MediaPipe's visibility is the likelihood of a landmark being in
+    the picture and not hidden). Low when the legs are cut off at the frame's edge, hidden, or shown
+    elsewhere in an edited clip (a split screen): the model then guesses them outside the picture."""
+    present = raw.present
+    if not present.any():
+        return 0.0
+    seen = np.zeros(len(raw), dtype=bool)
+    for ids in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+        seen |= np.all(raw.visibility[:, list(ids)] >= LEG_SEEN_VISIBILITY, axis=1)
+    return float(seen[present].mean())
