@@ -1,7 +1,7 @@
 """Walking or running. From the foot events where they are reliable: running has a flight phase
 (duty factor under 0.5), walking double support (over 0.5), which shows in where the toe-offs fall
-in the step (`events.toe_off_owners`). Where they are not (too few toe-offs, or their phases
-straddle the boundary), from the body's cues: peak knee flexion in swing and the elbow angle.
+in the step (`events.toe_off_owners`). Where they are not (too few toe-offs, or a phase that a
+sprint and a very slow walk share), from the body's cues: peak knee flexion in swing and the elbow angle.
 A gait set by the user (`gait`) is used as given. The evidence says which decided."""
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from ...sequence import PoseSequence
 from .events import ToeOffOwners
 from .rows import StepRow
 from .signals import FEET, rounded
-from .thresholds import MIN_STEPS, RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG, TOE_OFF_PHASE_MARGIN, TOE_OFF_PHASE_SPLIT
+from .thresholds import (
+    MIN_STEPS,
+    RUN_ELBOW_ANGLE_DEG,
+    RUN_SWING_KNEE_DEG,
+    TOE_OFF_PHASE_RUNNING,
+    TOE_OFF_PHASE_WALKING,
+)
 
 
 def body_cues(knee: dict[str, np.ndarray], seq: PoseSequence) -> tuple[str, dict[str, Any]]:
@@ -45,9 +51,9 @@ def body_cues(knee: dict[str, np.ndarray], seq: PoseSequence) -> tuple[str, dict
 
 
 def events_decide(owners: ToeOffOwners) -> bool:
-    """Whether the toe-off phases decide the gait: at least MIN_STEPS of them, their median further
-    than TOE_OFF_PHASE_MARGIN from the boundary."""
-    return owners.votes >= MIN_STEPS and abs(owners.phase - TOE_OFF_PHASE_SPLIT) > TOE_OFF_PHASE_MARGIN
+    """Whether the toe-off phases decide the gait: at least MIN_STEPS of them, their median above
+    TOE_OFF_PHASE_RUNNING (running) or below TOE_OFF_PHASE_WALKING (walking)."""
+    return owners.votes >= MIN_STEPS and not TOE_OFF_PHASE_WALKING <= owners.phase <= TOE_OFF_PHASE_RUNNING
 
 
 def classify_gait(

@@ -32,8 +32,8 @@ from .thresholds import (
     MIN_PROMINENCE_FRACTION,
     MIN_STEPS,
     STEP_TOLERANCE,
-    TOE_OFF_PHASE_MARGIN,
-    TOE_OFF_PHASE_SPLIT,
+    TOE_OFF_PHASE_RUNNING,
+    TOE_OFF_PHASE_WALKING,
     VERTICAL_SEARCH,
     VERTICAL_TOLERANCE,
 )
@@ -232,14 +232,15 @@ def toe_off_owners(
     contacts: list[float], toe_offs: list[float], step_rows: float, prefer_flight: bool = True
 ) -> ToeOffOwners:
     """Which contact each toe-off ends, without left/right labels. A foot's toe-off comes a contact
-    time after its own contact: duty factor DF x stride = 2 DF steps. With a flight phase (DF < 0.5,
-    running) that is before the other foot's contact, so the toe-off falls at a phase 2 DF (0.5-1
-    for DF 0.25-0.5) of the step that began with its own contact. With double support (DF > 0.5,
-    walking) it comes after the other foot's contact, at a phase 2 DF - 1 (0-0.5 for DF 0.5-0.75)
-    of the next step. The median phase over the clip decides (a steady gait does not switch between
-    steps): above 0.5 each toe-off ends the last contact's stance, else the one before. One toe-off
-    per contact (the first claim). Duty factors: Novacheck 1998. When the phases do not decide (fewer
-    than MIN_STEPS, or a median within TOE_OFF_PHASE_MARGIN of the split), `prefer_flight` does."""
+    time after its own contact: duty factor DF x stride = 2 DF steps. With a flight phase (running)
+    that is before the other foot lands: the toe-off falls at phase 2 DF of the step that began with
+    its own contact (0.5-0.9 for running's DF 0.25-0.45). With double support (walking) it comes
+    after the other foot's contact, at phase 2 DF - 1 of the next step (0.1-0.4 for walking's DF
+    0.55-0.7). The median phase over the clip decides (a steady gait does not switch between steps):
+    above TOE_OFF_PHASE_RUNNING each toe-off ends the last contact's stance, below
+    TOE_OFF_PHASE_WALKING the one before. Between (a sprint or a very slow walk), or with fewer than
+    MIN_STEPS toe-offs, `prefer_flight` decides. One toe-off per contact (the first claim). Duty
+    factors: Novacheck 1998."""
     last: list[int | None] = []
     phases: list[float] = []
     for t in toe_offs:
@@ -250,8 +251,8 @@ def toe_off_owners(
         ):
             phases.append((t - contacts[before[-1]]) / step_rows)
     phase = float(np.median(phases)) if phases else float("nan")
-    decided = len(phases) >= MIN_STEPS and abs(phase - TOE_OFF_PHASE_SPLIT) > TOE_OFF_PHASE_MARGIN
-    flight = bool(phase > TOE_OFF_PHASE_SPLIT) if decided else prefer_flight
+    decided = len(phases) >= MIN_STEPS and not TOE_OFF_PHASE_WALKING <= phase <= TOE_OFF_PHASE_RUNNING
+    flight = bool(phase > TOE_OFF_PHASE_RUNNING) if decided else prefer_flight
     owners: list[int | None] = []
     taken: set[int] = set()
     for t, i in zip(toe_offs, last, strict=True):

@@ -34,6 +34,7 @@ from .reliability import (
     GaitFacts,
     gait_notes,
     gait_type_notes,
+    segment_notes,
     slow_motion_factor,
     withhold_timing,
 )
@@ -350,6 +351,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     reliability = (
         doubts
         + gait_type_notes(gait, evidence)
+        + segment_notes(segs, head)
         + gait_notes(
             GaitFacts(
                 gait=gait,
@@ -363,6 +365,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
                 swapped_frames=int(swapped.sum()),
                 stature_cm=inputs.stature_cm,
                 scale_assumed=inputs.scale_assumed,
+                segmented=head is not None,
             ),
             frontal,
         )

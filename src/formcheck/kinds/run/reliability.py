@@ -60,7 +60,8 @@ class GaitFacts:
     """What the notes are about: gait type and view, the cadence (steps/min, file time), the frame
     rate of the file (fps), the cadence from the legs' periodicity, the slow-motion factor (None:
     real time), the share of frames with the far leg hidden, whether headline per-leg figures use
-    the near leg, the frames whose leg labels were repaired, the stature and whether it was assumed."""
+    the near leg, the frames whose leg labels were repaired, the stature and whether it was assumed,
+    whether the clip has several steady segments (their paces differ: no periodicity check)."""
 
     gait: str
     view: str
@@ -73,6 +74,7 @@ class GaitFacts:
     swapped_frames: int
     stature_cm: float
     scale_assumed: bool
+    segmented: bool = False
 
 
 def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
@@ -104,7 +106,11 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
             f"the clip is probably slow motion (about {f.slow_factor:.1f}x); timing figures are withheld; give the "
             f"real capture rate with `capture_fps` (e.g. {suggest_capture_fps(f.rate_fps * f.slow_factor):g})"
         )
-    if np.isfinite(f.cadence_spm) and abs(f.periodic_spm / f.cadence_spm - 1) > CADENCE_CHECK_TOLERANCE:
+    if (
+        not f.segmented
+        and np.isfinite(f.cadence_spm)
+        and abs(f.periodic_spm / f.cadence_spm - 1) > CADENCE_CHECK_TOLERANCE
+    ):
         notes.append(
             f"the cadence from the foot contacts ({f.cadence_spm:.1f}) and from the legs' periodicity "
             f"({f.periodic_spm:.1f} steps/min at the file's frame rate) differ by more than "

@@ -374,10 +374,12 @@ VERTICAL_SEARCH = 0.35
 VERTICAL_TOLERANCE = 0.02
 #: A contact peak must stand out by this share of the signal's robust range.
 MIN_PROMINENCE_FRACTION = 0.25
-#: Toe-off phase (time since the last contact / step) above which a flight phase follows the toe-off.
-TOE_OFF_PHASE_SPLIT = 0.5
-#: The toe-off phases decide the gait when their median is further than this from the split.
-TOE_OFF_PHASE_MARGIN = 0.1
+#: Toe-off phase (time since the last contact / step period): above TOE_OFF_PHASE_RUNNING the
+#: toe-offs end their own step's stance before the other foot lands (a flight phase, running);
+#: below TOE_OFF_PHASE_WALKING they follow the other foot's contact (double support, walking);
+#: between, the events cannot tell (a sprint or a very slow walk) and the body's cues decide.
+TOE_OFF_PHASE_RUNNING = 0.5
+TOE_OFF_PHASE_WALKING = 0.4
 #: Sub-frame corner fit: half-window in seconds (at least 2 rows).
 REFINE_HALF_WINDOW_S = 0.02
 
@@ -491,11 +493,10 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "VERTICAL_SEARCH": "a contact or toe-off lies within about a third of a step of the horizontal extreme",
     "VERTICAL_TOLERANCE": "~2 cm of a 90 cm leg: landmark noise of a sharp phone clip",
     "MIN_PROMINENCE_FRACTION": "a contact's heel peak stands out by half the signal's range; a quarter rejects noise",
-    "TOE_OFF_PHASE_SPLIT": f"{NOVACHECK_1998}: running has a flight phase, duty factor < 0.5, walking double "
-    "support, > 0.5; the toe-off then falls at phase 2 DF (running) or 2 DF - 1 (walking) of a step, so 0.5 "
-    "separates them for duty factors 0.25-0.75",
-    "TOE_OFF_PHASE_MARGIN": "0.1 of a step is a duty factor 0.05 from the boundary (about a frame at 30 fps "
-    "in a 160 spm jog): closer than that the events cannot tell a short flight from a short double support",
+    "TOE_OFF_PHASE_RUNNING": f"{NOVACHECK_1998}: the toe-off falls at phase 2 DF of its own step in running "
+    "and 2 DF - 1 of the next in walking; running duty factors are 0.25-0.45 (phase 0.5-0.9), walking "
+    "0.55-0.7 (phase 0.1-0.4); only sprinting (DF ~0.2) and a very slow walk (DF > 0.7) fall in 0.4-0.5",
+    "TOE_OFF_PHASE_WALKING": "see TOE_OFF_PHASE_RUNNING",
     "REFINE_HALF_WINDOW_S": "a corner is located within +-20 ms (a frame or two)",
     "MIN_STEPS": "two strides: the least from which a left/right mean and a cadence can be measured",
     "LOADING_SHARE": f"{NOVACHECK_1998}: peak stance knee flexion falls at mid stance (~40-50% of stance)",
