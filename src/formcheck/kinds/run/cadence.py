@@ -19,6 +19,7 @@ from .thresholds import (
     MIN_STEP_SE_S,
     PACE_CHANGE,
     PACE_MIN_STEPS,
+    PACE_REGULARITY,
     PASS_GAP_STEPS,
     PASS_MARGIN_STEPS,
     PASS_OUTLIER_STEPS,
@@ -101,33 +102,75 @@ def _step_numbers(times_s: np.ndarray, step_s: float) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(jumps)])
 
 
-def _line_sse(num: np.ndarray, t: np.ndarray) -> tuple[float, float]:
-    """(slope, sum of squared residuals) of the least-squares line of t against num."""
+def _line_fit(num: np.ndarray, t: np.ndarray) -> tuple[float, float, float]:
+    """(slope, its standard error, RMS residual) of the least-squares line of t against num."""
     coef = np.polyfit(num, t, 1)
-    return float(coef[0]), float(np.sum((t - np.polyval(coef, num)) ** 2))
+    resid = t - np.polyval(coef, num)
+    spread = float(np.sum((num - num.mean()) ** 2))
+    se = float(np.sqrt(np.sum(resid**2) / max(1, t.size - 2) / spread)) if spread > 0 else float("inf")
+    return float(coef[0]), se, float(np.sqrt(np.mean(resid**2)))
 
 
 def pace_parts(times_s: np.ndarray, step_s: float, depth: int = 3) -> list[np.ndarray]:
-    """A pass's sorted step instants split where the pace changes: at the split that best fits two
-    lines, when the two step times differ by more than PACE_CHANGE and the two lines leave less
-    than half the squared residuals of one (each part at least PACE_MIN_STEPS steps); recursively."""
+    """A pass's sorted step instants split where the pace changes: at the split whose two fitted step
+    times differ the most in standard errors, when they differ by more than PACE_CHANGE and by more
+    than three standard errors of the difference, and each part is regular (its instants within
+    PACE_REGULARITY of a step of its line, RMS; a run of spurious or missed contacts is irregular,
+    a new pace is not), each part at least PACE_MIN_STEPS steps; recursively."""
     n = times_s.size
     if depth <= 0 or n < 2 * PACE_MIN_STEPS + 1:
         return [times_s]
     num = _step_numbers(times_s, step_s)
-    _, one = _line_sse(num, times_s)
     best: tuple[float, int] | None = None
-    for k in range(PACE_MIN_STEPS, n - PACE_MIN_STEPS + 1):
+    for k in range(PACE_MIN_STEPS, n - PACE_MIN_STEPS):
         # The instant at k belongs to both parts (it ends one pace and starts the next).
-        a_slope, a_sse = _line_sse(num[: k + 1], times_s[: k + 1])
-        b_slope, b_sse = _line_sse(num[k:], times_s[k:])
-        changed = a_slope > 0 and b_slope > 0 and abs(a_slope / b_slope - 1) > PACE_CHANGE
-        if changed and (best is None or a_sse + b_sse < best[0]):
-            best = (a_sse + b_sse, k)
-    if best is None or best[0] >= 0.5 * one:
+        a_slope, a_se, a_rms = _line_fit(num[: k + 1], times_s[: k + 1])
+        b_slope, b_se, b_rms = _line_fit(num[k:], times_s[k:])
+        if a_slope <= 0 or b_slope <= 0 or abs(a_slope / b_slope - 1) <= PACE_CHANGE:
+            continue
+        if a_rms > PACE_REGULARITY * a_slope or b_rms > PACE_REGULARITY * b_slope:
+            continue
+        z = abs(a_slope - b_slope) / max(float(np.hypot(a_se, b_se)), MIN_STEP_SE_S)
+        if z > 3.0 and (best is None or z > best[0]):
+            best = (z, k)
+    if best is None:
         return [times_s]
     k = best[1]
     return pace_parts(times_s[: k + 1], step_s, depth - 1) + pace_parts(times_s[k:], step_s, depth - 1)
+
+
+def _fit_pass(seg_t: np.ndarray, step_s: float) -> tuple[GaitPass, np.ndarray] | None:
+    """One pass's step time fitted by least squares of time against step number, refitted without
+    the instants more than PASS_OUTLIER_STEPS step off the line (and, of two instants sharing a step
+    number, without the one further off): (the pass, the mask of instants used), or None."""
+    if seg_t.size < 3:
+        return None
+    num = _step_numbers(seg_t, step_s)
+    keep = np.ones(seg_t.size, dtype=bool)
+    coef = None
+    for _ in range(4):
+        if keep.sum() < 3 or np.ptp(num[keep]) < 2:
+            coef = None
+            break
+        coef = np.polyfit(num[keep], seg_t[keep], 1)
+        resid = np.abs(seg_t - np.polyval(coef, num))
+        new_keep = resid <= PASS_OUTLIER_STEPS * step_s
+        for k in np.unique(num):  # an instant found twice: keep the one nearer the line
+            same = np.flatnonzero(num == k)
+            if same.size > 1:
+                new_keep[same[same != same[np.argmin(resid[same])]]] = False
+        if np.array_equal(new_keep, keep):
+            break
+        keep = new_keep
+    if coef is None or keep.sum() < 3 or coef[0] <= 0:
+        return None
+    used, k = seg_t[keep], num[keep]
+    resid = used - np.polyval(coef, k)
+    se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
+    found = GaitPass(
+        float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
+    )
+    return found, keep
 
 
 def gait_passes(times_s: list[float], step_s: float, split_pace: bool = True) -> list[GaitPass]:
@@ -147,35 +190,9 @@ def gait_passes(times_s: list[float], step_s: float, split_pace: bool = True) ->
     passes = []
     parts = [p for seg in np.split(t, cuts) for p in (pace_parts(seg, step_s) if split_pace else [seg])]
     for seg_t in parts:
-        if seg_t.size < 3:
-            continue
-        num = _step_numbers(seg_t, step_s)
-        keep = np.ones(seg_t.size, dtype=bool)
-        coef = None
-        for _ in range(4):
-            if keep.sum() < 3 or np.ptp(num[keep]) < 2:
-                coef = None
-                break
-            coef = np.polyfit(num[keep], seg_t[keep], 1)
-            resid = np.abs(seg_t - np.polyval(coef, num))
-            new_keep = resid <= PASS_OUTLIER_STEPS * step_s
-            for k in np.unique(num):  # an instant found twice: keep the one nearer the line
-                same = np.flatnonzero(num == k)
-                if same.size > 1:
-                    new_keep[same[same != same[np.argmin(resid[same])]]] = False
-            if np.array_equal(new_keep, keep):
-                break
-            keep = new_keep
-        if coef is None or keep.sum() < 3 or coef[0] <= 0:
-            continue
-        used, k = seg_t[keep], num[keep]
-        resid = used - np.polyval(coef, k)
-        se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
-        passes.append(
-            GaitPass(
-                float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
-            )
-        )
+        fitted = _fit_pass(seg_t, step_s)
+        if fitted is not None:
+            passes.append(fitted[0])
     return passes
 
 

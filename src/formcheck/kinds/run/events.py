@@ -167,6 +167,18 @@ def _vertical_corner(
     return refined if abs(refined - k) <= refine_rows else float(k)
 
 
+def shifted_by_median(rows: list[float], refined: list[float]) -> list[float]:
+    """Each row moved by the median of (refined - row) over all of them. The horizontal extremes
+    (Zeni) are broad, well-located peaks but sit a nearly constant time before the landing / after
+    the push-off; the vertical corners find that time but jitter with the landmarks' noise, step by
+    step and from one encoding of a clip to the next. One offset for the clip keeps the precision
+    of the one and the timing of the other."""
+    if not rows:
+        return rows
+    offset = float(np.median(np.asarray(refined) - np.asarray(rows)))
+    return [r + offset for r in rows]
+
+
 def side_events(
     signals: dict[str, dict[str, np.ndarray]],
     timestamps_s: np.ndarray,
@@ -204,8 +216,10 @@ def side_events(
     c_feet = label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
     if vertical_refine:
         source = sharp if sharp else signals
-        contacts = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
-        toe_offs = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
+        landed = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
+        lifted = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
+        contacts = shifted_by_median(contacts, landed)
+        toe_offs = shifted_by_median(toe_offs, lifted)
     owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
     toe_offs = [r for r, _ in kept]
