@@ -168,11 +168,11 @@ def _vertical_corner(
 
 
 def shifted_by_median(rows: list[float], refined: list[float]) -> list[float]:
-    """Each row moved by the median of (refined - row) over all of them. The horizontal extremes
-    (Zeni) are broad, well-located peaks but sit a nearly constant time before the landing / after
-    the push-off; the vertical corners find that time but jitter with the landmarks' noise, step by
-    step and from one encoding of a clip to the next. One offset for the clip keeps the precision
-    of the one and the timing of the other."""
+    """Each row moved by the median of (refined - row) over all of them. The horizontal extreme of the
+    toe (Zeni) is a broad, well-located trough but sits a nearly constant time after the push-off;
+    the vertical corner finds that time but jitters with the landmarks' noise, step by step and from
+    one encoding of a clip to the next. One offset for the clip keeps the precision of the one and
+    the timing of the other."""
     if not rows:
         return rows
     offset = float(np.median(np.asarray(refined) - np.asarray(rows)))
@@ -195,10 +195,11 @@ def side_events(
     toe-off gets the foot of the contact whose stance it ends (`toe_off_owners`, label-free). signals: from the smoothed sequence; sharp: the same from the unsmoothed
     one, for the sub-frame corner fit (`refine_peak`) within `refine_rows` rows.
 
-    vertical_refine: in running the heel is most anterior slightly before it lands and the toe most
-    posterior after it has left the ground (the foot keeps moving back), so each event is then moved
-    to the corner of the foot's vertical track nearby (`_vertical_corner`): the heel stops
-    descending, the toe starts rising (the vertical-toe idea of treadmill toe-off detection)."""
+    vertical_refine: in running the toe is most posterior 50-100 ms after it has left the ground (the
+    foot keeps moving back), so the toe-offs are moved by the clip's median offset to where the toe
+    starts rising (`_vertical_corner`, the vertical-toe idea of treadmill toe-off detection;
+    `shifted_by_median`). The heel is foremost within about a frame of landing: contacts stay at the
+    horizontal extreme, whose place does not depend on the landmarks' vertical jitter."""
     front = _envelope(signals, "heel_fwd", True)
     back = _envelope(signals, "toe_fwd", False)
     sharp_front = _envelope(sharp, "heel_fwd", True) if sharp else None
@@ -216,9 +217,10 @@ def side_events(
     c_feet = label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
     if vertical_refine:
         source = sharp if sharp else signals
-        landed = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
+        # Only the toe-offs: the toe keeps moving back for 50-100 ms after it leaves the ground, a
+        # large, steady offset; the heel is foremost within about a frame of landing, an offset
+        # smaller than its own jitter from one encoding of a clip to the next.
         lifted = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
-        contacts = shifted_by_median(contacts, landed)
         toe_offs = shifted_by_median(toe_offs, lifted)
     owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]

@@ -342,7 +342,6 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     slow_factor = slow_motion_factor(cadence, gait)
     if slow_factor is not None:
         rows = withhold_timing(metrics, rows)
-    if slow_factor is not None:
         head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
     spread = spreads(head_rows, near_foot)
     if view == "side" and "trunk_lean_deg" in spread:
