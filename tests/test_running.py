@@ -365,3 +365,33 @@ def test_real_plank_photo_with_kind_run(samples_dir):
 
     with pytest.raises(ActivityNotFound, match="no running or walking found"):
         analyse(samples_dir / "plank" / "photo_plank_correct_usama.jpg", Settings.build(kind="run"))
+
+
+@pytest.mark.real
+def test_real_split_screen_clip_is_refused_as_not_one_body(samples_dir):
+    """An edited split screen (upper body above, legs below): the model follows the upper body and
+    guesses its legs outside the picture; whatever `gait` says, it is not measured as one body."""
+    from formcheck.pipeline import analyse
+
+    for gait in ("auto", "walking"):
+        with pytest.raises(InsufficientData, match="legs were out of the picture") as info:
+            analyse(
+                samples_dir / "running" / "treadmill_walk_60fps_splitscreen_sebitzu.mp4",
+                Settings.build(kind="run", gait=gait),
+            )
+        assert "split screen" in str(info.value)
+
+
+@pytest.mark.real
+def test_real_short_overground_clip_says_how_long_is_enough(samples_dir):
+    """The runner is in view for about 1.9 s (frames 3-60): two strides, the least that is analysed;
+    the result says it is short and how long is enough at his pace."""
+    from formcheck.pipeline import analyse
+
+    res = analyse(
+        samples_dir / "running" / "outdoor_side_overground_openpose_overlay_radluy.mp4", Settings.build(kind="run")
+    )
+    assert res.result.metrics["steps_counted"] < 6
+    short = [f for f in res.result.findings if f.title.startswith("A short clip")]
+    assert short and short[0].severity == "warning"
+    assert "needs 6, about" in short[0].detail and "s of steady running or walking" in short[0].detail

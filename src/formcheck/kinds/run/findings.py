@@ -16,6 +16,7 @@ from .summary import sides_differ
 from .thresholds import (
     ASYMMETRY_NOTE_PCT,
     COACHING,
+    FULL_ANALYSIS_STEPS,
     HEIDERSCHEIT_2011,
     MIN_RELIABLE_STEPS,
     RANGES,
@@ -147,6 +148,19 @@ def findings_for(
                 f"about {gait.slow_motion_factor:.0f}x too long.",
                 cue="Run the analysis again with `capture_fps` set to the rate the phone filmed at (often 120 or 240).",
                 metric="cadence_spm",
+            )
+        )
+    steps = number(m.get("steps_counted"))
+    step_s = number(gait.details.get("step_period_s"))  # type: ignore[arg-type]
+    if steps is not None and steps < FULL_ANALYSIS_STEPS and step_s:
+        out.append(
+            Finding(
+                "warning",
+                "A short clip: the figures rest on few steps",
+                f"Only {steps:.0f} steps in a row were in view; a full analysis (each foot's median and spread, "
+                f"left/right) needs {FULL_ANALYSIS_STEPS}, about {(FULL_ANALYSIS_STEPS + 2) * step_s:.1f} s of "
+                f"steady running or walking at this pace with the whole body in view.",
+                cue="Film 5-10 s, starting before the runner enters the picture and stopping after they leave.",
             )
         )
     walking = gait.gait == "walking"

@@ -435,6 +435,8 @@ FRONTAL_ROLL_NOTE_DEG = 1.0
 # -- headline figures -------------------------------------------------------------------------------
 #: A headline per-step figure needs at least this many steps to be reliable (two strides).
 MIN_RELIABLE_STEPS = 4
+#: A full analysis (left/right medians with their spreads) needs this many steps: three per foot.
+FULL_ANALYSIS_STEPS = 6
 
 #: A segment whose duty factor is under this runs (a flight phase), else walks.
 DUTY_FACTOR_RUNNING = 0.5
@@ -531,6 +533,8 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "SEGMENT_MARGIN_STEPS": "half a step: a step's contact and its mid stance are less than half a step apart",
     "MIXED_CADENCE_SHARE": "cadence changes by ~10% between an easy and a fast pace (Heiderscheit 2011 changed "
     "step rate by 5-10%); step-to-step variability is 2-3%",
+    "FULL_ANALYSIS_STEPS": "three steps a foot: the least from which each side's median and spread, and so a "
+    "left/right comparison, can be had",
     "MIN_RUNNING_CADENCE_SPM": "running cadences lie ~150-200 spm at endurance speeds; below 130 a clip is slow motion",
     "MIN_WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; below 70 a clip is slow motion",
     "TYPICAL_CADENCE_SPM": f"{LIEBERMAN_2015}; {TUDOR_LOCKE_2019}",
