@@ -85,9 +85,7 @@ def test_variant_keeps_class_cadence_and_figures(clip, variant, originals, varia
     original, other = originals[clip], variants[(clip, variant)]
     assert (other["gait"], other["view"]) == (original["gait"], original["view"])
     failed = [c for c in compare_figures(original, other) if not c.holds]
-    assert failed == [], "; ".join(
-        f"{c.metric} {c.original} -> {c.variant} (allowed +-{c.allowed:g})" for c in failed
-    )
+    assert failed == [], "; ".join(f"{c.metric} {c.original} -> {c.variant} (allowed +-{c.allowed:g})" for c in failed)
 
 
 def test_originals_match_their_references(originals):
@@ -101,7 +99,9 @@ def test_originals_match_their_references(originals):
     assert originals["rear"]["cadence_spm"] == pytest.approx(171.0, rel=0.03)
     assert originals["treadmill"]["toe_off_share"] >= 0.9
     # Step time is consistent with cadence.
-    assert originals["treadmill"]["step_time_ms"] == pytest.approx(60000 / originals["treadmill"]["cadence_spm"], abs=0.1)
+    assert originals["treadmill"]["step_time_ms"] == pytest.approx(
+        60000 / originals["treadmill"]["cadence_spm"], abs=0.1
+    )
 
 
 def test_tolerances_are_the_issues():
