@@ -267,3 +267,16 @@ def test_asymmetry_needs_more_than_the_spreads_allow():
     noisy = {"left": {"median": 250.0, "iqr": 80.0, "steps": 8}, "right": {"median": 210.0, "iqr": 80.0, "steps": 8}}
     clear = {"left": {"median": 250.0, "iqr": 10.0, "steps": 8}, "right": {"median": 210.0, "iqr": 10.0, "steps": 8}}
     assert not sides_differ(noisy) and sides_differ(clear)
+
+
+def test_an_undecided_gait_gets_no_gait_ranges_until_set():
+    """From behind running and walking are not told apart: no running range is applied to what may be
+    a walker; with `gait` set, that gait's ranges are."""
+    seq, _ = simulate(GaitSpec(fps=60.0, view="rear"))
+    undecided = running.analyse(context_for(seq))
+    assert undecided.metrics["gait"] == "undetermined"
+    assert undecided.references["cadence_spm"].low is None and "not decided" in undecided.references["cadence_spm"].note
+    ran = running.analyse(context_for(seq, Settings.build(kind="run", gait="running")))
+    assert ran.metrics["gait"] == "running" and ran.references["cadence_spm"].low == 150.0
+    walked = running.analyse(context_for(seq, Settings.build(kind="run", gait="walking")))
+    assert walked.references["cadence_spm"].low == 100.0

@@ -34,6 +34,18 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
             or replace(v, low=None, high=None, note=("Running range, not applied to walking. " + v.note).strip())
             for k, v in references.items()
         }
+    elif gait.gait not in ("running", "walking"):  # not decided (rear/front view): no gait's ranges
+        references = {
+            k: replace(
+                v,
+                low=None,
+                high=None,
+                note=("Running or walking was not decided (set `gait`): no range applied. " + v.note).strip(),
+            )
+            if k in GAIT_SPECIFIC_RANGES
+            else v
+            for k, v in references.items()
+        }
     details = dict(gait.details)
     unreliable = mark_unreliable(details, references)
     findings = findings_for(gait, references, unreliable)
@@ -78,6 +90,8 @@ def number(value: MetricValue) -> float | None:
     return float(value)
 
 
+#: Ranges that hold for one gait only (running's here; walking's are in WALKING_RANGES).
+GAIT_SPECIFIC_RANGES = ("cadence_spm", "contact_ms", "vertical_oscillation_cm", "duty_factor", "flight_ms")
 #: The per-step figures whose headline can be marked unreliable (and then gets no finding).
 PER_STEP_HEADLINES = (
     "contact_ms",
