@@ -54,10 +54,11 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
     overlay = GaitOverlay(seq=seq, events=events, steps=gait.steps, header=header, occluded_rows=gait.occluded_rows)
     if gait.view == "side":
         details["method"] = (
-            "events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) "
-            "on label-free foremost-heel / hindmost-toe tracks, moved to where the heel stops "
-            "descending / the toe starts rising, sub-frame corner fit on unsmoothed landmarks; cadence = "
-            "steps / time between the first and last contact of each run of regular alternating steps"
+            "events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) on "
+            "label-free foremost-heel / hindmost-toe tracks, sub-frame corner fit on unsmoothed landmarks; "
+            "toe-offs moved by the clip's median offset to where the toe starts rising; each toe-off given to "
+            "the contact whose stance it ends by its phase in the step (flight or double support); cadence per "
+            "steady segment: least-squares step time of the contacts and the pelvis's lowest and highest points"
         )
     else:
         details["method"] = (

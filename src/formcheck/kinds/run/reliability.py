@@ -124,9 +124,9 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
     if f.view == "side":
         notes.append(
             "contact and toe-off come from foot kinematics relative to the pelvis (heel most forward, "
-            "toe most backward), moved to where the heel stops descending / the toe starts rising; "
-            "with phone video expect contact and flight times to be off by a frame or two per step "
-            "(read the medians, not single steps)"
+            "toe most backward, the toe-offs moved by the clip's median offset to where the toe starts "
+            "rising); with phone video expect single contact and flight times to be off by a frame or two "
+            "(read the medians and their spreads, not single steps)"
         )
     if f.occluded_fraction > OCCLUSION_NOTE_FRACTION:
         notes.append(
