@@ -17,13 +17,7 @@ from ...sequence import PoseSequence
 from .events import ToeOffOwners
 from .rows import StepRow
 from .signals import FEET, rounded
-from .thresholds import (
-    MIN_STEPS,
-    RUN_ELBOW_ANGLE_DEG,
-    RUN_SWING_KNEE_DEG,
-    TOE_OFF_PHASE_RUNNING,
-    TOE_OFF_PHASE_WALKING,
-)
+from .thresholds import RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG
 
 
 def body_cues(knee: dict[str, np.ndarray], seq: PoseSequence) -> tuple[str, dict[str, Any]]:
@@ -51,9 +45,9 @@ def body_cues(knee: dict[str, np.ndarray], seq: PoseSequence) -> tuple[str, dict
 
 
 def events_decide(owners: ToeOffOwners) -> bool:
-    """Whether the toe-off phases decide the gait: at least MIN_STEPS of them, their median above
-    TOE_OFF_PHASE_RUNNING (running) or below TOE_OFF_PHASE_WALKING (walking)."""
-    return owners.votes >= MIN_STEPS and not TOE_OFF_PHASE_WALKING <= owners.phase <= TOE_OFF_PHASE_RUNNING
+    """Whether the toe-off phases decided the gait (alone, or with the cadence; see
+    `events.toe_off_owners`)."""
+    return bool(owners.decided)
 
 
 def classify_gait(
@@ -67,6 +61,7 @@ def classify_gait(
     evidence |= {
         "toe_off_phase": rounded(owners.phase, 2),
         "toe_offs_timed": owners.votes,
+        "events_decided_by": owners.decided or None,
         "flight_step_share": rounded(float(np.mean([f > 0 for f in flights])), 2) if flights else None,
         "median_double_support_ms": rounded(float(np.median(doubles)), 0) if doubles else None,
     }

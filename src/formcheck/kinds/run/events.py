@@ -31,11 +31,13 @@ from .signals import FEET, interior_peaks, robust_range, time_at_row, value_at_r
 from .thresholds import (
     MIN_PROMINENCE_FRACTION,
     MIN_STEPS,
+    RUNNING_CADENCE_SPM,
     STEP_TOLERANCE,
     TOE_OFF_PHASE_RUNNING,
     TOE_OFF_PHASE_WALKING,
     VERTICAL_SEARCH,
     VERTICAL_TOLERANCE,
+    WALKING_CADENCE_SPM,
 )
 
 #: Event labels by kind.
@@ -187,6 +189,7 @@ def side_events(
     refine_rows: int = 2,
     vertical_refine: bool = True,
     prefer_flight: bool = True,
+    cadence_spm: float = float("nan"),
 ) -> tuple[list[GaitEvent], ToeOffOwners]:
     """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
     heel most anterior); toe-offs: the deepest points of the hindmost toe's position (the toe most
@@ -222,7 +225,7 @@ def side_events(
         # smaller than its own jitter from one encoding of a clip to the next.
         lifted = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
         toe_offs = shifted_by_median(toe_offs, lifted)
-    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight)
+    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
     toe_offs = [r for r, _ in kept]
     t_feet = [f for _, f in kept]
@@ -236,16 +239,22 @@ class ToeOffOwners:
     """owners: per toe-off, the index of the contact whose stance it ends (None: not known);
     phase: the median toe-off phase (time since the last contact / step period); flight: whether a
     flight phase follows the toe-offs (running) rather than the other foot's contact preceding
-    them (walking); votes: toe-offs that had a contact before them."""
+    them (walking); votes: toe-offs that had a contact before them; decided: what decided `flight`
+    ('phase', 'phase and cadence', or '' when neither did and the caller's preference was used)."""
 
     owners: list[int | None]
     phase: float
     flight: bool
     votes: int
+    decided: str = ""
 
 
 def toe_off_owners(
-    contacts: list[float], toe_offs: list[float], step_rows: float, prefer_flight: bool = True
+    contacts: list[float],
+    toe_offs: list[float],
+    step_rows: float,
+    prefer_flight: bool = True,
+    cadence_spm: float = float("nan"),
 ) -> ToeOffOwners:
     """Which contact each toe-off ends, without left/right labels. A foot's toe-off comes a contact
     time after its own contact: duty factor DF x stride = 2 DF steps. With a flight phase (running)
@@ -254,9 +263,11 @@ def toe_off_owners(
     after the other foot's contact, at phase 2 DF - 1 of the next step (0.1-0.4 for walking's DF
     0.55-0.7). The median phase over the clip decides (a steady gait does not switch between steps):
     above TOE_OFF_PHASE_RUNNING each toe-off ends the last contact's stance, below
-    TOE_OFF_PHASE_WALKING the one before. Between (a sprint or a very slow walk), or with fewer than
-    MIN_STEPS toe-offs, `prefer_flight` decides. One toe-off per contact (the first claim). Duty
-    factors: Novacheck 1998."""
+    TOE_OFF_PHASE_WALKING the one before. Between (a slow run with DF 0.25-0.3, a sprint, a slow walk
+    with DF 0.7-0.8: a frame's error moves the phase by 0.1 at 30 fps), the cadence (steps/min in
+    the file's time) decides where it can only be one gait: at least RUNNING_CADENCE_SPM running,
+    WALKING_CADENCE_SPM[0]-[1] walking; otherwise, or with fewer than MIN_STEPS toe-offs,
+    `prefer_flight` does. One toe-off per contact (the first claim). Duty factors: Novacheck 1998."""
     last: list[int | None] = []
     phases: list[float] = []
     for t in toe_offs:
@@ -267,8 +278,14 @@ def toe_off_owners(
         ):
             phases.append((t - contacts[before[-1]]) / step_rows)
     phase = float(np.median(phases)) if phases else float("nan")
-    decided = len(phases) >= MIN_STEPS and not TOE_OFF_PHASE_WALKING <= phase <= TOE_OFF_PHASE_RUNNING
-    flight = bool(phase > TOE_OFF_PHASE_RUNNING) if decided else prefer_flight
+    decided, flight = "", prefer_flight
+    if len(phases) >= MIN_STEPS:
+        if not TOE_OFF_PHASE_WALKING <= phase <= TOE_OFF_PHASE_RUNNING:
+            decided, flight = "phase", bool(phase > TOE_OFF_PHASE_RUNNING)
+        elif cadence_spm >= RUNNING_CADENCE_SPM:
+            decided, flight = "phase and cadence", True
+        elif WALKING_CADENCE_SPM[0] <= cadence_spm <= WALKING_CADENCE_SPM[1]:
+            decided, flight = "phase and cadence", False
     owners: list[int | None] = []
     taken: set[int] = set()
     for t, i in zip(toe_offs, last, strict=True):
@@ -278,7 +295,7 @@ def toe_off_owners(
             continue
         taken.add(owner)
         owners.append(owner)
-    return ToeOffOwners(owners, phase, flight, len(phases))
+    return ToeOffOwners(owners, phase, flight, len(phases), decided)
 
 
 # -- steps ------------------------------------------------------------------------------------------

@@ -203,7 +203,13 @@ def detect_events(
         refine = max(2, int(round(REFINE_HALF_WINDOW_S * rate)))
         signals = leg_signals(fixed, fwd, leg_px)
         events, owners = side_events(
-            signals, ts, per.step_rows, leg_signals(sharp, fwd, leg_px), refine, prefer_flight=prefer_flight
+            signals,
+            ts,
+            per.step_rows,
+            leg_signals(sharp, fwd, leg_px),
+            refine,
+            prefer_flight=prefer_flight,
+            cadence_spm=60.0 / per.step_s,
         )
         steps = build_steps(events, per.step_s)
         simple_spm, n_steps, _ = cadence_from_steps(steps)

@@ -378,8 +378,11 @@ MIN_PROMINENCE_FRACTION = 0.25
 #: toe-offs end their own step's stance before the other foot lands (a flight phase, running);
 #: below TOE_OFF_PHASE_WALKING they follow the other foot's contact (double support, walking);
 #: between, the events cannot tell (a sprint or a very slow walk) and the body's cues decide.
-TOE_OFF_PHASE_RUNNING = 0.5
+TOE_OFF_PHASE_RUNNING = 0.6
 TOE_OFF_PHASE_WALKING = 0.4
+#: Between them, a cadence (steps/min) of at least this is running, within this range walking.
+RUNNING_CADENCE_SPM = 140.0
+WALKING_CADENCE_SPM = (70.0, 135.0)
 #: Sub-frame corner fit: half-window in seconds (at least 2 rows).
 REFINE_HALF_WINDOW_S = 0.02
 
@@ -499,8 +502,12 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "MIN_PROMINENCE_FRACTION": "a contact's heel peak stands out by half the signal's range; a quarter rejects noise",
     "TOE_OFF_PHASE_RUNNING": f"{NOVACHECK_1998}: the toe-off falls at phase 2 DF of its own step in running "
     "and 2 DF - 1 of the next in walking; running duty factors are 0.25-0.45 (phase 0.5-0.9), walking "
-    "0.55-0.7 (phase 0.1-0.4); only sprinting (DF ~0.2) and a very slow walk (DF > 0.7) fall in 0.4-0.5",
+    "0.55-0.7 (phase 0.1-0.4); a frame at 30 fps is ~0.1 of a step, so 0.4-0.6 is left to the cadence",
     "TOE_OFF_PHASE_WALKING": "see TOE_OFF_PHASE_RUNNING",
+    "RUNNING_CADENCE_SPM": f"{LIEBERMAN_2015}; {HEIDERSCHEIT_2011}: running cadences lie ~150-200 spm; nobody "
+    "walks at 140 (race walking aside)",
+    "WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; running below 135 spm does not occur "
+    "in real time",
     "REFINE_HALF_WINDOW_S": "a corner is located within +-20 ms (a frame or two)",
     "MIN_STEPS": "two strides: the least from which a left/right mean and a cadence can be measured",
     "LOADING_SHARE": f"{NOVACHECK_1998}: peak stance knee flexion falls at mid stance (~40-50% of stance)",
