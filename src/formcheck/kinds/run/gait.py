@@ -58,7 +58,7 @@ from .thresholds import (
     REFINE_HALF_WINDOW_S,
     SEGMENT_MARGIN_STEPS,
 )
-from .view import detect_setting, detect_view, gait_periodicity, legs_in_picture, uprightness
+from .view import detect_setting, detect_view, gait_periodicity, gait_strength, legs_in_picture, uprightness
 
 
 @dataclass
@@ -142,11 +142,12 @@ def check_gait(
             f"{per.strength:.2f}); film at least two strides (about 3 s at a run, 4 s walking), whole body in view"
             + ("" if requested else ", or choose another analysis with `kind`")
         )
-    weak = per.amplitude < MIN_SEPARATION_AMPLITUDE[view] or per.strength < MIN_PERIODICITY
+    strength = gait_strength(seq, per, view)
+    weak = per.amplitude < MIN_SEPARATION_AMPLITUDE[view] or strength < MIN_PERIODICITY
     if weak and not requested:
         raise ActivityNotFound(
             f"no running or walking found in this clip: the feet do not alternate back and forth "
-            f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {per.strength:.2f}; a gait gives "
+            f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {strength:.2f}; a gait gives "
             f"> {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}); film at least two strides of running or walking, "
             f"whole body in view, or choose another analysis with `kind`"
         )

@@ -86,6 +86,18 @@ def uprightness(seq: PoseSequence, leg_px: np.ndarray) -> Uprightness:
     return Uprightness(trunk_deg, lower_legs)
 
 
+def gait_strength(seq: PoseSequence, per: Periodicity, view: str) -> float:
+    """How cyclic the legs move (0-1): the feet's separation's periodicity; from behind or in front
+    the stronger of it and the combined periodicity of the pelvis's bounce and sway and the feet's
+    alternation, scaled by the trunk length (they show the gait more clearly than the feet's
+    separation alone, which a runner going away from the camera shrinks). Recognition and the
+    analysis use the same figure."""
+    if view == "side" or not np.isfinite(per.step_rows):
+        return per.strength
+    frontal, _ = frontal_period(frontal_signals(seq, per.step_rows), seq.timestamps_s)
+    return max(per.strength, frontal.strength)
+
+
 def gait_score(seq: PoseSequence) -> float:
     """0-1: how much the clip shows cyclic, alternating leg motion (walking or running)."""
     if len(seq) < 8 or not seq.present.any():
@@ -97,13 +109,7 @@ def gait_score(seq: PoseSequence) -> float:
     floor = MIN_SEPARATION_AMPLITUDE[view]
     amp = float(np.clip((per.amplitude - floor / 2) / (1.5 * floor), 0.0, 1.0))
     cycles = float(np.clip(len(seq) / per.step_rows / 3.0, 0.0, 1.0))
-    strength = per.strength
-    if view != "side":
-        # From behind or in front, the pelvis's bounce and sway and the feet's alternation, scaled by
-        # the trunk length, show the gait more clearly than the feet's separation alone (which a
-        # runner going away from the camera shrinks).
-        frontal, _ = frontal_period(frontal_signals(seq, per.step_rows), seq.timestamps_s)
-        strength = max(strength, frontal.strength)
+    strength = gait_strength(seq, per, view)
     periodic = float(np.clip((strength - 0.1) / 0.4, 0.0, 1.0))  # 0.1 -> 0, >= 0.5 -> 1
     return periodic * amp * cycles
 
