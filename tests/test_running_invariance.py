@@ -5,8 +5,8 @@ re-encode of each walking clip; the full table of every clip is in `bench/runnin
 (module-scoped fixtures).
 
 Known gaps, measured and kept as strict expected failures (they fail the suite the day they hold):
-the walkers' contact times move by 30-40 ms between encodings (30 fps, noisy feet: wide trousers,
-low sun), beyond the 20 ms tolerance."""
+contact time moves by 27-40 ms on the walkers' re-encodes (30 fps, noisy feet: wide trousers, low
+sun) and on the treadmill clip's hand-held look, beyond the 20 ms tolerance."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ CLIPS = {
     "rear": ("outdoor_rear_lowcam_openpose_overlay_radluy.mp4", 30.0, ()),
 }
 #: (clip, variant, the figures known to miss their tolerance there: measured, see the module docstring).
-CASES = [("treadmill", v, ()) for v in VARIANTS] + [
+CASES = [("treadmill", v, ("contact_ms",) if v == "handheld" else ()) for v in VARIANTS] + [
     ("walking", "h264_crf30", ("contact_ms",)),
     ("walking2", "h264_crf30", ("contact_ms",)),
 ]
@@ -98,10 +98,12 @@ def test_variant_keeps_class_cadence_and_figures(clip, variant, known, originals
     assert failed == [], "; ".join(f"{c.metric} {c.original} -> {c.variant} (allowed +-{c.allowed:g})" for c in failed)
 
 
-@pytest.mark.xfail(strict=True, reason="measured: a walker's contact time moves 30-40 ms between encodings")
-@pytest.mark.parametrize("clip", ["walking", "walking2"])
-def test_walking_contact_time_keeps_its_tolerance(clip, originals, variants):
-    c = next(c for c in compare_figures(originals[clip], variants[(clip, "h264_crf30")]) if c.metric == "contact_ms")
+@pytest.mark.xfail(strict=True, reason="measured: contact time moves 27-40 ms on these variants (tolerance 20)")
+@pytest.mark.parametrize(
+    "clip,variant", [("walking", "h264_crf30"), ("walking2", "h264_crf30"), ("treadmill", "handheld")]
+)
+def test_contact_time_keeps_its_tolerance_where_it_does_not_yet(clip, variant, originals, variants):
+    c = next(c for c in compare_figures(originals[clip], variants[(clip, variant)]) if c.metric == "contact_ms")
     assert c.holds, f"contact {c.original} -> {c.variant} ms"
 
 
