@@ -326,3 +326,15 @@ def test_progress_bar_shows_frames_and_time_left() -> None:
     assert bars[0].proto.text.startswith("Drawing the annotated video: frame 10 of 200")
     assert bars[0].proto.value == 5
     assert bars[1].proto.text == "Finding the pose: frame 100 of 100" and bars[1].proto.value == 100
+
+
+def test_running_offers_the_gait_setting() -> None:
+    """The running analysis's `gait` setting is under More settings (from its settings metadata), only
+    for the analyses it belongs to (auto shows every analysis's own settings)."""
+    at = start()
+    at.selectbox(key="kind").set_value("run").run()
+    assert_no_error(at)
+    gait = at.selectbox(key="gait")
+    assert list(gait.options) == ["Auto-detect", "Running", "Walking"] and gait.label == "Gait (running)"
+    at.selectbox(key="kind").set_value("plank").run()
+    assert "gait" not in [box.key for box in at.selectbox]

@@ -100,14 +100,15 @@ def metric_cards(view: ResultView) -> None:
         for i, name in enumerate(names):
             ref = refs.get(name)
             status = card_status(metrics.get(name), ref)
+            spread, unreliable = spread_words(view, name, unit_of(name, ref))
             with columns[i % len(columns)]:
                 st.metric(
                     metric_label(name, ref),
                     format_value(metrics.get(name), unit_of(name, ref)),
-                    delta=status.text or None,
-                    delta_color=status.colour,  # type: ignore[arg-type]  # one of Streamlit's colour names
+                    delta=("unreliable" if unreliable else status.text) or None,
+                    delta_color="gray" if unreliable else status.colour,  # type: ignore[arg-type]  # Streamlit's
                     delta_arrow="off",
-                    help=status.help or None,
+                    help="  \n".join(t for t in (spread, status.help) if t) or None,
                     border=True,
                 )
     else:
@@ -125,6 +126,19 @@ def metric_cards(view: ResultView) -> None:
         )
     if not view.doc.stature_given and any(unit_of(n, refs.get(n)) == "cm" for n in names):
         st.caption("Centimetres assume a stature of 170 cm: give the stature in the settings above.")
+
+
+def spread_words(view: ResultView, name: str, unit: str) -> tuple[str, bool]:
+    """(the spread of a per-step headline figure over its steps, whether it is marked unreliable),
+    from the result's `details.spreads` (running); ('', False) where there is none."""
+    spreads = view.doc.details.get("spreads") or {}
+    spread = spreads.get(name) if isinstance(spreads, dict) else None
+    if not isinstance(spread, dict) or spread.get("q1") is None:
+        return "", False
+    text = f"Half the steps between {spread['q1']:g} and {spread['q3']:g} {unit} ({spread['steps']} steps)."
+    if spread.get("reliable") is False:
+        text += f" Unreliable: {spread.get('unreliable_why', '')}."
+    return text, spread.get("reliable") is False
 
 
 def findings_panel(findings: list[Finding]) -> None:

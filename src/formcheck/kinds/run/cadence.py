@@ -13,10 +13,18 @@ import numpy as np
 
 from .events import Step
 from .rear import FrontalDetection
-from .series import _r
-
-#: Cadence from contacts and from the autocorrelation should agree within this share.
-CADENCE_CHECK_TOLERANCE = 0.03
+from .signals import rounded
+from .thresholds import (
+    CLOCK_AGREEMENT,
+    MIN_STEP_SE_S,
+    PACE_CHANGE,
+    PACE_MIN_STEPS,
+    PACE_REGULARITY,
+    PASS_GAP_STEPS,
+    PASS_MARGIN_STEPS,
+    PASS_OUTLIER_STEPS,
+    STEADY_MIN_STEPS,
+)
 
 
 def cadence_from_intervals(starts_s: list[float], next_s: list[float | None]) -> tuple[float, int, float]:
@@ -65,12 +73,6 @@ def frontal_cadence(det: FrontalDetection) -> tuple[float, int, float]:
 
 # -- cadence by walking / running pass --------------------------------------------------------------
 
-#: A pause longer than this many step periods between two step instants (a turn, standing still)
-#: ends a pass; so do two or more missed steps in a row.
-PASS_GAP_STEPS = 2.5
-#: Step instants further than this share of a step from the pass's fitted line are left out.
-PASS_OUTLIER_STEPS = 0.3
-
 
 @dataclass(frozen=True)
 class GaitPass:
@@ -100,7 +102,78 @@ def _step_numbers(times_s: np.ndarray, step_s: float) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(jumps)])
 
 
-def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
+def _line_fit(num: np.ndarray, t: np.ndarray) -> tuple[float, float, float]:
+    """(slope, its standard error, RMS residual) of the least-squares line of t against num."""
+    coef = np.polyfit(num, t, 1)
+    resid = t - np.polyval(coef, num)
+    spread = float(np.sum((num - num.mean()) ** 2))
+    se = float(np.sqrt(np.sum(resid**2) / max(1, t.size - 2) / spread)) if spread > 0 else float("inf")
+    return float(coef[0]), se, float(np.sqrt(np.mean(resid**2)))
+
+
+def pace_parts(times_s: np.ndarray, step_s: float, depth: int = 3) -> list[np.ndarray]:
+    """A pass's sorted step instants split where the pace changes: at the split whose two fitted step
+    times differ the most in standard errors, when they differ by more than PACE_CHANGE and by more
+    than three standard errors of the difference, and each part is regular (its instants within
+    PACE_REGULARITY of a step of its line, RMS; a run of spurious or missed contacts is irregular,
+    a new pace is not), each part at least PACE_MIN_STEPS steps; recursively."""
+    n = times_s.size
+    if depth <= 0 or n < 2 * PACE_MIN_STEPS + 1:
+        return [times_s]
+    num = _step_numbers(times_s, step_s)
+    best: tuple[float, int] | None = None
+    for k in range(PACE_MIN_STEPS, n - PACE_MIN_STEPS):
+        # The instant at k belongs to both parts (it ends one pace and starts the next).
+        a_slope, a_se, a_rms = _line_fit(num[: k + 1], times_s[: k + 1])
+        b_slope, b_se, b_rms = _line_fit(num[k:], times_s[k:])
+        if a_slope <= 0 or b_slope <= 0 or abs(a_slope / b_slope - 1) <= PACE_CHANGE:
+            continue
+        if a_rms > PACE_REGULARITY * a_slope or b_rms > PACE_REGULARITY * b_slope:
+            continue
+        z = abs(a_slope - b_slope) / max(float(np.hypot(a_se, b_se)), MIN_STEP_SE_S)
+        if z > 3.0 and (best is None or z > best[0]):
+            best = (z, k)
+    if best is None:
+        return [times_s]
+    k = best[1]
+    return pace_parts(times_s[: k + 1], step_s, depth - 1) + pace_parts(times_s[k:], step_s, depth - 1)
+
+
+def _fit_pass(seg_t: np.ndarray, step_s: float) -> tuple[GaitPass, np.ndarray] | None:
+    """One pass's step time fitted by least squares of time against step number, refitted without
+    the instants more than PASS_OUTLIER_STEPS step off the line (and, of two instants sharing a step
+    number, without the one further off): (the pass, the mask of instants used), or None."""
+    if seg_t.size < 3:
+        return None
+    num = _step_numbers(seg_t, step_s)
+    keep = np.ones(seg_t.size, dtype=bool)
+    coef = None
+    for _ in range(4):
+        if keep.sum() < 3 or np.ptp(num[keep]) < 2:
+            coef = None
+            break
+        coef = np.polyfit(num[keep], seg_t[keep], 1)
+        resid = np.abs(seg_t - np.polyval(coef, num))
+        new_keep = resid <= PASS_OUTLIER_STEPS * step_s
+        for k in np.unique(num):  # an instant found twice: keep the one nearer the line
+            same = np.flatnonzero(num == k)
+            if same.size > 1:
+                new_keep[same[same != same[np.argmin(resid[same])]]] = False
+        if np.array_equal(new_keep, keep):
+            break
+        keep = new_keep
+    if coef is None or keep.sum() < 3 or coef[0] <= 0:
+        return None
+    used, k = seg_t[keep], num[keep]
+    resid = used - np.polyval(coef, k)
+    se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
+    found = GaitPass(
+        float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
+    )
+    return found, keep
+
+
+def gait_passes(times_s: list[float], step_s: float, split_pace: bool = True) -> list[GaitPass]:
     """Passes of steady gait from step instants (contacts, or mid stances) and the clip's step period
     `step_s`: the instants are split at pauses (more than PASS_GAP_STEPS steps, or two missed steps in
     a row), numbered by step, and in each pass the step time is the slope of a least-squares line
@@ -108,49 +181,19 @@ def gait_passes(times_s: list[float], step_s: float) -> list[GaitPass]:
     it (and, of two instants sharing a step number, without the one further off). Every instant
     weighs in, so one contact found a frame or two off at either end of a pass (entering or leaving
     the frame, before a turn) moves the cadence far less than in steps / (last - first). Passes
-    spanning fewer than two steps are left out."""
+    spanning fewer than two steps are left out. A pass whose pace changes is split there (`pace_parts`)."""
     if not np.isfinite(step_s) or step_s <= 0 or len(times_s) < 3:
         return []
     t = np.sort(np.asarray(times_s, float))
     numbers = _step_numbers(t, step_s)
     cuts = np.flatnonzero((np.diff(t) > PASS_GAP_STEPS * step_s) | (np.diff(numbers) > 2)) + 1
     passes = []
-    for seg_t in np.split(t, cuts):
-        if seg_t.size < 3:
-            continue
-        num = _step_numbers(seg_t, step_s)
-        keep = np.ones(seg_t.size, dtype=bool)
-        coef = None
-        for _ in range(4):
-            if keep.sum() < 3 or np.ptp(num[keep]) < 2:
-                coef = None
-                break
-            coef = np.polyfit(num[keep], seg_t[keep], 1)
-            resid = np.abs(seg_t - np.polyval(coef, num))
-            new_keep = resid <= PASS_OUTLIER_STEPS * step_s
-            for k in np.unique(num):  # an instant found twice: keep the one nearer the line
-                same = np.flatnonzero(num == k)
-                if same.size > 1:
-                    new_keep[same[same != same[np.argmin(resid[same])]]] = False
-            if np.array_equal(new_keep, keep):
-                break
-            keep = new_keep
-        if coef is None or keep.sum() < 3 or coef[0] <= 0:
-            continue
-        used, k = seg_t[keep], num[keep]
-        resid = used - np.polyval(coef, k)
-        se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
-        passes.append(
-            GaitPass(
-                float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
-            )
-        )
+    parts = [p for seg in np.split(t, cuts) for p in (pace_parts(seg, step_s) if split_pace else [seg])]
+    for seg_t in parts:
+        fitted = _fit_pass(seg_t, step_s)
+        if fitted is not None:
+            passes.append(fitted[0])
     return passes
-
-
-#: Floor of a fit's step-time standard error when weighting (s): a perfectly regular series
-#: (synthetic) must not take all the weight; 1 ms is well below a frame at 240 fps.
-MIN_STEP_SE_S = 1e-3
 
 
 def pooled_cadence(passes: list[GaitPass]) -> tuple[float, int, float]:
@@ -164,16 +207,6 @@ def pooled_cadence(passes: list[GaitPass]) -> tuple[float, int, float]:
     step_s = float(np.sum(w * np.array([p.step_s for p in passes])) / np.sum(w))
     steps = sum(p.steps for p in passes)
     return 60.0 / step_s, steps, steps * step_s
-
-
-#: A pass's first and last step (entering or leaving the frame, starting or stopping at a turn) are
-#: left out of its cadence when the pass spans at least this many steps.
-STEADY_MIN_STEPS = 5
-#: Within a pass, a clock whose cadence is further than this share from the clocks' median is left out.
-CLOCK_AGREEMENT = 0.04
-#: Instants within this many steps outside a pass's steady span belong to it (the pelvis's highest
-#: point falls about half a step from a contact or a lowest point).
-PASS_MARGIN_STEPS = 0.6
 
 
 @dataclass(frozen=True)
@@ -211,11 +244,12 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
             "steady_to_s": round(min(b, p.end_s), 3),
         }
         by_clock = {
-            name: gait_passes([t for t in instants if a <= t <= b], step_s) for name, instants in clocks.items()
+            name: gait_passes([t for t in instants if a <= t <= b], step_s, split_pace=False)
+            for name, instants in clocks.items()
         }
         by_clock = {name: sub for name, sub in by_clock.items() if sub}
         for name in clocks:
-            row[f"cadence_{name}_spm"] = _r(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
+            row[f"cadence_{name}_spm"] = rounded(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
         # Consensus: a clock that disagrees with the clocks' median by more than CLOCK_AGREEMENT is
         # left out (e.g. the pelvis's bounce blurred by glare, or contacts scattered by noisy feet).
         rates = {name: pooled_cadence(sub)[0] for name, sub in by_clock.items()}
@@ -223,7 +257,7 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
         agreeing = [name for name, v in rates.items() if abs(v / median - 1) <= CLOCK_AGREEMENT]
         row["clocks_used"] = agreeing
         pass_fits = [f for name in agreeing for f in by_clock[name]]
-        row["cadence_spm"] = _r(pooled_cadence(pass_fits)[0]) if pass_fits else None
+        row["cadence_spm"] = rounded(pooled_cadence(pass_fits)[0]) if pass_fits else None
         fits += pass_fits
         table.append(row)
     return CadenceEstimate(pooled_cadence(fits)[0] if fits else float("nan"), sum(p.steps for p in passes), table)

@@ -1,5 +1,5 @@
 """Gait events from landmark kinematics relative to the pelvis: initial contact and toe-off per foot
-in a side view, the event and step types shared with the rear/front view (`gait_rear`), and the
+in a side view, the event and step types shared with the rear/front view (`rear`), and the
 steps built from the events.
 
 Side view (coordinate-based, after Zeni, Richards & Higginson 2008, Gait Posture 27:710-714, as used
@@ -12,8 +12,8 @@ are then assigned by alternation. In running the heel is most anterior just befo
 the toe most posterior after it has left the ground, so each event is then moved to where the heel
 stops descending / the toe starts rising (the vertical-toe idea used for treadmill toe-off).
 
-The rear/front view has its own detector (`gait_rear`); the signals both use are in `gait_signals`,
-the left/right swap repair in `gait_swaps`, and cadence from the step instants in `cadence`.
+The rear/front view has its own detector (`rear`); the signals both use are in `signals`,
+the left/right swap repair in `swaps`, and cadence from the step instants in `cadence`.
 
 Events are located to a fraction of a frame by a continuous two-line (hinge) fit on the unsmoothed
 landmarks (`refine_peak`) and converted to seconds through the sequence's own timestamps (never
@@ -27,19 +27,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .signals import FEET, _at_row, _interior_peaks, _parabolic_vertex, _robust_range
+from .signals import FEET, interior_peaks, robust_range, time_at_row, value_at_row
+from .thresholds import (
+    MIN_PROMINENCE_FRACTION,
+    MIN_STEPS,
+    RUNNING_CADENCE_SPM,
+    STEP_TOLERANCE,
+    TOE_OFF_PHASE_RUNNING,
+    TOE_OFF_PHASE_WALKING,
+    VERTICAL_SEARCH,
+    VERTICAL_TOLERANCE,
+    WALKING_CADENCE_SPM,
+)
 
 #: Event labels by kind.
 KIND_LABELS = {"contact": "contact", "toe_off": "toe-off", "midstance": "mid stance"}
-#: A step counts for timing when its duration is within these factors of the clip's step period
-#: (step-to-step variability of steady gait is a few per cent).
-STEP_TOLERANCE = (0.6, 1.45)
-#: Vertical refinement searches this many step periods after a contact / before a toe-off, for
-#: where the heel / toe is within VERTICAL_TOLERANCE leg lengths (~2 cm) of its ground level.
-VERTICAL_SEARCH = 0.35
-VERTICAL_TOLERANCE = 0.02
-#: A contact peak must stand out by this share of the signal's robust range.
-MIN_PROMINENCE_FRACTION = 0.25
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,6 @@ class GaitEvent:
 
 
 # -- side view ---------------------------------------------------------------------------------------
-
-
-def _time_at(row: float, timestamps_s: np.ndarray) -> float:
-    return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
 
 
 def refine_peak(sharp: np.ndarray | None, row: float, half_window: int) -> float:
@@ -101,14 +99,14 @@ def _envelope(signals: dict[str, dict[str, np.ndarray]], key: str, front: bool) 
     return np.fmax(a, b) if front else np.fmin(a, b)
 
 
-def _label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool, step_rows: float) -> list[str]:
+def label_alternating(rows: list[float], values: dict[str, np.ndarray], pick_max: bool, step_rows: float) -> list[str]:
     """Foot labels for a sequence of events that must alternate (contacts, or toe-offs): each event
     votes for the foot whose value is larger (or smaller) at its row; within each run of events
     spaced less than 1.6 steps apart the alternating pattern that agrees with more votes is kept.
     Occasional label swaps by the pose model therefore do not change which foot an event is."""
     votes = []
     for r in rows:
-        la, ra = _at_row(values["L"], r), _at_row(values["R"], r)
+        la, ra = value_at_row(values["L"], r), value_at_row(values["R"], r)
         if not (np.isfinite(la) and np.isfinite(ra)):
             votes.append(0)
         else:
@@ -141,7 +139,7 @@ def _vertical_corner(
     being the foot's lowest image position within that reach, with VERTICAL_TOLERANCE. The corner there is then located on the unsmoothed track (`refine_peak`).
     The foot is the one foremost (contact) or hindmost (toe-off) at `row`, by position, so a label
     swap elsewhere does not matter. Returns `row` when the foot's vertical track is missing."""
-    vals = {f: _at_row(signals[f][f"{part}_fwd"], row) for f in FEET}
+    vals = {f: value_at_row(signals[f][f"{part}_fwd"], row) for f in FEET}
     if not all(np.isfinite(v) for v in vals.values()):
         return row
     foot = max(vals, key=lambda f: vals[f]) if after else min(vals, key=lambda f: vals[f])
@@ -155,7 +153,7 @@ def _vertical_corner(
     if not np.isfinite(window).any():
         return row
     ground = float(np.nanmax(window))  # the foot's lowest image position near the event
-    tolerance = VERTICAL_TOLERANCE * _at_row(signals[foot]["leg_px"], row)
+    tolerance = VERTICAL_TOLERANCE * value_at_row(signals[foot]["leg_px"], row)
     if not np.isfinite(tolerance):
         return row
     step = 1 if after else -1
@@ -171,6 +169,18 @@ def _vertical_corner(
     return refined if abs(refined - k) <= refine_rows else float(k)
 
 
+def shifted_by_median(rows: list[float], refined: list[float]) -> list[float]:
+    """Each row moved by the median of (refined - row) over all of them. The horizontal extreme of the
+    toe (Zeni) is a broad, well-located trough but sits a nearly constant time after the push-off;
+    the vertical corner finds that time but jitters with the landmarks' noise, step by step and from
+    one encoding of a clip to the next. One offset for the clip keeps the precision of the one and
+    the timing of the other."""
+    if not rows:
+        return rows
+    offset = float(np.median(np.asarray(refined) - np.asarray(rows)))
+    return [r + offset for r in rows]
+
+
 def side_events(
     signals: dict[str, dict[str, np.ndarray]],
     timestamps_s: np.ndarray,
@@ -178,59 +188,114 @@ def side_events(
     sharp: dict[str, dict[str, np.ndarray]] | None = None,
     refine_rows: int = 2,
     vertical_refine: bool = True,
-) -> list[GaitEvent]:
+    prefer_flight: bool = True,
+    cadence_spm: float = float("nan"),
+) -> tuple[list[GaitEvent], ToeOffOwners]:
     """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
-    heel most anterior); toe-offs: the deepest point of the hindmost toe's position between two
-    contacts (the toe most posterior). Both are found on label-free envelopes, so a left/right
-    label swap cannot move or drop an event; feet are then assigned by alternation (see
-    `_label_alternating`). signals: from the smoothed sequence; sharp: the same from the unsmoothed
+    heel most anterior); toe-offs: the deepest points of the hindmost toe's position (the toe most
+    posterior). Both are found on label-free envelopes, so a left/right label swap cannot move or
+    drop an event; contacts' feet are assigned by alternation (see `label_alternating`), each
+    toe-off gets the foot of the contact whose stance it ends (`toe_off_owners`, label-free). signals: from the smoothed sequence; sharp: the same from the unsmoothed
     one, for the sub-frame corner fit (`refine_peak`) within `refine_rows` rows.
 
-    vertical_refine: in running the heel is most anterior slightly before it lands and the toe most
-    posterior after it has left the ground (the foot keeps moving back), so each event is then moved
-    to the corner of the foot's vertical track nearby (`_vertical_corner`): the heel stops
-    descending, the toe starts rising (the vertical-toe idea of treadmill toe-off detection)."""
-    n = len(timestamps_s)
+    vertical_refine: in running the toe is most posterior 50-100 ms after it has left the ground (the
+    foot keeps moving back), so the toe-offs are moved by the clip's median offset to where the toe
+    starts rising (`_vertical_corner`, the vertical-toe idea of treadmill toe-off detection;
+    `shifted_by_median`). The heel is foremost within about a frame of landing: contacts stay at the
+    horizontal extreme, whose place does not depend on the landmarks' vertical jitter."""
     front = _envelope(signals, "heel_fwd", True)
     back = _envelope(signals, "toe_fwd", False)
     sharp_front = _envelope(sharp, "heel_fwd", True) if sharp else None
     sharp_back = -_envelope(sharp, "toe_fwd", False) if sharp else None
-    prom = MIN_PROMINENCE_FRACTION * _robust_range(front)
+    prom = MIN_PROMINENCE_FRACTION * robust_range(front)
     if prom <= 0:
-        return []
-    contacts = [refine_peak(sharp_front, c, refine_rows) for c in _interior_peaks(front, 0.6 * step_rows, prom)]
-    bounds = [
-        (contacts[i], contacts[i + 1])
-        for i in range(len(contacts) - 1)
-        if contacts[i + 1] - contacts[i] < 1.6 * step_rows
-    ]
-    if contacts:
-        bounds.insert(0, (contacts[0] - step_rows, contacts[0]))
-        bounds.append((contacts[-1], contacts[-1] + step_rows))
-    back_prom = MIN_PROMINENCE_FRACTION * _robust_range(back)
-    toe_offs = []
-    for lo, hi in bounds:
-        a, b = max(int(np.ceil(lo)), 0), min(int(np.floor(hi)), n - 1)
-        if b - a < 3:
-            continue
-        seg = -back[a : b + 1]
-        if not np.isfinite(seg).any():
-            continue
-        k = int(np.nanargmax(seg))
-        if k < 1 or k > len(seg) - 2 or not np.all(np.isfinite(seg[k - 1 : k + 2])):
-            continue  # minimum at the window's edge or next to a gap: not observed
-        if seg[k] - np.nanmin(seg) < back_prom:
-            continue
-        toe_offs.append(refine_peak(sharp_back, a + _parabolic_vertex(seg, k), refine_rows))
-    c_feet = _label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
-    t_feet = _label_alternating(toe_offs, {f: signals[f]["toe_fwd"] for f in FEET}, False, step_rows)
+        return [], ToeOffOwners([], float("nan"), prefer_flight, 0)
+    contacts = [refine_peak(sharp_front, c, refine_rows) for c in interior_peaks(front, 0.6 * step_rows, prom)]
+    back_prom = MIN_PROMINENCE_FRACTION * robust_range(back)
+    toe_offs = (
+        [refine_peak(sharp_back, r, refine_rows) for r in interior_peaks(-back, 0.6 * step_rows, back_prom)]
+        if back_prom > 0
+        else []
+    )
+    c_feet = label_alternating(contacts, {f: signals[f]["heel_fwd"] for f in FEET}, True, step_rows)
     if vertical_refine:
         source = sharp if sharp else signals
-        contacts = [_vertical_corner(source, signals, r, "heel", step_rows, True, refine_rows) for r in contacts]
-        toe_offs = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
-    events = [GaitEvent(_time_at(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
-    events += [GaitEvent(_time_at(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
-    return sorted(events, key=lambda e: e.time_s)
+        # Only the toe-offs: the toe keeps moving back for 50-100 ms after it leaves the ground, a
+        # large, steady offset; the heel is foremost within about a frame of landing, an offset
+        # smaller than its own jitter from one encoding of a clip to the next.
+        lifted = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
+        toe_offs = shifted_by_median(toe_offs, lifted)
+    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm)
+    kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
+    toe_offs = [r for r, _ in kept]
+    t_feet = [f for _, f in kept]
+    events = [GaitEvent(time_at_row(r, timestamps_s), r, f, "contact") for r, f in zip(contacts, c_feet, strict=False)]
+    events += [GaitEvent(time_at_row(r, timestamps_s), r, f, "toe_off") for r, f in zip(toe_offs, t_feet, strict=False)]
+    return sorted(events, key=lambda e: e.time_s), owned
+
+
+@dataclass(frozen=True)
+class ToeOffOwners:
+    """owners: per toe-off, the index of the contact whose stance it ends (None: not known);
+    phase: the median toe-off phase (time since the last contact / step period); flight: whether a
+    flight phase follows the toe-offs (running) rather than the other foot's contact preceding
+    them (walking); votes: toe-offs that had a contact before them; decided: what decided `flight`
+    ('phase', 'phase and cadence', or '' when neither did and the caller's preference was used)."""
+
+    owners: list[int | None]
+    phase: float
+    flight: bool
+    votes: int
+    decided: str = ""
+
+
+def toe_off_owners(
+    contacts: list[float],
+    toe_offs: list[float],
+    step_rows: float,
+    prefer_flight: bool = True,
+    cadence_spm: float = float("nan"),
+) -> ToeOffOwners:
+    """Which contact each toe-off ends, without left/right labels. A foot's toe-off comes a contact
+    time after its own contact: duty factor DF x stride = 2 DF steps. With a flight phase (running)
+    that is before the other foot lands: the toe-off falls at phase 2 DF of the step that began with
+    its own contact (0.5-0.9 for running's DF 0.25-0.45). With double support (walking) it comes
+    after the other foot's contact, at phase 2 DF - 1 of the next step (0.1-0.4 for walking's DF
+    0.55-0.7). The median phase over the clip decides (a steady gait does not switch between steps):
+    above TOE_OFF_PHASE_RUNNING each toe-off ends the last contact's stance, below
+    TOE_OFF_PHASE_WALKING the one before. Between (a slow run with DF 0.25-0.3, a sprint, a slow walk
+    with DF 0.7-0.8: a frame's error moves the phase by 0.1 at 30 fps), the cadence (steps/min in
+    the file's time) decides where it can only be one gait: at least RUNNING_CADENCE_SPM running,
+    WALKING_CADENCE_SPM[0]-[1] walking; otherwise, or with fewer than MIN_STEPS toe-offs,
+    `prefer_flight` does. One toe-off per contact (the first claim). Duty factors: Novacheck 1998."""
+    last: list[int | None] = []
+    phases: list[float] = []
+    for t in toe_offs:
+        before = [i for i, c in enumerate(contacts) if c < t]
+        last.append(before[-1] if before else None)
+        if before and (
+            len(before) == len(contacts) or contacts[before[-1] + 1] - contacts[before[-1]] < 1.6 * step_rows
+        ):
+            phases.append((t - contacts[before[-1]]) / step_rows)
+    phase = float(np.median(phases)) if phases else float("nan")
+    decided, flight = "", prefer_flight
+    if len(phases) >= MIN_STEPS:
+        if not TOE_OFF_PHASE_WALKING <= phase <= TOE_OFF_PHASE_RUNNING:
+            decided, flight = "phase", bool(phase > TOE_OFF_PHASE_RUNNING)
+        elif cadence_spm >= RUNNING_CADENCE_SPM:
+            decided, flight = "phase and cadence", True
+        elif WALKING_CADENCE_SPM[0] <= cadence_spm <= WALKING_CADENCE_SPM[1]:
+            decided, flight = "phase and cadence", False
+    owners: list[int | None] = []
+    taken: set[int] = set()
+    for t, i in zip(toe_offs, last, strict=True):
+        owner = i if flight else (i - 1 if i is not None and i >= 1 else None)
+        if owner is None or owner in taken or t - contacts[owner] > 2.0 * step_rows:
+            owners.append(None)
+            continue
+        taken.add(owner)
+        owners.append(owner)
+    return ToeOffOwners(owners, phase, flight, len(phases), decided)
 
 
 # -- steps ------------------------------------------------------------------------------------------

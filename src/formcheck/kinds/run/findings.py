@@ -6,19 +6,28 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ...analysis import KindResult, TableRow
+from ...analysis import KindResult, MetricValue, TableRow
 from ...feedback import Finding
+from ...reference import ReferenceRange
 from ...verdict import verdict
-from . import gait as mr
+from .gait import GaitAnalysis
 from .key_frames import contact_key_frames
 from .overlay import GaitOverlay
-from .thresholds import COACHING, HEIDERSCHEIT_2011, RANGES, WALKING_RANGES
+from .reliability import unreliable_notes
+from .summary import sides_differ
+from .thresholds import (
+    ASYMMETRY_NOTE_PCT,
+    COACHING,
+    FULL_ANALYSIS_STEPS,
+    HEIDERSCHEIT_2011,
+    MIN_RELIABLE_STEPS,
+    NOVACHECK_1998,
+    RANGES,
+    WALKING_RANGES,
+)
 
-#: Left/right differences above this share are pointed out (a common clinical rule of thumb is 10%).
-ASYMMETRY_NOTE_PCT = 10.0
 
-
-def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
+def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
     """KindResult from a GaitAnalysis: metrics, ranges, findings, events, steps, series, overlay."""
     events = [{"time_s": round(e.time_s, 4), "label": e.label, "foot": e.foot, "kind": e.kind} for e in gait.events]
     references = {k: v for k, v in RANGES.items() if k in gait.metrics}
@@ -28,17 +37,31 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
             or replace(v, low=None, high=None, note=("Running range, not applied to walking. " + v.note).strip())
             for k, v in references.items()
         }
-    findings = findings_for(gait)
+    elif gait.gait not in ("running", "walking"):  # not decided (rear/front view): no gait's ranges
+        references = {
+            k: replace(
+                v,
+                low=None,
+                high=None,
+                note=("Running or walking was not decided (set `gait`): no range applied. " + v.note).strip(),
+            )
+            if k in GAIT_SPECIFIC_RANGES
+            else v
+            for k, v in references.items()
+        }
+    details = dict(gait.details)
+    unreliable = mark_unreliable(details, references)
+    findings = findings_for(gait, references, unreliable)
     cad = gait.metrics.get("cadence_spm")
     header = f"{gait.gait}, {gait.view} view" + (f", {cad:.0f} steps/min" if cad else "")
     overlay = GaitOverlay(seq=seq, events=events, steps=gait.steps, header=header, occluded_rows=gait.occluded_rows)
-    details = dict(gait.details)
     if gait.view == "side":
         details["method"] = (
-            "events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) "
-            "on label-free foremost-heel / hindmost-toe tracks, moved to where the heel stops "
-            "descending / the toe starts rising, sub-frame corner fit on unsmoothed landmarks; cadence = "
-            "steps / time between the first and last contact of each run of regular alternating steps"
+            "events: heel most anterior / toe most posterior relative to the pelvis (Zeni et al. 2008) on "
+            "label-free foremost-heel / hindmost-toe tracks, sub-frame corner fit on unsmoothed landmarks; "
+            "toe-offs moved by the clip's median offset to where the toe starts rising; each toe-off given to "
+            "the contact whose stance it ends by its phase in the step (flight or double support); cadence per "
+            "steady segment: least-squares step time of the contacts and the pelvis's lowest and highest points"
         )
     else:
         details["method"] = (
@@ -56,22 +79,81 @@ def build_result(gait: mr.GaitAnalysis, seq: Any) -> KindResult:
         references=references,
         findings=findings,
         events=[TableRow(e) for e in events],  # type: ignore[arg-type]  # JSON values
-        steps=[TableRow(s) for s in gait.steps],
+        steps=list(gait.steps),
         series=gait.series,
         details=details,
-        reliability=gait.reliability,
+        reliability=gait.reliability + unreliable_notes(unreliable),
         overlay=overlay,
         key_frames=contact_key_frames(gait.steps, seq, gait.view, gait.facing),
     )
 
 
-def _range_text(metric: str) -> str:
-    r = RANGES.get(metric)
-    return f" (typical {r.range_text()})" if r else ""
+def number(value: MetricValue) -> float | None:
+    """A metric's value as a float, None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
 
 
-def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
-    """Plain-language findings: context first, then what stands out, each with a cue and a drill."""
+#: Ranges that hold for one gait only (running's here; walking's are in WALKING_RANGES).
+GAIT_SPECIFIC_RANGES = ("cadence_spm", "contact_ms", "vertical_oscillation_cm", "duty_factor", "flight_ms")
+#: The per-step figures whose headline can be marked unreliable (and then gets no finding).
+PER_STEP_HEADLINES = (
+    "contact_ms",
+    "flight_ms",
+    "trunk_lean_deg",
+    "overstride_cm",
+    "shank_angle_at_contact_deg",
+    "knee_flexion_contact_deg",
+    "knee_flexion_peak_deg",
+    "vertical_oscillation_cm",
+    "pelvic_drop_deg",
+    "step_width_cm",
+    "knee_frontal_angle_deg",
+)
+
+
+def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange]) -> dict[str, str]:
+    """Per-step headline figures that are unreliable, with why: fewer than MIN_RELIABLE_STEPS steps,
+    or a spread (IQR) wider than the figure's whole reference range. Marks each in
+    `details["spreads"][metric]` (`reliable`, `unreliable_why`) and returns {metric: why}."""
+    table = details.get("spreads") or {}
+    out: dict[str, str] = {}
+    for metric in PER_STEP_HEADLINES:
+        spread = table.get(metric)
+        if not spread or spread.get("median") is None:
+            continue
+        ref = references.get(metric)
+        why = ""
+        if spread["steps"] < MIN_RELIABLE_STEPS:
+            why = f"only {spread['steps']} step(s) measured (at least {MIN_RELIABLE_STEPS} needed)"
+        elif (
+            ref is not None
+            and ref.low is not None
+            and ref.high is not None
+            and (spread["iqr"] or 0) > ref.high - ref.low
+        ):
+            why = (
+                f"its spread over the steps (IQR {spread['iqr']:g} {ref.unit}) is wider than the whole typical "
+                f"range ({ref.range_text()})"
+            )
+        spread["reliable"] = not why
+        if why:
+            spread["unreliable_why"] = why
+            out[metric] = why
+    return out
+
+
+def _range_text(metric: str, references: dict[str, ReferenceRange]) -> str:
+    r = references.get(metric)
+    return f" (typical {r.range_text()})" if r and (r.low is not None or r.high is not None) else ""
+
+
+def findings_for(
+    gait: GaitAnalysis, references: dict[str, ReferenceRange], unreliable: dict[str, str]
+) -> list[Finding]:
+    """Plain-language findings: context first, then what stands out, each with a cue and a drill that
+    match the direction of the fault. A figure marked unreliable gets none."""
     m = gait.metrics
     out: list[Finding] = []
     if gait.slow_motion_factor is not None:
@@ -87,42 +169,67 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 metric="cadence_spm",
             )
         )
+    steps = number(m.get("steps_counted"))
+    step_s = number(gait.details.get("step_period_s"))  # type: ignore[arg-type]
+    if steps is not None and steps < FULL_ANALYSIS_STEPS and step_s:
+        out.append(
+            Finding(
+                "warning",
+                "A short clip: the figures rest on few steps",
+                f"Only {steps:.0f} steps in a row were in view; a full analysis (each foot's median and spread, "
+                f"left/right) needs {FULL_ANALYSIS_STEPS}, about {(FULL_ANALYSIS_STEPS + 2) * step_s:.1f} s of "
+                f"steady running or walking at this pace with the whole body in view.",
+                cue="Film 5-10 s, starting before the runner enters the picture and stopping after they leave.",
+            )
+        )
     walking = gait.gait == "walking"
     what = "Gait" if gait.gait == "undetermined" else gait.gait.capitalize()
+    evidence = gait.details.get("gait_evidence") or {}
+    by = evidence.get("decided_by") if isinstance(evidence, dict) else None
+    basis = {
+        "foot events": "told from the foot events (where the toe-offs fall in the step)",
+        "body cues": "told from the body's cues (swing knee, elbow): the foot events were not clear",
+        "setting": "as set by `gait`",
+    }.get(str(by), "")
     out.append(
         Finding(
             "info",
             f"{what} recognised ({gait.view} view, {gait.setting})",
-            f"{m.get('steps_counted')} steps analysed at {gait.fps:.0f} fps. "
+            f"{m.get('steps_counted')} steps analysed at {gait.fps:.0f} fps"
+            + (f", {basis}" if basis else "")
+            + ". "
             + (
-                "No flight phase: walking metrics are reported; running-specific ranges do not apply."
+                "Double support (no flight phase): walking metrics and ranges are reported."
                 if walking
-                else "A flight phase was seen: running metrics are reported."
+                else "A flight phase: running metrics and ranges are reported."
                 if gait.gait == "running"
-                else "Running or walking cannot be told apart reliably from a rear/front view."
+                else "Running or walking cannot be told apart reliably from a rear/front view: set `gait`."
             ),
+            source=NOVACHECK_1998,  # duty factor: a flight phase (running) or double support (walking)
         )
     )
-    if walking:
-        return out
-    cue, drill = COACHING["cadence"]
-    cad = m.get("cadence_spm")
+    cad = number(m.get("cadence_spm"))
     if cad:
+        ref = references.get("cadence_spm")
+        cue, drill = COACHING[("cadence", "any")] if not walking else ("", "")
         out.append(
             Finding(
                 "info",
                 f"Cadence {cad:.0f} steps/min (both feet)",
-                f"Measured over {m.get('steps_counted')} steps{_range_text('cadence_spm')}.",
-                why="A higher step rate shortens the stride and lowers knee and hip loading.",
+                f"Measured over {m.get('steps_counted')} steps{_range_text('cadence_spm', references)}.",
+                why="" if walking else "A higher step rate shortens the stride and lowers knee and hip loading.",
                 cue=cue,
                 drill=drill,
-                source=RANGES["cadence_spm"].source,
+                source=ref.source if ref else "",
                 metric="cadence_spm",
             )
         )
-    over = m.get("shank_angle_at_contact_deg")
-    if verdict(over, RANGES["shank_angle_at_contact_deg"]).status == "above":
-        cue, drill = COACHING["overstride"]
+    if walking:
+        return out
+    over = number(m.get("shank_angle_at_contact_deg"))
+    overstriding = verdict(over, RANGES["shank_angle_at_contact_deg"]).status == "above"
+    if over is not None and overstriding and "shank_angle_at_contact_deg" not in unreliable:
+        cue, drill = COACHING[("overstride", "any")]
         out.append(
             Finding(
                 "attention",
@@ -136,32 +243,33 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 metric="shank_angle_at_contact_deg",
             )
         )
-    for metric, key, title in (
-        ("trunk_lean_deg", "trunk_lean", "Trunk lean"),
-        ("knee_flexion_contact_deg", "knee_contact", "Knee flexion at contact"),
-        ("knee_flexion_peak_deg", "knee_contact", "Peak knee flexion in stance"),
-        ("vertical_oscillation_cm", "oscillation", "Vertical oscillation"),
-        ("pelvic_drop_deg", "pelvic_drop", "Pelvic drop (2D proxy)"),
-        ("knee_frontal_angle_deg", "knee_collapse", "Knee medial collapse (2D proxy)"),
+    for metric, title in (
+        ("trunk_lean_deg", "Trunk lean"),
+        ("knee_flexion_contact_deg", "Knee flexion at contact"),
+        ("knee_flexion_peak_deg", "Peak knee flexion in stance"),
+        ("vertical_oscillation_cm", "Vertical oscillation"),
+        ("pelvic_drop_deg", "Pelvic drop (2D proxy)"),
+        ("knee_frontal_angle_deg", "Knee medial collapse (2D proxy)"),
     ):
-        v = m.get(metric)
-        if v is None or (metric == "vertical_oscillation_cm" and gait.view != "side"):
-            # From behind or in front the pelvis's bounce is seen through perspective (and the gait
-            # type is undecided): reported in the metrics, not compared with the running range.
+        v = number(m.get(metric))
+        if v is None or metric in unreliable or (metric == "vertical_oscillation_cm" and gait.view != "side"):
+            # Unreliable figures get no finding (they are listed in the reliability notes). From behind or
+            # in front the pelvis's bounce is seen through perspective: reported, not compared.
             continue
-        ref = RANGES[metric]
+        ref = references.get(metric) or RANGES[metric]
         unit = f" {ref.unit}" if ref.unit else ""
-        cue, drill = COACHING[key]
+        spread = _spread_text(gait, metric, ref.unit)
         if ref.low is None and ref.high is None:
             # No population range: report the value with what it means, as context.
+            cue, drill = COACHING.get((metric, "above"), ("", "")) if v > 0 else ("", "")
             out.append(
                 Finding(
                     "info",
                     f"{title} {v:g}{unit}",
-                    f"Measured: {v:g}{unit}. {ref.convention}.",
+                    f"Measured: {v:g}{unit}{spread}. {ref.convention}.",
                     why=ref.note,
-                    cue=cue if v > 0 else "",
-                    drill=drill if v > 0 else "",
+                    cue=cue,
+                    drill=drill,
                     source=ref.source,
                     metric=metric,
                 )
@@ -173,27 +281,28 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 Finding(
                     "ok",
                     f"{title} {v:g}{unit}",
-                    f"Within the typical range{_range_text(metric)}.",
+                    f"Within the typical range{_range_text(metric, references)}{spread}.",
                     source=ref.source,
                     metric=metric,
                 )
             )
-        else:
-            out.append(
-                Finding(
-                    "attention",
-                    f"{title} {v:g}{unit}",
-                    f"{str(status).capitalize()} the typical range{_range_text(metric)}.",
-                    why=ref.note,
-                    cue=cue,
-                    drill=drill,
-                    source=ref.source,
-                    metric=metric,
-                )
+            continue
+        coaching = COACHING.get((metric, str(status)))
+        out.append(
+            Finding(
+                "attention" if coaching else "info",
+                f"{title} {v:g}{unit}",
+                f"{str(status).capitalize()} the typical range{_range_text(metric, references)}{spread}.",
+                why=ref.note,
+                cue=coaching[0] if coaching else "",
+                drill=coaching[1] if coaching else "",
+                source=ref.source,
+                metric=metric,
             )
-    width = m.get("step_width_cm")
-    if width is not None and width < 0:
-        cue, drill = COACHING["crossover"]
+        )
+    width = number(m.get("step_width_cm"))
+    if width is not None and width < 0 and "step_width_cm" not in unreliable:
+        cue, drill = COACHING[("crossover", "any")]
         out.append(
             Finding(
                 "attention",
@@ -205,23 +314,8 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
                 metric="step_width_cm",
             )
         )
-    for key, what in (("contact_ms_asymmetry_pct", "ground contact time"), ("step_time_ms_asymmetry_pct", "step time")):
-        v = m.get(key)
-        if v is not None and v > ASYMMETRY_NOTE_PCT:
-            out.append(
-                Finding(
-                    "attention",
-                    f"Left/right difference in {what}: {v:.0f}%",
-                    f"The {what} differs by {v:.0f}% between the left and right foot (left "
-                    f"{m.get(key.replace('asymmetry_pct', 'left'))}, right "
-                    f"{m.get(key.replace('asymmetry_pct', 'right'))} ms). With the far leg often hidden, "
-                    f"part of this can come from the landmarks rather than the running.",
-                    why="A marked asymmetry can follow an old injury or a weakness on one side.",
-                    cue="Check whether one side feels different; film again to confirm.",
-                    drill="Single-leg strength work on the weaker side.",
-                )
-            )
-    cue, drill = COACHING["general"]
+    out.extend(asymmetry_findings(gait))
+    cue, drill = COACHING[("general", "any")]
     out.append(
         Finding(
             "info",
@@ -232,4 +326,40 @@ def findings_for(gait: mr.GaitAnalysis) -> list[Finding]:
             source=HEIDERSCHEIT_2011,
         )
     )
+    return out
+
+
+def _spread_text(gait: GaitAnalysis, metric: str, unit: str) -> str:
+    """', half the steps between q1 and q3 unit (n steps)' from the spreads, or ''."""
+    table = gait.details.get("spreads") or {}
+    spread = table.get(metric) if isinstance(table, dict) else None
+    if not spread or spread.get("q1") is None:
+        return ""
+    return f"; half the steps {spread['q1']:g}-{spread['q3']:g} {unit} ({spread['steps']} steps)".rstrip()
+
+
+def asymmetry_findings(gait: GaitAnalysis) -> list[Finding]:
+    """Left/right differences above ASYMMETRY_NOTE_PCT that the per-side spreads cannot explain
+    (`summary.sides_differ`)."""
+    m = gait.metrics
+    table = gait.details.get("spreads") or {}
+    out = []
+    for key, what in (("contact_ms", "ground contact time"), ("step_time_ms", "step time")):
+        v = number(m.get(f"{key}_asymmetry_pct"))
+        spread = table.get(key) if isinstance(table, dict) else None
+        if v is None or v <= ASYMMETRY_NOTE_PCT or not spread or not sides_differ(spread):
+            continue
+        out.append(
+            Finding(
+                "attention",
+                f"Left/right difference in {what}: {v:.0f}%",
+                f"The {what} differs by {v:.0f}% between the left and right foot (left {m.get(f'{key}_left')}, "
+                f"right {m.get(f'{key}_right')} ms; half the steps within {spread['left']['iqr']:g} and "
+                f"{spread['right']['iqr']:g} ms of each other), more than the step-to-step spread explains. With "
+                f"the far leg often hidden, part of this can come from the landmarks rather than the running.",
+                why="A marked asymmetry can follow an old injury or a weakness on one side.",
+                cue="Check whether one side feels different; film again to confirm.",
+                drill="Single-leg strength work on the weaker side.",
+            )
+        )
     return out

@@ -1,77 +1,70 @@
-"""Running and walking gait analysis from a cleaned PoseSequence (pixels, y down): view, setting,
-gait type, per-step table and summaries (`analyse_gait`). Pure numpy; the parts live in their own
-modules: signals (`gait_signals`), swap repair (`gait_swaps`), side-view events (`gait_events`),
-rear/front-view steps (`gait_rear`), cadence (`cadence`), view and gait type (`gait_classify`),
-per-frame series (`gait_series`), rear/front-view metrics (`running_rear`) and summaries
-(`gait_summary`).
+"""Running and walking gait analysis from a cleaned PoseSequence (pixels, y down), as stages:
 
-Every position is taken relative to the pelvis (hip centre) and scaled per frame from the leg length
-in pixels, so where the runner is in the frame, and how far from the camera, does not matter.
-Angle conventions are written next to each definition (the per-frame series: `gait_series`).
+1. periodicity and view (`view`, `periodicity`): the camera view, the legs' step period, upright;
+2. swap repair (`swaps`): left/right leg labels the model exchanged, undone with the periodicity;
+3. events (`events` side view, `rear` rear/front view): contacts, toe-offs, mid stances, steps;
+4. cadence (`cadence`): per pass of steady gait, from several step clocks;
+5. steps (`steps`, `rear_steps`): the per-step table (`rows.StepRow`);
+6. summary (`summary`, `classify`): medians, spreads, left/right, gait type;
+7. reliability (`reliability`): what to trust less, and the slow-motion check.
+
+`analyse_gait` runs them in order and returns a `GaitAnalysis`. Pure numpy. Every position is taken
+relative to the pelvis (hip centre) and scaled per frame from the leg length in pixels, so where the
+runner is in the frame, and how far from the camera, does not matter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from ...calibrate import SHANK_FRACTION, THIGH_FRACTION, TRUNK_FRACTION
+from ...analysis import JsonValue, MetricValue
+from ...calibrate import TRUNK_FRACTION
 from ...clean import near_side
 from ...errors import ActivityNotFound, InsufficientData
 from ...sequence import PoseSequence
-from .cadence import CADENCE_CHECK_TOLERANCE, cadence_by_pass, cadence_from_steps, frontal_cadence
-from .classify import (
-    MIN_PERIODICITY,
-    MIN_SEPARATION_AMPLITUDE,
-    MIN_UPRIGHT_LEGS,
-    classify_gait,
-    detect_setting,
-    detect_view,
-    gait_periodicity,
-    uprightness,
-)
-from .events import GaitEvent, Step, _time_at, build_steps, side_events
+from .cadence import CadenceEstimate, cadence_by_pass, cadence_from_steps, frontal_cadence
+from .classify import body_cues, classify_gait
+from .events import GaitEvent, Step, ToeOffOwners, build_steps, side_events
+from .periodicity import Periodicity
 from .rear import FrontalDetection, detect_frontal, frontal_midstances, frontal_signals
-from .rear_metrics import frontal_details, frontal_notes, frontal_rows
-from .series import (
-    _at,
-    _r,
-    far_leg_occluded,
-    foot_angle_series,
-    knee_flexion_series,
-    shank_angle_series,
-    trunk_lean_series,
+from .rear_steps import frontal_details, frontal_rows
+from .reliability import (
+    GaitFacts,
+    gait_notes,
+    gait_type_notes,
+    segment_notes,
+    slow_motion_factor,
+    withhold_timing,
 )
-from .signals import FEET, LEG_IDS, hip_centre, leg_signals, runs_of
-from .summary import arm_swing, summarise
+from .rows import StepRow
+from .segments import headline_segment, rows_in, segments
+from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
+from .signals import hip_centre, leg_signals, rounded, runs_of, time_at_row
+from .steps import LEG_FRACTION, SideSeries, side_rows
+from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
-
-#: Leg length (hip joint to ankle joint) as a fraction of stature (Winter 2009, see calibrate.py).
-LEG_FRACTION = THIGH_FRACTION + SHANK_FRACTION
-#: Above this share of frames with the far leg hidden, headline per-leg figures use the near leg.
-NEAR_LEG_ONLY_OCCLUSION = 0.2
-#: Steps needed for a result: two strides = four steps (five contacts).
-MIN_STEPS = 4
-#: Share of stance (from contact) searched for the peak stance knee flexion.
-LOADING_SHARE = 0.6
-#: Foot strike from the foot strike angle (contact minus flat-foot angle), after Altman & Davis 2012.
-RFS_MIN_DEG = 8.0
-FFS_MAX_DEG = -1.6
-#: Plausible real-time cadence ranges (steps/min) for each gait; far below them a clip is almost
-#: certainly slow motion (running cadences lie ~150-200 spm at endurance speeds, walking ~90-130).
-MIN_RUNNING_CADENCE_SPM = 130.0
-MIN_WALKING_CADENCE_SPM = 70.0
-TYPICAL_CADENCE_SPM = {"running": 165.0, "walking": 110.0}
-#: Below this frame rate, timing figures are coarse (one frame at 30 fps is ~13% of a contact).
-LOW_FPS = 60.0
+from .thresholds import (
+    LOW_FPS,
+    MAX_UPRIGHT_TRUNK_DEG,
+    MIN_LEGS_SEEN,
+    MIN_PERIODICITY,
+    MIN_RUNNING_CADENCE_SPM,
+    MIN_SEPARATION_AMPLITUDE,
+    MIN_STEPS,
+    MIN_WALKING_CADENCE_SPM,
+    NEAR_LEG_ONLY_OCCLUSION,
+    REFINE_HALF_WINDOW_S,
+    SEGMENT_MARGIN_STEPS,
+)
+from .view import detect_setting, detect_view, gait_periodicity, gait_strength, legs_in_picture, uprightness
 
 
 @dataclass
 class GaitAnalysis:
-    """Everything measured. steps: the per-step table (list of dicts, fixed key order); events:
-    [(time_s, label, foot, kind)]; series: per-frame curves (T,); metrics: flat summary."""
+    """Everything measured. steps: the per-step table; events: contacts, toe-offs, mid stances;
+    series: per-frame curves (T,); metrics: flat summary; details: JSON-ready extras."""
 
     view: str
     gait: str
@@ -79,17 +72,14 @@ class GaitAnalysis:
     facing: str
     near_side: str
     fps: float
-    steps: list[dict[str, Any]]
+    steps: list[StepRow]
     events: list[GaitEvent]
-    metrics: dict[str, Any]
+    metrics: dict[str, MetricValue]
     series: dict[str, np.ndarray]
     reliability: list[str] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, JsonValue] = field(default_factory=dict)
     slow_motion_factor: float | None = None
     occluded_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-
-
-# -- analysis ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -103,97 +93,204 @@ class GaitInputs:
     view: str = "auto"
     stature_cm: float = 170.0
     scale_assumed: bool = True
+    gait: str = "auto"
 
 
-def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
-    """The whole gait analysis. Raises ActivityNotFound (no cyclic leg motion) or InsufficientData
-    (fewer than two strides)."""
-    seq = inputs.seq
+@dataclass(frozen=True)
+class Detected:
+    """The events stage's output: steps (side view), events, the cadence estimate, the simple cadence
+    (first to last contact), the steps counted and, rear/front view, the detection."""
+
+    steps: list[Step]
+    events: list[GaitEvent]
+    estimate: CadenceEstimate
+    simple_spm: float
+    n_steps: int
+    frontal: FrontalDetection | None
+    period: Periodicity
+    signals: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    owners: ToeOffOwners = field(default_factory=lambda: ToeOffOwners([], float("nan"), True, 0))
+
+
+def check_length(seq: PoseSequence) -> None:
+    """Raises ActivityNotFound for a photo or a clip of fewer than 8 frames."""
     if len(seq) < 8:
         raise ActivityNotFound(
             f"no running or walking found: this is a {'photo' if len(seq) == 1 else 'very short clip'}; "
             f"gait analysis needs a video of at least two strides (about 3 s), filmed from the side"
         )
-    view = detect_view(seq) if inputs.view == "auto" else inputs.view
+
+
+def check_gait(
+    seq: PoseSequence, raw: PoseSequence, view: str, gait: str
+) -> tuple[Periodicity, np.ndarray, np.ndarray, list[str]]:
+    """Stage 1: (periodicity, forward sign, leg length px, notes) of a clip that shows a gait in this
+    view. Raises ActivityNotFound for a clip without alternating legs or a body that is not upright,
+    unless the gait was set (`gait`): then the doubt becomes a note. Raises InsufficientData when the
+    legs were not in the picture in at least MIN_LEGS_SEEN of the frames (whatever the setting)."""
     per, fwd, leg_px = gait_periodicity(seq, view)
-    if (
-        per.amplitude < MIN_SEPARATION_AMPLITUDE[view]
-        or per.strength < MIN_PERIODICITY
-        or not np.isfinite(per.step_rows)
-    ):
+    requested = gait in ("running", "walking")
+    upright = uprightness(seq, leg_px)
+    seen = legs_in_picture(raw)
+    if seen < MIN_LEGS_SEEN and (requested or upright.trunk_deg <= MAX_UPRIGHT_TRUNK_DEG):
+        # An upright body whose legs are not in the picture: say that, not that there is no gait.
+        raise legs_not_seen(seen)
+    notes: list[str] = []
+    if not np.isfinite(per.step_rows):
+        raise (InsufficientData if requested else ActivityNotFound)(
+            f"no running or walking found in this clip: the feet show no repeating step (periodicity "
+            f"{per.strength:.2f}); film at least two strides (about 3 s at a run, 4 s walking), whole body in view"
+            + ("" if requested else ", or choose another analysis with `kind`")
+        )
+    strength = gait_strength(seq, per, view)
+    weak = per.amplitude < MIN_SEPARATION_AMPLITUDE[view] or strength < MIN_PERIODICITY
+    if weak and not requested:
         raise ActivityNotFound(
             f"no running or walking found in this clip: the feet do not alternate back and forth "
-            f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {per.strength:.2f}; a gait gives "
+            f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {strength:.2f}; a gait gives "
             f"> {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}); film at least two strides of running or walking, "
             f"whole body in view, or choose another analysis with `kind`"
         )
-    upright = uprightness(seq, leg_px)
-    if upright < MIN_UPRIGHT_LEGS:
-        raise ActivityNotFound(
-            f"no running or walking found in this clip: the body is not upright (ankles {upright:.2f} leg lengths "
-            f"below the hips; standing or running gives about 0.9): this looks like a floor exercise; choose "
-            f"another analysis with `kind`"
+    if weak:
+        notes.append(
+            f"the feet's alternation is weak (foot separation range {per.amplitude:.2f} leg lengths, periodicity "
+            f"{per.strength:.2f}; a clear gait gives > {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}): "
+            f"analysed as {gait} because `gait` says so, but the steps are less certain"
         )
-    stride_rows = 2.0 * per.step_rows
-    fixed, swapped = repair_swaps(seq, fwd, leg_px, stride_rows, view)
-    sharp, _ = repair_swaps(inputs.sharp, fwd, leg_px, stride_rows, view)
-    signals = leg_signals(fixed, fwd, leg_px)
-    rate = 1.0 / float(np.median(np.diff(seq.timestamps_s)))
-    frontal: FrontalDetection | None = None
+    if not upright.upright and not requested:
+        raise ActivityNotFound(
+            f"no running or walking found in this clip: the body is not upright (trunk {upright.trunk_deg:.0f} deg "
+            f"from vertical, lower ankle {upright.lower_foot_legs:.2f} leg lengths below the hips; running or "
+            f"walking gives under {MAX_UPRIGHT_TRUNK_DEG:.0f} deg and about 0.9): this looks like a floor exercise; "
+            f"choose another analysis with `kind`, or set `gait` if this is a gait"
+        )
+    if not upright.upright:
+        notes.append(
+            f"the body looked less upright than in a gait (trunk {upright.trunk_deg:.0f} deg from vertical, lower "
+            f"ankle {upright.lower_foot_legs:.2f} leg lengths below the hips): analysed as {gait} because `gait` "
+            f"says so"
+        )
+    if seen < MIN_LEGS_SEEN:
+        raise legs_not_seen(seen)
+    return per, fwd, leg_px, notes
+
+
+def legs_not_seen(seen: float) -> InsufficientData:
+    """The error for a clip whose legs were in the picture in only `seen` of the frames."""
+    return InsufficientData(
+        f"the legs were out of the picture or hidden in {1 - seen:.0%} of the frames with a person (a leg's hip, "
+        f"knee and ankle seen in only {seen:.0%}; at least {MIN_LEGS_SEEN:.0%} are needed): gait analysis needs "
+        f"the whole body, head to feet, in one picture; an edited clip (a split screen, close-ups) cannot be "
+        f"measured as one body"
+    )
+
+
+def detect_events(
+    fixed: PoseSequence,
+    sharp: PoseSequence,
+    raw: PoseSequence,
+    per: Periodicity,
+    fwd: np.ndarray,
+    leg_px: np.ndarray,
+    view: str,
+    prefer_flight: bool = True,
+) -> Detected:
+    """Stages 3-4: events, steps and cadence of the repaired sequence `fixed` (and its unsmoothed
+    copy `sharp`) in this view; `prefer_flight`: whether toe-offs end the last contact's stance when
+    their timing does not decide (see `events.toe_off_owners`)."""
+    ts = fixed.timestamps_s
+    rate = 1.0 / float(np.median(np.diff(ts)))
     if view == "side":
-        refine = max(2, int(round(0.02 * rate)))
-        events = side_events(signals, seq.timestamps_s, per.step_rows, leg_signals(sharp, fwd, leg_px), refine)
+        refine = max(2, int(round(REFINE_HALF_WINDOW_S * rate)))
+        signals = leg_signals(fixed, fwd, leg_px)
+        events, owners = side_events(
+            signals,
+            ts,
+            per.step_rows,
+            leg_signals(sharp, fwd, leg_px),
+            refine,
+            prefer_flight=prefer_flight,
+            cadence_spm=60.0 / per.step_s,
+        )
         steps = build_steps(events, per.step_s)
         simple_spm, n_steps, _ = cadence_from_steps(steps)
-        pelvis = frontal_signals(fixed, per.step_rows, inputs.raw.present)
+        pelvis = frontal_signals(fixed, per.step_rows, raw.present)
         lows, _, highs, _ = frontal_midstances(pelvis, per.step_rows, view)
         est = cadence_by_pass(
             {
                 "contacts": [e.time_s for e in events if e.kind == "contact"],
-                "pelvis_lows": [_time_at(r, seq.timestamps_s) for r in lows],
-                "pelvis_highs": [_time_at(r, seq.timestamps_s) for r in highs],
+                "pelvis_lows": [time_at_row(r, ts) for r in lows],
+                "pelvis_highs": [time_at_row(r, ts) for r in highs],
             },
             "contacts",
             per.step_s,
         )
-    else:
-        frontal = detect_frontal(fixed, per, view, inputs.raw.present)
-        per = frontal.period if np.isfinite(frontal.period.step_rows) else per
-        steps = []  # the side-view step loop below is skipped; rows come from `frontal_rows`
-        events = frontal.events
-        simple_spm, n_steps, _ = frontal_cadence(frontal)
-        est = cadence_by_pass(
-            {"pelvis_lows": [s.midstance.time_s for s in frontal.steps], "pelvis_highs": frontal.highs_s},
-            "pelvis_lows",
-            per.step_s,
-        )
-    cadence = est.cadence_spm
-    if n_steps < MIN_STEPS and frontal is not None:
-        duration_s = float(seq.timestamps_s[-1] - seq.timestamps_s[0])
+        return Detected(steps, events, est, simple_spm, n_steps, None, per, signals, owners)
+    frontal = detect_frontal(fixed, per, view, raw.present)
+    per = frontal.period if np.isfinite(frontal.period.step_rows) else per
+    simple_spm, n_steps, _ = frontal_cadence(frontal)
+    est = cadence_by_pass(
+        {"pelvis_lows": [s.midstance.time_s for s in frontal.steps], "pelvis_highs": frontal.highs_s},
+        "pelvis_lows",
+        per.step_s,
+    )
+    return Detected([], frontal.events, est, simple_spm, n_steps, frontal, per)
+
+
+def check_enough_steps(det: Detected, fixed: PoseSequence, view: str, rate: float) -> None:
+    """Raises InsufficientData when fewer than MIN_STEPS regular steps were found."""
+    if det.n_steps >= MIN_STEPS:
+        return
+    seq = fixed
+    duration_s = float(seq.timestamps_s[-1] - seq.timestamps_s[0])
+    if det.frontal is not None:
+        frontal = det.frontal
         upright_s = float(np.isfinite(frontal.signals.size_px).sum() / rate)
         raise InsufficientData(
-            f"fewer than two strides could be followed in this {view}-view clip: {n_steps} regular step(s) in a row "
+            f"fewer than two strides could be followed in this {view}-view clip: {det.n_steps} regular step(s) in a row "
             f"were found ({len(frontal.steps)} mid-stance instants: {frontal.sources['pelvis']} from the pelvis's "
             f"up-down motion, {frontal.sources['alternation']} more from the feet's alternation) in {duration_s:.1f} s, "
             f"of which the whole body was seen upright for {upright_s:.1f} s; gait analysis needs at least {MIN_STEPS} "
             f"steps in a row: film 5-10 s with the whole body in view, camera at hip height behind (or in front of) "
             f"the runner, ideally on a treadmill so the runner does not shrink into the distance, or film from the side"
         )
-    if n_steps < MIN_STEPS:
-        apparent = 60.0 / per.step_s
-        gait_guess, _ = classify_gait([], knee_flexion_series(fixed), fixed)
-        floor = MIN_RUNNING_CADENCE_SPM if gait_guess == "running" else MIN_WALKING_CADENCE_SPM
-        slow = (
-            f"; note: the legs cycle at about {apparent:.0f} steps/min at the file's frame rate, implausibly slow "
-            f"for {gait_guess}: if this is a slow-motion clip, give the real capture rate with `capture_fps`"
-            if apparent < floor
-            else ""
-        )
-        raise InsufficientData(
-            f"the clip is too short for two strides: {n_steps} complete step(s) were found "
-            f"({sum(e.kind == 'contact' for e in events)} foot contacts in {seq.timestamps_s[-1] - seq.timestamps_s[0]:.1f} s); "
-            f"gait analysis needs at least {MIN_STEPS} steps in a row: film 5-10 s of steady running or walking{slow}"
-        )
+    apparent = 60.0 / det.period.step_s
+    gait_guess, _ = body_cues(knee_flexion_series(fixed), fixed)
+    floor = MIN_RUNNING_CADENCE_SPM if gait_guess == "running" else MIN_WALKING_CADENCE_SPM
+    slow = (
+        f"; note: the legs cycle at about {apparent:.0f} steps/min at the file's frame rate, implausibly slow "
+        f"for {gait_guess}: if this is a slow-motion clip, give the real capture rate with `capture_fps`"
+        if apparent < floor
+        else ""
+    )
+    needed_s = (MIN_STEPS + 2) * det.period.step_s
+    pace = f", about {apparent:.0f} steps/min" if apparent >= floor else ""
+    raise InsufficientData(
+        f"the clip is too short for two strides: {det.n_steps} complete step(s) in a row were found "
+        f"({sum(e.kind == 'contact' for e in det.events)} foot contacts in {duration_s:.1f} s{pace}); gait analysis "
+        f"needs at least {MIN_STEPS} steps in a row, i.e. at least {needed_s:.1f} s of steady running or walking with the "
+        f"whole body in view at this pace (one step more at each end as the runner enters and leaves): film 5-10 s"
+        f"{slow}"
+    )
+
+
+def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
+    """The whole gait analysis. Raises ActivityNotFound (no cyclic leg motion) or InsufficientData
+    (fewer than two strides)."""
+    seq = inputs.seq
+    check_length(seq)
+    view = detect_view(seq) if inputs.view == "auto" else inputs.view
+    per, fwd, leg_px, doubts = check_gait(seq, inputs.raw, view, inputs.gait)
+    stride_rows = 2.0 * per.step_rows
+    fixed, swapped = repair_swaps(seq, fwd, leg_px, stride_rows, view)
+    sharp, _ = repair_swaps(inputs.sharp, fwd, leg_px, stride_rows, view)
+    rate = 1.0 / float(np.median(np.diff(seq.timestamps_s)))
+    prior = inputs.gait if inputs.gait != "auto" else body_cues(knee_flexion_series(fixed), fixed)[0]
+    det = detect_events(fixed, sharp, inputs.raw, per, fwd, leg_px, view, prefer_flight=prior == "running")
+    per = det.period
+    frontal = det.frontal
+    cadence = det.estimate.cadence_spm
+    check_enough_steps(det, fixed, view, rate)
 
     px_per_cm = leg_px / (LEG_FRACTION * inputs.stature_cm)
     if frontal is not None:
@@ -202,153 +299,86 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         px_per_cm = frontal.signals.size_px / (TRUNK_FRACTION * inputs.stature_cm)
     knee = knee_flexion_series(fixed)
     trunk = trunk_lean_series(fixed, fwd)
-    foot = foot_angle_series(fixed, fwd)
-    shank = shank_angle_series(fixed, fwd)
     hip = hip_centre(fixed)
     near = near_side(inputs.raw[inputs.raw.present]) if inputs.raw.present.any() else "right"
     occluded = far_leg_occluded(inputs.raw, near) if view == "side" else np.zeros(len(seq), dtype=bool)
-
-    # Flat-foot reference for the strike angle: the median foot angle in mid stance.
-    mids = []
-    legs = {s.index: _contact_leg(signals, s, view) for s in steps}
-    for s in steps:
-        if s.toe_off is not None:
-            a, b = s.contact.row, s.toe_off.row
-            lo, hi = int(np.ceil(a + (b - a) / 3)), int(np.floor(a + 2 * (b - a) / 3))
-            stance = _stance_series(foot, a, b, legs[s.index])
-            mids.extend(stance[lo - int(np.floor(a)) : hi - int(np.floor(a)) + 1].tolist())
-    flat_deg = float(np.nanmedian(mids)) if np.isfinite(mids).any() else 0.0
-
-    rows: list[dict[str, Any]] = []
-    for s in steps:
-        rc = s.contact.row
-        rt = s.toe_off.row if s.toe_off is not None else None
-        leg = legs[s.index]
-        ids = LEG_IDS[leg]
-        scale = _at(px_per_cm, rc)
-        over_px = (_at(fixed.xy[:, ids[2], 0], rc) - _at(hip[:, 0], rc)) * _at(fwd, rc)
-        over_cm = over_px / scale if view == "side" else float("nan")
-        peak = float("nan")
-        if rt is not None:
-            # Loading phase only (first LOADING_SHARE of stance): the peak of stance knee flexion
-            # falls there in running; later the knee extends for push-off, and a toe-off found a
-            # little late would otherwise add the swing leg's flexion.
-            seg = _stance_series(knee, rc, rc + LOADING_SHARE * (rt - rc), leg)
-            peak = float(np.nanmax(seg)) if np.isfinite(seg).any() else float("nan")
-        fsa = _at(foot[leg], rc) - flat_deg
-        end_row = None
-        if s.next_contact_s is not None:
-            end_row = float(np.interp(s.next_contact_s, seq.timestamps_s, np.arange(len(seq))))
-        osc_cm = float("nan")
-        if end_row is not None:
-            a, b = int(np.floor(rc)), int(np.ceil(end_row))
-            y = hip[a : b + 1, 1]
-            if b - a >= 2 and np.isfinite(y).all():
-                trend = np.linspace(y[0], y[-1], len(y))
-                osc_cm = float((np.max(y - trend) - np.min(y - trend)) / scale)
-        occl = bool(occluded[int(np.clip(round(rc), 0, len(seq) - 1))])
-        rows.append(
-            {
-                "step": s.index,
-                "foot": s.foot,
-                "contact_s": _r(s.contact.time_s, 3),
-                "toe_off_s": _r(s.toe_off.time_s, 3) if s.toe_off is not None else None,
-                "contact_ms": _r(1000 * s.contact_s, 0) if s.contact_s is not None else None,
-                "flight_ms": _r(1000 * max(0.0, s.flight_s), 0) if s.flight_s is not None else None,
-                "double_support_ms": _r(1000 * max(0.0, -s.flight_s), 0) if s.flight_s is not None else None,
-                "step_time_ms": _r(1000 * s.step_s, 0) if s.step_s is not None else None,
-                "overstride_cm": _r(over_cm),
-                "overstride_pct_leg": _r(100 * over_cm / (LEG_FRACTION * inputs.stature_cm)),
-                "shank_angle_at_contact_deg": _r(_at(shank[leg], rc)) if view == "side" else None,
-                "knee_flexion_contact_deg": _r(_at(knee[leg], rc)) if view == "side" else None,
-                "knee_flexion_peak_deg": _r(peak) if view == "side" else None,
-                "strike": _strike(fsa) if view == "side" else None,
-                "foot_strike_angle_deg": _r(fsa) if view == "side" else None,
-                "trunk_lean_deg": _r(float(np.nanmedian(trunk[int(rc) : int(end_row or rc) + 1])))
-                if view == "side" and np.isfinite(trunk[int(rc) : int(end_row or rc) + 1]).any()
-                else None,
-                "vertical_oscillation_cm": _r(osc_cm),
-                "leg_to_camera": (
-                    ("near" if (s.foot == "R") == (near == "right") else "far") if view == "side" else None
-                ),
-                "far_leg_occluded": occl,
-            }
+    flat_deg = 0.0
+    rows: list[StepRow]
+    if frontal is None:
+        series = SideSeries(
+            knee=knee,
+            trunk=trunk,
+            foot=foot_angle_series(fixed, fwd),
+            shank=shank_angle_series(fixed, fwd),
+            hip=hip,
+            px_per_cm=px_per_cm,
+            near=near,
+            occluded=occluded,
         )
-    if frontal is not None:
-        rows = frontal_rows(frontal, fixed, px_per_cm, inputs.stature_cm)
+        rows, flat_deg = side_rows(fixed, det.steps, det.signals, fwd, series, inputs.stature_cm)
+    else:
+        rows = list(frontal_rows(frontal, fixed, px_per_cm, inputs.stature_cm))
 
-    gait, evidence = classify_gait(rows, knee, fixed) if view == "side" else ("undetermined", {})
+    if view == "side":
+        gait, evidence = classify_gait(det.owners, rows, knee, fixed, inputs.gait)
+    else:
+        gait = inputs.gait if inputs.gait != "auto" else "undetermined"
+        evidence = {"decided_by": "setting"} if inputs.gait != "auto" else {}
     near_foot = (
         ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
     )
-    metrics = summarise(rows, cadence, view, near_foot)
+    segs = segments(det.estimate.passes, rows, per.step_s, gait)
+    head = headline_segment(segs) if len(segs) > 1 else None
+    head_rows: list[StepRow] = rows
+    head_frames = np.ones(len(seq), dtype=bool)
+    if head is not None and head.cadence_spm:
+        margin = SEGMENT_MARGIN_STEPS * per.step_s
+        head_rows = rows_in(rows, head.start_s, head.end_s, margin)
+        cadence = float(head.cadence_spm)
+        head_frames = (seq.timestamps_s >= head.start_s - margin) & (seq.timestamps_s <= head.end_s + margin)
+    metrics: dict[str, MetricValue] = dict(summarise(head_rows, cadence, view, near_foot))
     metrics.update(arm_swing(fixed, fwd) if view == "side" else {})
     if view == "side":
-        metrics["trunk_lean_deg"] = _r(float(np.nanmedian(trunk)))
-    metrics["cadence_spm"] = _r(cadence)
-    metrics["steps_counted"] = n_steps
+        metrics["trunk_lean_deg"] = rounded(float(np.nanmedian(trunk[head_frames])))
+    metrics["cadence_spm"] = rounded(cadence)
+    metrics["steps_counted"] = head.steps if head is not None else det.n_steps
     metrics["gait"] = gait
     metrics["view"] = view
-    metrics["fps_used"] = _r(rate, 2)
+    metrics["fps_used"] = rounded(rate, 2)
 
-    reliability: list[str] = []
-    slow_factor = None
-    floor = MIN_RUNNING_CADENCE_SPM if gait == "running" else MIN_WALKING_CADENCE_SPM
-    if np.isfinite(cadence) and cadence < floor:
-        slow_factor = TYPICAL_CADENCE_SPM.get(gait, TYPICAL_CADENCE_SPM["walking"]) / cadence
-        reliability.append(
-            f"implausibly low cadence for {gait} ({cadence:.0f} steps/min at the file's {rate:.3g} fps): the clip "
-            f"is probably slow motion (about {slow_factor:.1f}x); timing figures are withheld; give the real "
-            f"capture rate with `capture_fps` (e.g. {_suggest_fps(rate * slow_factor):g})"
-        )
-        metrics["cadence_at_file_rate_spm"] = metrics.pop("cadence_spm")
-        metrics["cadence_spm"] = None
-        for key in list(metrics):
-            if key.startswith(("step_time_ms", "contact_ms", "flight_ms", "double_support_ms")):
-                metrics[key] = None
-        for row in rows:
-            for key in ("contact_ms", "flight_ms", "double_support_ms", "step_time_ms"):
-                row[key] = None
+    slow_factor = slow_motion_factor(cadence, gait)
+    if slow_factor is not None:
+        rows = withhold_timing(metrics, rows)
+        head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
+    spread = spreads(head_rows, near_foot)
+    if view == "side" and "trunk_lean_deg" in spread:
+        metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
     periodic_spm = 60.0 / per.step_s
-    if np.isfinite(cadence) and abs(periodic_spm / cadence - 1) > CADENCE_CHECK_TOLERANCE:
-        reliability.append(
-            f"the cadence from the foot contacts ({cadence:.1f}) and from the legs' periodicity "
-            f"({periodic_spm:.1f} steps/min at the file's frame rate) differ by more than "
-            f"{CADENCE_CHECK_TOLERANCE:.0%}: some contacts were irregular or missed"
+    reliability = (
+        doubts
+        + gait_type_notes(gait, evidence)
+        + segment_notes(segs, head)
+        + gait_notes(
+            GaitFacts(
+                gait=gait,
+                view=view,
+                cadence_spm=cadence,
+                rate_fps=rate,
+                periodic_spm=periodic_spm,
+                slow_factor=slow_factor,
+                occluded_fraction=float(occluded.mean()),
+                near_leg_only=near_foot is not None,
+                swapped_frames=int(swapped.sum()),
+                stature_cm=inputs.stature_cm,
+                scale_assumed=inputs.scale_assumed,
+                segmented=head is not None,
+            ),
+            frontal,
         )
-    if rate < LOW_FPS:
-        reliability.append(
-            f"frame rate {rate:.0f} fps: one frame is {1000 / rate:.0f} ms, so contact, flight and "
-            f"step times are low-confidence; film at 60 fps or more (120-240 fps for contact times)"
-        )
-    if view == "side":
-        reliability.append(
-            "contact and toe-off come from foot kinematics relative to the pelvis (heel most forward, "
-            "toe most backward), moved to where the heel stops descending / the toe starts rising; "
-            "with phone video expect contact and flight times to be off by a frame or two per step "
-            "(read the medians, not single steps)"
-        )
-    if occluded.mean() > 0.05:
-        reliability.append(
-            f"the far leg was partly hidden in {occluded.mean():.0%} of frames: its positions there are "
-            f"the model's guesses, so the far foot's figures are less certain"
-            + ("; headline figures use the near leg's steps (both are in the steps table)" if near_foot else "")
-        )
-    if swapped.any():
-        reliability.append(
-            f"left/right leg labels were exchanged back in {int(swapped.sum())} frames "
-            f"(the model confused the legs; repaired from the stride pattern)"
-        )
-    if frontal is not None:
-        reliability.extend(frontal_notes(frontal, rate))
-    if inputs.scale_assumed:
-        reliability.append(
-            f"distances in cm assume a stature of {inputs.stature_cm:.0f} cm: give the stature (`height_cm`) for "
-            f"accurate overstride and oscillation"
-        )
+    )
 
     setting, travel = detect_setting(fixed, leg_px)
-    series = {
+    curves = {
         "knee_flexion_left_deg": knee["L"],
         "knee_flexion_right_deg": knee["R"],
         "pelvis_height_cm": -(hip[:, 1] - np.nanmedian(hip[:, 1])) / px_per_cm,
@@ -356,15 +386,16 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     if frontal is not None:
         # Perspective moves the whole runner in the image as the distance changes: the pelvis
         # oscillation around its own trend line is what is meaningful here.
-        series["pelvis_height_cm"] = frontal.signals.pelvis * TRUNK_FRACTION * inputs.stature_cm
-    details = {
+        curves["pelvis_height_cm"] = frontal.signals.pelvis * TRUNK_FRACTION * inputs.stature_cm
+    facing = (
+        ("right" if np.nanmedian(fwd) > 0 else "left") if view == "side" else ("away" if view == "rear" else "camera")
+    )
+    details: dict[str, JsonValue] = {
         "view": view,
         "view_detected": inputs.view == "auto",
         "setting": setting,
         "travel_leg_lengths": round(travel, 2),
-        "facing": ("right" if np.nanmedian(fwd) > 0 else "left")
-        if view == "side"
-        else ("away" if view == "rear" else "camera"),
+        "facing": facing,
         "near_side": near,
         "gait": gait,
         "gait_evidence": evidence,
@@ -381,62 +412,28 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         ],
         "time_metrics_low_confidence": bool(rate < LOW_FPS or slow_factor is not None),
         "slow_motion_suspected": slow_factor is not None,
-        "slow_motion_factor_estimate": _r(slow_factor, 1) if slow_factor else None,
+        "slow_motion_factor_estimate": rounded(slow_factor, 1) if slow_factor else None,
+        "passes": det.estimate.passes,
+        "spreads": spread,
+        "segments": [g.to_json() for g in segs],
+        "headline_segment": head.index if head is not None else (1 if segs else None),
+        "cadence_first_to_last_spm": rounded(det.simple_spm),
     }
-    details["passes"] = est.passes
-    details["cadence_first_to_last_spm"] = _r(simple_spm)
     if frontal is not None:
         details.update(frontal_details(frontal, rate))
     return GaitAnalysis(
         view=view,
         gait=gait,
         setting=setting,
-        facing=str(details["facing"]),
+        facing=facing,
         near_side=near,
         fps=rate,
         steps=rows,
-        events=events,
+        events=det.events,
         metrics=metrics,
-        series=series,
+        series=curves,
         reliability=reliability,
         details=details,
         slow_motion_factor=slow_factor,
         occluded_rows=occluded,
     )
-
-
-def _contact_leg(signals: dict[str, dict[str, np.ndarray]], step: Step, view: str) -> str:
-    """The leg whose landmarks describe a step's contact: in a side view the one whose heel is
-    foremost at the contact (by position, so an unrepaired label swap cannot put the rear leg's
-    angles in the table); else the step's foot."""
-    if view != "side":
-        return step.foot
-    vals = {f: _at(signals[f]["heel_fwd"], step.contact.row) for f in FEET}
-    if not all(np.isfinite(v) for v in vals.values()):
-        return step.foot
-    return max(vals, key=lambda f: vals[f])
-
-
-def _stance_series(series: dict[str, np.ndarray], rc: float, rt: float, leg: str) -> np.ndarray:
-    """Values of a per-foot series over a stance, rows floor(rc)..ceil(rt), from the contact leg.
-    (Choosing the leg frame by frame by position was tried: where the legs cross in mid stance the
-    pose noise then picks the swing leg's much larger knee flexion.)"""
-    return series[leg][int(np.floor(rc)) : int(np.ceil(rt)) + 1]
-
-
-def _suggest_fps(fps: float) -> float:
-    """The common capture rate nearest to `fps` (phones film slow motion at 120 or 240 fps)."""
-    options = np.array([60.0, 120.0, 240.0, 480.0, 960.0])
-    return float(options[np.argmin(np.abs(np.log(options / max(fps, 1.0))))])
-
-
-def _strike(fsa_deg: float) -> str | None:
-    """Foot strike from the foot strike angle (deg, + = toes up relative to flat): Altman & Davis 2012
-    thresholds: > 8 rearfoot, -1.6..8 midfoot, < -1.6 forefoot."""
-    if not np.isfinite(fsa_deg):
-        return None
-    if fsa_deg > RFS_MIN_DEG:
-        return "rearfoot"
-    if fsa_deg < FFS_MAX_DEG:
-        return "forefoot"
-    return "midfoot"

@@ -13,6 +13,7 @@ after it (at most one frame later), so the drawn lines can differ from the figur
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,7 @@ LEG = {
 }
 
 
-def contact_key_frames(steps: list[dict[str, Any]], seq: PoseSequence, view: str, facing: str) -> list[KeyFrame]:
+def contact_key_frames(steps: Sequence[Mapping[str, Any]], seq: PoseSequence, view: str, facing: str) -> list[KeyFrame]:
     """One key frame per foot (time order): its typical contact (side view) or mid-stance (rear/front).
 
     steps: the per-step table; seq: the analysed sequence (pixels); view: 'side', 'rear' or 'front';
@@ -89,7 +90,7 @@ def first_row_from(times_s: np.ndarray, time_s: float) -> int:
     return int(after[0]) if after.size else len(times_s) - 1
 
 
-def typical_step(steps: list[dict[str, Any]], figures: tuple[str, ...]) -> dict[str, Any] | None:
+def typical_step(steps: Sequence[Mapping[str, Any]], figures: tuple[str, ...]) -> Mapping[str, Any] | None:
     """The step nearest the medians of `figures` (each distance in units of that figure's IQR, at
     least 1), preferring steps whose leg was not hidden; the middle step when no figure is known."""
     if not steps:
@@ -104,14 +105,14 @@ def typical_step(steps: list[dict[str, Any]], figures: tuple[str, ...]) -> dict[
         centre[f] = float(np.median(values))
         scale[f] = max(1.0, float(np.percentile(values, 75) - np.percentile(values, 25)))
 
-    def distance(s: dict[str, Any]) -> float:
+    def distance(s: Mapping[str, Any]) -> float:
         parts = [abs(s[f] - centre[f]) / scale[f] for f in known if isinstance(s.get(f), (int, float))]
         return float(np.mean(parts)) if parts else float("inf")
 
     return min(seen, key=distance)
 
 
-def contact_angles(seq: PoseSequence, row: int, step: dict[str, Any], fwd: float) -> Drawing:
+def contact_angles(seq: PoseSequence, row: int, step: Mapping[str, Any], fwd: float) -> Drawing:
     """The knee flexion, shank angle and trunk lean of `step`, drawn on the leg in contact at `row`.
 
     Knee: between the thigh's extension past the knee (0 deg = straight leg, dashed) and the shank.
@@ -151,7 +152,7 @@ def _leg_in_contact(xy: np.ndarray, fwd: float) -> str | None:
     return max(usable, key=lambda f: usable[f]) if usable else None
 
 
-def _caption(step: dict[str, Any], side: str, what: str, time_s: float, view: str) -> str:
+def _caption(step: Mapping[str, Any], side: str, what: str, time_s: float, view: str) -> str:
     figures = []
     for column, words, unit in CAPTION_FIGURES["side" if view == "side" else "rear"]:
         value = step.get(column)

@@ -3,6 +3,7 @@ the gait and cadence, and the current step's figures. Full-resolution pixels; dr
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,7 @@ class GaitOverlay:
 
     seq: PoseSequence
     events: list[dict[str, Any]]
-    steps: list[dict[str, Any]]
+    steps: Sequence[Mapping[str, Any]]
     header: str
     occluded_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
@@ -75,7 +76,7 @@ class GaitOverlay:
             footer.append(("far leg hidden", "note"))
         return Drawing(shapes=shapes, panel=panel, footer=footer)
 
-    def _current_step(self, t: float) -> dict[str, Any] | None:
+    def _current_step(self, t: float) -> Mapping[str, Any] | None:
         current = None
         for s in self.steps:
             start = s["contact_s"] if s.get("contact_s") is not None else s.get("midstance_s")

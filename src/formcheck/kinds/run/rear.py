@@ -24,29 +24,26 @@ import numpy as np
 
 from ...landmarks import Landmark as L
 from ...sequence import PoseSequence
-from .events import STEP_TOLERANCE, GaitEvent, _label_alternating, _time_at
+from .events import GaitEvent, label_alternating
+from .periodicity import Periodicity, autocorrelation
 from .signals import (
     FEET,
     LEG_IDS,
-    Periodicity,
-    _interior_peaks,
-    _nan_reduce,
-    _parabolic_vertex,
-    _robust_range,
-    autocorrelation,
     hip_centre,
+    interior_peaks,
+    nan_reduce,
+    parabolic_vertex,
+    robust_range,
     runs_of,
+    time_at_row,
 )
-
-#: Rear/front view: the foot counts as on the ground in the bottom share of its height range.
-FRONTAL_GROUND_BAND = 0.15
-#: A frame is used when the ankles are at least this many trunk lengths below the hip centre
-#: (standing or running gives about 1.5; drops frames where the model put the legs above the hips).
-FRONTAL_UPRIGHT_TRUNKS = 0.5
-#: An extremum must stand out by this share of its signal's robust range.
-FRONTAL_PROMINENCE_FRACTION = 0.3
-#: A signal joins the combined period estimate when its own periodicity at the step lag is above this.
-FRONTAL_MIN_SIGNAL_PERIODICITY = 0.2
+from .thresholds import (
+    FRONTAL_GROUND_BAND,
+    FRONTAL_MIN_SIGNAL_PERIODICITY,
+    FRONTAL_PROMINENCE_FRACTION,
+    FRONTAL_UPRIGHT_TRUNKS,
+    STEP_TOLERANCE,
+)
 
 
 @dataclass(frozen=True)
@@ -106,8 +103,8 @@ def frontal_signals(seq: PoseSequence, step_rows: float, observed: np.ndarray | 
     with np.errstate(invalid="ignore", divide="ignore"):
         valid = np.isfinite(trunk) & (trunk > 0) & (ankles_below > FRONTAL_UPRIGHT_TRUNKS * trunk)
         size = np.exp(local_line(np.where(valid, np.log(np.where(valid, trunk, 1.0)), np.nan), 2 * step_rows))
-    foot_y = {f: _nan_reduce(np.nanmean, seq.xy[:, list(LEG_IDS[f][2:]), 1], axis=1) for f in FEET}
-    lowest = {f: _nan_reduce(np.nanmax, seq.xy[:, list(LEG_IDS[f][3:]), 1], axis=1) for f in FEET}
+    foot_y = {f: nan_reduce(np.nanmean, seq.xy[:, list(LEG_IDS[f][2:]), 1], axis=1) for f in FEET}
+    lowest = {f: nan_reduce(np.nanmax, seq.xy[:, list(LEG_IDS[f][3:]), 1], axis=1) for f in FEET}
     for arr in (*foot_y.values(), *lowest.values()):
         arr[~valid] = np.nan
     hip_y = np.where(valid, hip[:, 1], np.nan)
@@ -149,9 +146,9 @@ def frontal_period(sig: FrontalSignals, timestamps_s: np.ndarray) -> tuple[Perio
             continue
         k = lo + int(np.nanargmax(score[lo : hi + 1]))
         if score[k] > FRONTAL_MIN_SIGNAL_PERIODICITY and lo < k < hi:
-            own[name] = _parabolic_vertex(score, k)
+            own[name] = parabolic_vertex(score, k)
             curves.append(score)
-    amplitude = _robust_range(np.abs(sig.alternation))
+    amplitude = robust_range(np.abs(sig.alternation))
     if not curves:
         return Periodicity(float("nan"), float("nan"), 0.0, amplitude), own
     combined = np.nanmean(np.stack(curves), axis=0)
@@ -159,7 +156,7 @@ def frontal_period(sig: FrontalSignals, timestamps_s: np.ndarray) -> tuple[Perio
     if not np.isfinite(seg).any():
         return Periodicity(float("nan"), float("nan"), 0.0, amplitude), own
     k = lo + int(np.nanargmax(seg))
-    step = _parabolic_vertex(combined, k)
+    step = parabolic_vertex(combined, k)
     return Periodicity(step, step * dt, float(max(0.0, combined[k])), amplitude), own
 
 
@@ -175,16 +172,16 @@ def _phase_offset(a: list[float], b: list[float], step_rows: float) -> float:
 
 
 def _observed_extrema(x: np.ndarray, step_rows: float, min_distance: float, observed: np.ndarray) -> list[float]:
-    """Maxima of x (see `_interior_peaks`, prominence FRONTAL_PROMINENCE_FRACTION of its robust
+    """Maxima of x (see `interior_peaks`, prominence FRONTAL_PROMINENCE_FRACTION of its robust
     range), located by a parabola fitted over +- a quarter step (at least +- 1 row: less sensitive
     to one noisy sample at a low frame rate than three points); an extremum with an unobserved row
     in that support (filled in by the cleaning) is dropped: its place is not known."""
-    prom = FRONTAL_PROMINENCE_FRACTION * _robust_range(x)
+    prom = FRONTAL_PROMINENCE_FRACTION * robust_range(x)
     if prom <= 0:
         return []
     half = max(1, int(round(0.25 * step_rows)))
     out = []
-    for r in _interior_peaks(x, min_distance, prom):
+    for r in interior_peaks(x, min_distance, prom):
         k = int(round(r))
         a, b = k - half, k + half + 1
         if a < 0 or b > len(x) or not observed[a:b].all() or not np.isfinite(x[a:b]).all():
@@ -230,7 +227,7 @@ def frontal_midstances(
     s_scale = float(np.nanstd(sig.sway)) or 1.0
     side = -1.0 if view == "rear" else 1.0
     vote = np.nan_to_num(sig.alternation / a_scale) + 0.5 * side * np.nan_to_num(sig.sway / s_scale)
-    feet = _label_alternating(merged, {"L": vote, "R": -vote}, True, step_rows)
+    feet = label_alternating(merged, {"L": vote, "R": -vote}, True, step_rows)
     return merged, feet, highs, {"pelvis": len(pelvis), "alternation": added, "pelvis_highs": len(highs)}
 
 
@@ -286,8 +283,8 @@ def frontal_steps(
     rows, feet, highs, sources = frontal_midstances(sig, step_rows, view)
     steps: list[FrontalStep] = []
     step_s = step_rows * (float(np.median(np.diff(timestamps_s))) if len(timestamps_s) > 1 else 0.0)
-    mids = [_time_at(r, timestamps_s) for r in rows]
-    high_s = [_time_at(r, timestamps_s) for r in highs]
+    mids = [time_at_row(r, timestamps_s) for r in rows]
+    high_s = [time_at_row(r, timestamps_s) for r in highs]
     for i, (r, f) in enumerate(zip(rows, feet, strict=False)):
         h = sig.height[f]
         a, b = max(0, int(np.floor(r - step_rows))), min(len(h), int(np.ceil(r + step_rows)) + 1)
@@ -299,8 +296,8 @@ def frontal_steps(
             if h[int(round(r))] <= level and hi_h > lo_h:
                 c = _band_crossing(h, r, level, step_rows, forward=False)
                 t = _band_crossing(h, r, level, step_rows, forward=True)
-                contact = GaitEvent(_time_at(c, timestamps_s), c, f, "contact") if c is not None else None
-                toe_off = GaitEvent(_time_at(t, timestamps_s), t, f, "toe_off") if t is not None else None
+                contact = GaitEvent(time_at_row(c, timestamps_s), c, f, "contact") if c is not None else None
+                toe_off = GaitEvent(time_at_row(t, timestamps_s), t, f, "toe_off") if t is not None else None
         nxt = None
         if (
             i + 1 < len(rows)

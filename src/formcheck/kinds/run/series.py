@@ -1,6 +1,4 @@
-"""Per-frame quantities of the gait analysis (angle conventions next to each definition), and
-reading a series at a fractional row.
-"""
+"""Per-frame quantities of the gait analysis (angle conventions next to each definition)."""
 
 from __future__ import annotations
 
@@ -10,10 +8,7 @@ from ...landmarks import Landmark as L
 from ...metrics.geometry import angle_from_vertical_deg, flexion_deg
 from ...sequence import PoseSequence
 from .signals import LEG_IDS, hip_centre
-
-#: Far-leg landmarks below this raw visibility count as occluded in that frame.
-OCCLUDED_VISIBILITY = 0.5
-
+from .thresholds import OCCLUDED_VISIBILITY
 
 # -- per-frame quantities ---------------------------------------------------------------------------
 
@@ -51,16 +46,3 @@ def far_leg_occluded(raw: PoseSequence, near: str) -> np.ndarray:
     far = "L" if near == "right" else "R"
     ids = list(LEG_IDS[far][1:])
     return np.any(raw.visibility[:, ids] < OCCLUDED_VISIBILITY, axis=1) & raw.present
-
-
-def _at(series: np.ndarray, row: float) -> float:
-    """Value of a (T,) series at a fractional row (linear interpolation; NaN if a neighbour is NaN)."""
-    i = int(np.floor(row))
-    if i < 0 or i + 1 >= len(series):
-        return float(series[min(max(i, 0), len(series) - 1)])
-    w = row - i
-    return float(series[i] * (1 - w) + series[i + 1] * w)
-
-
-def _r(value: float | None, nd: int = 1) -> float | None:
-    return None if value is None or not np.isfinite(value) else round(float(value), nd)

@@ -9,11 +9,14 @@ from ...config import KindSettings, setting
 
 #: Where the camera was, as a person names it.
 VIEW_LABELS = {"auto": "Auto-detect", "side": "Side", "rear": "From behind", "front": "From the front"}
+#: The gait, as a person names it.
+GAIT_LABELS = {"auto": "Auto-detect", "running": "Running", "walking": "Walking"}
 
 
 @dataclass(frozen=True)
 class RunSettings(KindSettings):
-    """view: the camera view, or auto (recognised from the pose)."""
+    """view: the camera view, or auto (recognised from the pose); gait: running or walking, or auto
+    (recognised from the foot events: a flight phase or double support)."""
 
     KIND: ClassVar[str] = "run"
 
@@ -24,4 +27,12 @@ class RunSettings(KindSettings):
         "--view",
         choices=tuple(VIEW_LABELS),
         choice_labels=VIEW_LABELS,
+    )
+    gait: str = setting(
+        "auto",
+        "Gait (running)",
+        "running or walking, when auto-detection is unsure; a chosen gait is analysed as such",
+        "--gait",
+        choices=tuple(GAIT_LABELS),
+        choice_labels=GAIT_LABELS,
     )

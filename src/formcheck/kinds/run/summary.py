@@ -4,6 +4,7 @@ duty factor, foot strike) and the arm swing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,8 @@ import numpy as np
 from ...landmarks import Landmark as L
 from ...metrics.geometry import angle_from_vertical_deg, joint_angle_deg
 from ...sequence import PoseSequence
-from .series import _r
+from .rows import StepRow
+from .signals import rounded
 
 #: Per-step columns summarised as metrics (median, IQR, left, right).
 SUMMARISED = (
@@ -28,45 +30,111 @@ SUMMARISED = (
     "pelvic_drop_deg",
     "step_width_cm",
     "knee_frontal_angle_deg",
+    "trunk_lean_deg",
 )
 #: Columns whose left/right asymmetry is reported: |L - R| / mean(L, R) * 100.
 ASYMMETRY = ("step_time_ms", "contact_ms", "knee_flexion_peak_deg", "overstride_cm", "pelvic_drop_deg")
 
 
-def summarise(
-    rows: list[dict[str, Any]], cadence_spm: float, view: str, prefer_foot: str | None = None
-) -> dict[str, Any]:
+def column_values(
+    rows: Sequence[StepRow], key: str, prefer_foot: str | None = None, foot: str | None = None
+) -> np.ndarray:
+    """The finite values of one per-step column: of one foot's steps (`foot`), or of all steps, or,
+    with `prefer_foot`, of that foot's steps when it has at least 3 (step time: always all)."""
+
+    def pick(f: str | None) -> np.ndarray:
+        vals = [r.get(key) for r in rows if r.get(key) is not None and (f is None or r.foot == f)]
+        return np.array([float(v) for v in vals if isinstance(v, (int, float))], float)
+
+    if foot is not None:
+        return pick(foot)
+    if prefer_foot and key != "step_time_ms":
+        near = pick(prefer_foot)
+        if near.size >= 3:
+            return near
+    return pick(None)
+
+
+def spread_of(values: np.ndarray) -> dict[str, float | int | None]:
+    """median, first and third quartile, IQR and the number of steps of a column's values (JSON-ready)."""
+    if not values.size:
+        return {"median": None, "q1": None, "q3": None, "iqr": None, "steps": 0}
+    q1, med, q3 = (float(np.percentile(values, q)) for q in (25, 50, 75))
+    return {
+        "median": rounded(med),
+        "q1": rounded(q1),
+        "q3": rounded(q3),
+        "iqr": rounded(q3 - q1),
+        "steps": int(values.size),
+    }
+
+
+def spreads(rows: Sequence[StepRow], prefer_foot: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per summarised column: its spread over the steps used for the headline (`spread_of`), and
+    each foot's (`left`, `right`). Columns without values are left out."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in SUMMARISED:
+        both = column_values(rows, key, prefer_foot)
+        if not both.size:
+            continue
+        out[key] = spread_of(both) | {
+            "left": spread_of(column_values(rows, key, foot="L")),
+            "right": spread_of(column_values(rows, key, foot="R")),
+        }
+    return out
+
+
+def sides_differ(spread: dict[str, Any]) -> bool:
+    """Whether the left and right medians of a column differ by more than their spreads allow: the
+    difference exceeds twice the standard error of the difference of two medians (each median's
+    standard error ~ 1.253 sigma / sqrt(n), sigma ~ IQR / 1.349 for a normal spread), i.e. about
+    95% confidence. Needs at least 3 steps a side."""
+    left, right = spread.get("left") or {}, spread.get("right") or {}
+    if (
+        min(left.get("steps", 0), right.get("steps", 0)) < 3
+        or left.get("median") is None
+        or right.get("median") is None
+    ):
+        return False
+    se = [1.253 * (side["iqr"] or 0.0) / 1.349 / np.sqrt(side["steps"]) for side in (left, right)]
+    return abs(left["median"] - right["median"]) > 2.0 * float(np.hypot(*se))
+
+
+def summarise(rows: Sequence[StepRow], cadence_spm: float, view: str, prefer_foot: str | None = None) -> dict[str, Any]:
     """Metric name -> value: median of each per-step column, its IQR (`_iqr`), left and right
-    medians (`_left`, `_right`), asymmetry (`_asymmetry_pct`), duty factor and foot strike.
+    medians (`_left`, `_right`), asymmetry (`_asymmetry_pct`), duty factor and foot strike; the
+    step time is 60000 / cadence (the passes' fitted step time), its IQR that of the single steps.
 
     prefer_foot: when given ('L'/'R', the leg nearer the camera), the headline median and IQR of
     the per-leg measures (all but step time) use that foot's steps if it has at least 3 values: the
     far leg's landmarks are guessed more often."""
     out: dict[str, Any] = {}
     for key in SUMMARISED:
-        vals = np.array([r.get(key) for r in rows if r.get(key) is not None], float)
-        if prefer_foot and key != "step_time_ms":
-            near = np.array([r[key] for r in rows if r.get(key) is not None and r["foot"] == prefer_foot], float)
-            if near.size >= 3:
-                vals = near
+        if key == "trunk_lean_deg":
+            continue  # the headline is the median over frames (gait.py); its spread over steps is in `spreads`
+        vals = column_values(rows, key, prefer_foot)
         if not vals.size:
             continue
-        out[key] = _r(float(np.median(vals)))
-        out[f"{key}_iqr"] = _r(float(np.percentile(vals, 75) - np.percentile(vals, 25)))
+        out[key] = rounded(float(np.median(vals)))
+        out[f"{key}_iqr"] = rounded(float(np.percentile(vals, 75) - np.percentile(vals, 25)))
         for foot, name in (("L", "left"), ("R", "right")):
-            side = np.array([r[key] for r in rows if r.get(key) is not None and r["foot"] == foot], float)
-            out[f"{key}_{name}"] = _r(float(np.median(side))) if side.size else None
+            side = column_values(rows, key, foot=foot)
+            out[f"{key}_{name}"] = rounded(float(np.median(side))) if side.size else None
         if key in ASYMMETRY and out.get(f"{key}_left") is not None and out.get(f"{key}_right") is not None:
             lv, rv = out[f"{key}_left"], out[f"{key}_right"]
             mean = (abs(lv) + abs(rv)) / 2
-            out[f"{key}_asymmetry_pct"] = _r(100 * abs(lv - rv) / mean) if mean > 0 else None
+            out[f"{key}_asymmetry_pct"] = rounded(100 * abs(lv - rv) / mean) if mean > 0 else None
+    if np.isfinite(cadence_spm) and cadence_spm > 0:
+        # The step time of the fitted passes (what the cadence is), not the median of single steps:
+        # one contact found a frame late lengthens one step and shortens the next.
+        out["step_time_ms"] = rounded(60000.0 / cadence_spm)
     if out.get("contact_ms") is not None and out.get("step_time_ms"):
-        out["duty_factor"] = _r(out["contact_ms"] / (2 * out["step_time_ms"]), 3)
-    strikes = [r["strike"] for r in rows if r.get("strike")]
+        out["duty_factor"] = rounded(out["contact_ms"] / (2 * out["step_time_ms"]), 3)
+    strikes = [str(r.strike) for r in rows if r.strike]
     if strikes:
         labels, counts = np.unique(strikes, return_counts=True)
         out["foot_strike"] = str(labels[np.argmax(counts)])
-        out["foot_strike_share"] = _r(float(counts.max() / counts.sum()), 2)
+        out["foot_strike_share"] = rounded(float(counts.max() / counts.sum()), 2)
     return out
 
 
@@ -84,10 +152,10 @@ def arm_swing(seq: PoseSequence, fwd: np.ndarray) -> dict[str, Any]:
         upper = angle_from_vertical_deg(seq.xy[:, e], seq.xy[:, s]) * fwd
         ok = np.isfinite(upper)
         rng = float(np.percentile(upper[ok], 95) - np.percentile(upper[ok], 5)) if ok.sum() > 4 else float("nan")
-        out[f"elbow_angle_deg_{name}"] = _r(float(np.nanmedian(elbow))) if np.isfinite(elbow).any() else None
-        out[f"shoulder_swing_range_deg_{name}"] = _r(rng)
+        out[f"elbow_angle_deg_{name}"] = rounded(float(np.nanmedian(elbow))) if np.isfinite(elbow).any() else None
+        out[f"shoulder_swing_range_deg_{name}"] = rounded(rng)
         ranges.append(rng)
     elbows = [v for k, v in out.items() if k.startswith("elbow") and v is not None]
-    out["elbow_angle_deg"] = _r(float(np.median(elbows))) if elbows else None
-    out["shoulder_swing_range_deg"] = _r(float(np.nanmax(ranges))) if np.isfinite(ranges).any() else None
+    out["elbow_angle_deg"] = rounded(float(np.median(elbows))) if elbows else None
+    out["shoulder_swing_range_deg"] = rounded(float(np.nanmax(ranges))) if np.isfinite(ranges).any() else None
     return out

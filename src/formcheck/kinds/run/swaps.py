@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...sequence import PoseSequence
-from .signals import FEET, LEG_IDS, _nan_reduce, hip_centre
+from .signals import FEET, LEG_IDS, hip_centre, nan_reduce
 
 
 def _leg_features(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray, view: str) -> np.ndarray:
@@ -53,10 +53,10 @@ def swap_rows(
         ref_l, ref_r = _shifted(feats[0], shift), _shifted(feats[1], shift)
         if opposite:
             ref_l, ref_r = ref_r, ref_l
-        d_keep = _nan_reduce(np.nanmean, np.linalg.norm(feats[0] - ref_l, axis=-1), axis=1) + _nan_reduce(
+        d_keep = nan_reduce(np.nanmean, np.linalg.norm(feats[0] - ref_l, axis=-1), axis=1) + nan_reduce(
             np.nanmean, np.linalg.norm(feats[1] - ref_r, axis=-1), axis=1
         )
-        d_swap = _nan_reduce(np.nanmean, np.linalg.norm(feats[1] - ref_l, axis=-1), axis=1) + _nan_reduce(
+        d_swap = nan_reduce(np.nanmean, np.linalg.norm(feats[1] - ref_l, axis=-1), axis=1) + nan_reduce(
             np.nanmean, np.linalg.norm(feats[0] - ref_r, axis=-1), axis=1
         )
         ok = np.isfinite(d_keep) & np.isfinite(d_swap)

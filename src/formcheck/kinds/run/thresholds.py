@@ -1,5 +1,10 @@
-"""Reference ranges for running and walking gait: data with their sources. Ranges are context, not
-pass/fail verdicts: the literature reports typical values of healthy runners, not targets.
+"""The running analysis's numbers as data, each with where it comes from: the thresholds of its
+stages (cleaning, periodicity and view, events, steps, cadence, rear/front view, reliability) and the
+reference ranges of its metrics (with coaching content).
+
+Ranges are context, not pass/fail verdicts: the literature reports typical values of healthy
+runners, not targets. Every threshold constant below has its reasoning in `THRESHOLD_SOURCES`
+(a test checks that none is missing).
 """
 
 from __future__ import annotations
@@ -215,36 +220,60 @@ RANGES: dict[str, ReferenceRange] = {
     )
 }
 
-#: Coaching content for findings: (cue, drill) per metric.
-COACHING = {
-    "overstride": (
+#: Coaching content for findings: (cue, drill) per metric and direction of the fault ('below' or
+#: 'above' the typical range; 'any' for a fault without a direction). A direction without an entry
+#: gets no cue: the value is reported, not coached (e.g. a small bounce is economical).
+COACHING: dict[tuple[str, str], tuple[str, str]] = {
+    ("overstride", "any"): (
         "Land with the shin close to vertical and the foot under your knee; think 'quick, light feet'.",
         "Try +5% cadence with a metronome for a few runs a week (Heiderscheit 2011); "
         "add strides and A-skips to rehearse landing under the body.",
     ),
-    "cadence": (
+    ("cadence", "any"): (
         "If you overstride or have knee pain, try raising your own step rate by 5-10%, not to a fixed 180.",
         "Metronome app set to your cadence + 5% for 2-3 minute blocks within easy runs.",
     ),
-    "trunk_lean": (
+    ("trunk_lean_deg", "above"): (
         "Run tall with a slight lean from the ankles, not a bend at the waist.",
         "Wall leans and core strength work (planks, dead bugs) 2-3 times a week.",
     ),
-    "knee_contact": ("Land with a softly bent knee under the body.", "Cadence +5% and short hill strides."),
-    "oscillation": ("Think 'run forward, not up'; keep the bounce small.", "Cadence +5%; quick-feet drills."),
-    "pelvic_drop": (
+    ("trunk_lean_deg", "below"): (
+        "Let the whole body tip slightly forward from the ankles; avoid leaning back.",
+        "Falling starts: lean forward from the ankles until you must step, then run 20 m; a few each session.",
+    ),
+    ("knee_flexion_contact_deg", "below"): (
+        "Land with a softly bent knee under the body.",
+        "Cadence +5% and short hill strides.",
+    ),
+    ("knee_flexion_contact_deg", "above"): (
+        "Run tall: land with the foot under the hip rather than sinking into a deeply bent knee.",
+        "Single-leg squats and step-downs for knee control; short strides on a slight uphill.",
+    ),
+    ("knee_flexion_peak_deg", "below"): (
+        "Let the knee give a little as you land: a soft, springy landing rather than a stiff leg.",
+        "Skipping and low pogo hops with soft knees; cadence +5%.",
+    ),
+    ("knee_flexion_peak_deg", "above"): (
+        "Stay tall through the stance: think 'hips high' rather than sitting into each step.",
+        "Quadriceps and glute strength work (split squats, step-ups) 2-3 times a week.",
+    ),
+    ("vertical_oscillation_cm", "above"): (
+        "Think 'run forward, not up'; keep the bounce small.",
+        "Cadence +5%; quick-feet drills.",
+    ),
+    ("pelvic_drop_deg", "above"): (
         "Keep the hips level when you land; squeeze the glute of the standing leg.",
         "Glute strength work: side planks, single-leg squats, hip hikes, 2-3 times a week.",
     ),
-    "crossover": (
+    ("crossover", "any"): (
         "Land each foot under its own hip, as if on two lines.",
         "Run along a painted line with one foot each side; hip abductor strength work.",
     ),
-    "knee_collapse": (
+    ("knee_frontal_angle_deg", "above"): (
         "Keep the knee over the second toe when you land.",
         "Single-leg squats in front of a mirror, lateral band walks, step-downs.",
     ),
-    "general": (
+    ("general", "any"): (
         "Build mileage gradually; mix surfaces (trails, grass, track) and cross-train (cycling, swimming) "
         "to vary the load.",
         "Core and glute strength work twice a week.",
@@ -276,4 +305,248 @@ WALKING_RANGES: dict[str, ReferenceRange] = {
             "Brisk, purposeful walking: about 100 steps/min marks moderate intensity in adults.",
         ),
     )
+}
+
+
+# == thresholds of the stages ======================================================================
+
+WINTER_2009 = (
+    "Winter DA. Biomechanics and Motor Control of Human Movement, 4th ed. Wiley 2009 (segment "
+    "lengths as fractions of stature; kinematics filtered at 6-12 Hz)"
+)
+NYQUIST = "sampling theorem: a sampled signal carries frequencies up to half the sampling rate"
+
+# -- cleaning (kind's own CleanConfig) --------------------------------------------------------------
+#: Landmarks below this MediaPipe visibility are treated as missing.
+CLEAN_MIN_VISIBILITY = 0.3
+#: Gaps up to this long are filled (seconds): under half a running contact.
+CLEAN_MAX_GAP_S = 0.1
+#: Low-pass cut-off of the landmark tracks (Hz).
+CLEAN_CUTOFF_HZ = 12.0
+#: Outlier floor, as a fraction of the body's height in the image.
+CLEAN_OUTLIER_MIN_FRACTION = 0.1
+#: Slow motion: gaps up to this share of a step are filled, at most SLOW_MAX_GAP_S.
+SLOW_GAP_STEPS = 0.3
+SLOW_MAX_GAP_S = 0.5
+#: Slow motion: the cut-off in step frequencies (12 Hz at 2.7 steps/s).
+SLOW_CUTOFF_STEPS = 4.5
+#: A step period (s, file time) above this means the legs cycle slowly in file time (slow motion).
+SLOW_STEP_S = 0.4
+
+#: Frames are evenly spaced when every interval is within this share of the median interval.
+GRID_JITTER = 0.1
+#: Resampling on the uniform grid bridges intervals up to this long (s); longer ones stay gaps.
+GRID_MAX_BRIDGE_S = 0.15
+
+# -- periodicity and view ---------------------------------------------------------------------------
+#: Shoulder width over torso length above which the view is frontal (rear or front), else side.
+FRONTAL_SHOULDER_RATIO = 0.45
+#: Hip-centre travel (in leg lengths) above which the runner crosses the frame (overground).
+CROSSING_TRAVEL_LEGS = 1.5
+#: A gait needs this much foot separation (leg lengths, robust range) and this periodicity.
+MIN_SEPARATION_AMPLITUDE = {"side": 0.2, "rear": 0.08, "front": 0.08}
+MIN_PERIODICITY = 0.3
+#: Upright body: the lower ankle at least this many leg lengths below the hip centre (median) ...
+MIN_UPRIGHT_LEGS = 0.6
+#: ... and the trunk within this many degrees of vertical (median).
+MAX_UPRIGHT_TRUNK_DEG = 45.0
+#: A gait needs a leg (hip, knee, ankle) seen inside the picture in at least this share of the frames
+#: with a person, with at least this visibility.
+MIN_LEGS_SEEN = 0.5
+LEG_SEEN_VISIBILITY = 0.5
+#: Window of the leg length's running 90th percentile (s).
+LEG_LENGTH_WINDOW_S = 2.0
+#: Window of the facing direction's median filter (s).
+FACING_WINDOW_S = 0.5
+
+# -- gait type --------------------------------------------------------------------------------------
+#: Peak knee flexion in swing above which the gait votes running (deg).
+RUN_SWING_KNEE_DEG = 85.0
+#: Elbow angle below which the gait votes running (deg, 180 = straight).
+RUN_ELBOW_ANGLE_DEG = 125.0
+
+# -- events (side view) -----------------------------------------------------------------------------
+#: A step counts for timing when its duration is within these factors of the clip's step period.
+STEP_TOLERANCE = (0.6, 1.45)
+#: Vertical refinement: search this many step periods after a contact / before a toe-off ...
+VERTICAL_SEARCH = 0.35
+#: ... for where the heel / toe is within this many leg lengths (~2 cm) of its ground level.
+VERTICAL_TOLERANCE = 0.02
+#: A contact peak must stand out by this share of the signal's robust range.
+MIN_PROMINENCE_FRACTION = 0.25
+#: Toe-off phase (time since the last contact / step period): above TOE_OFF_PHASE_RUNNING the
+#: toe-offs end their own step's stance before the other foot lands (a flight phase, running);
+#: below TOE_OFF_PHASE_WALKING they follow the other foot's contact (double support, walking);
+#: between, the events cannot tell (a sprint or a very slow walk) and the body's cues decide.
+TOE_OFF_PHASE_RUNNING = 0.6
+TOE_OFF_PHASE_WALKING = 0.4
+#: Between them, a cadence (steps/min) of at least this is running, within this range walking.
+RUNNING_CADENCE_SPM = 140.0
+WALKING_CADENCE_SPM = (70.0, 135.0)
+#: Sub-frame corner fit: half-window in seconds (at least 2 rows).
+REFINE_HALF_WINDOW_S = 0.02
+
+# -- steps ------------------------------------------------------------------------------------------
+#: Steps needed for a result: two strides = four steps (five contacts).
+MIN_STEPS = 4
+#: Share of stance (from contact) searched for the peak stance knee flexion.
+LOADING_SHARE = 0.6
+#: Foot strike from the foot strike angle (contact minus flat-foot angle, deg).
+RFS_MIN_DEG = 8.0
+FFS_MAX_DEG = -1.6
+#: Above this share of frames with the far leg hidden, headline per-leg figures use the near leg.
+NEAR_LEG_ONLY_OCCLUSION = 0.2
+#: Far-leg landmarks below this raw visibility count as occluded in that frame.
+OCCLUDED_VISIBILITY = 0.5
+
+# -- cadence ----------------------------------------------------------------------------------------
+#: Cadence from contacts and from the autocorrelation should agree within this share.
+CADENCE_CHECK_TOLERANCE = 0.03
+#: A pause longer than this many step periods between two step instants ends a pass.
+PASS_GAP_STEPS = 2.5
+#: Step instants further than this share of a step from the pass's fitted line are left out.
+PASS_OUTLIER_STEPS = 0.3
+#: Floor of a fit's step-time standard error when weighting (s).
+MIN_STEP_SE_S = 1e-3
+#: A pass's first and last step are left out of its cadence when it spans at least this many steps.
+STEADY_MIN_STEPS = 5
+#: Within a pass, a clock further than this share from the clocks' median is left out.
+CLOCK_AGREEMENT = 0.04
+#: A pass splits where its step time changes by more than this share ...
+PACE_CHANGE = 0.08
+#: ... into parts of at least this many steps, each regular: instants within this share of a step
+#: of its line (RMS).
+PACE_MIN_STEPS = 4
+PACE_REGULARITY = 0.1
+#: Instants within this many steps outside a pass's steady span belong to it.
+PASS_MARGIN_STEPS = 0.6
+
+# -- rear / front view ------------------------------------------------------------------------------
+#: The foot counts as on the ground in the bottom share of its height range.
+FRONTAL_GROUND_BAND = 0.15
+#: A frame is used when the ankles are at least this many trunk lengths below the hip centre.
+FRONTAL_UPRIGHT_TRUNKS = 0.5
+#: An extremum must stand out by this share of its signal's robust range.
+FRONTAL_PROMINENCE_FRACTION = 0.3
+#: A signal joins the combined period estimate when its own periodicity is above this.
+FRONTAL_MIN_SIGNAL_PERIODICITY = 0.2
+#: A size change (largest / smallest trunk length) above this is pointed out.
+FRONTAL_SCALE_CHANGE_NOTE = 1.3
+#: A hip-line tilt (deg) above this is pointed out.
+FRONTAL_ROLL_NOTE_DEG = 1.0
+
+# -- headline figures -------------------------------------------------------------------------------
+#: A headline per-step figure needs at least this many steps to be reliable (two strides).
+MIN_RELIABLE_STEPS = 4
+#: A full analysis (left/right medians with their spreads) needs this many steps: three per foot.
+FULL_ANALYSIS_STEPS = 6
+
+#: A segment whose duty factor is under this runs (a flight phase), else walks.
+DUTY_FACTOR_RUNNING = 0.5
+#: Steps within this many step periods of a segment's first and last instant belong to it.
+SEGMENT_MARGIN_STEPS = 0.5
+#: Segments whose cadences differ by more than this share are different paces (a mixed clip).
+MIXED_CADENCE_SHARE = 0.1
+
+# -- reliability ------------------------------------------------------------------------------------
+#: Plausible real-time cadence floors (steps/min) per gait: far below them a clip is slow motion.
+MIN_RUNNING_CADENCE_SPM = 130.0
+MIN_WALKING_CADENCE_SPM = 70.0
+#: Typical cadences (steps/min), for the slow-motion factor estimate.
+TYPICAL_CADENCE_SPM = {"running": 165.0, "walking": 110.0}
+#: Below this frame rate, timing figures are coarse.
+LOW_FPS = 60.0
+#: The far leg hidden in more than this share of frames is pointed out.
+OCCLUSION_NOTE_FRACTION = 0.05
+#: Left/right differences above this share are pointed out (%).
+ASYMMETRY_NOTE_PCT = 10.0
+#: The common capture rates (fps) suggested for a slow-motion clip.
+CAPTURE_RATES_FPS = (60.0, 120.0, 240.0, 480.0, 960.0)
+
+#: Where each threshold comes from, or the reasoning behind it.
+THRESHOLD_SOURCES: dict[str, str] = {
+    "CLEAN_MIN_VISIBILITY": "MediaPipe's visibility is a probability; below 0.3 the landmark is mostly a guess",
+    "CLEAN_MAX_GAP_S": "half of the shortest running contacts (~200 ms): a filled gap cannot hide a whole event",
+    "CLEAN_CUTOFF_HZ": f"{WINTER_2009}; running kinematics are usually filtered at 10-12 Hz",
+    "CLEAN_OUTLIER_MIN_FRACTION": "a foot moves up to ~10% of body height per frame at 30 fps in a sprint: "
+    "not a glitch",
+    "SLOW_GAP_STEPS": "CLEAN_MAX_GAP_S in step units (0.1 s at ~3 steps/s)",
+    "SLOW_MAX_GAP_S": "cap on gap filling in file time",
+    "SLOW_CUTOFF_STEPS": "CLEAN_CUTOFF_HZ in step units (12 Hz at 2.7 steps/s)",
+    "SLOW_STEP_S": "150 spm (the slowest real running cadence) is 0.4 s a step",
+    "GRID_JITTER": "millisecond timestamps of a 29.97 fps clip vary by 3%; a dropped frame doubles an interval",
+    "GRID_MAX_BRIDGE_S": "CLEAN_MAX_GAP_S plus the frame on each side: a linear bridge over 150 ms stays within a "
+    "few mm for a foot in stance",
+    "FRONTAL_SHOULDER_RATIO": "shoulder width is ~0.9 of the trunk length seen from the front (Winter 2009 "
+    "segment fractions) and ~0.2 from the side; 0.45 lies between",
+    "CROSSING_TRAVEL_LEGS": "a treadmill runner's pelvis moves less than a leg length; overground the runner crosses",
+    "MIN_SEPARATION_AMPLITUDE": "a gait's feet separate by ~0.5-1 leg length in a side view (step length) and "
+    "lift by > 0.1 leg length seen from behind; standing shows neither",
+    "MIN_PERIODICITY": "autocorrelation at one step: 0.3 separates cyclic motion from fidgeting",
+    "MIN_UPRIGHT_LEGS": "upright, the stance (lower) ankle is ~0.85-0.95 leg length below the hips at any stride "
+    "length (the leg is at most ~30 deg from vertical at contact); in a plank or lying ~0",
+    "MAX_UPRIGHT_TRUNK_DEG": f"{TENG_POWERS_2014}: runners lean 0-20 deg; a plank or a floor exercise holds the "
+    "trunk near horizontal (90 deg); 45 lies between",
+    "MIN_LEGS_SEEN": "every event is a foot's: with a leg in the picture in under half the frames, whole steps "
+    "are guesses",
+    "LEG_SEEN_VISIBILITY": "MediaPipe's visibility: below 0.5 the landmark is more likely hidden than seen",
+    "LEG_LENGTH_WINDOW_S": "a few strides: foreshortening only shortens segments, the 90th percentile finds "
+    "the full length",
+    "FACING_WINDOW_S": "a runner does not turn around within half a second",
+    "RUN_SWING_KNEE_DEG": f"{NOVACHECK_1998}: peak swing knee flexion > 90 deg running, 60-70 deg walking",
+    "RUN_ELBOW_ANGLE_DEG": f"{NOVACHECK_1998}: runners hold the elbow near 90 deg, walkers nearly straight",
+    "STEP_TOLERANCE": "step-to-step variability of steady gait is a few per cent; 0.6/1.45 catch a missed or "
+    "spurious contact",
+    "VERTICAL_SEARCH": "a contact or toe-off lies within about a third of a step of the horizontal extreme",
+    "VERTICAL_TOLERANCE": "~2 cm of a 90 cm leg: landmark noise of a sharp phone clip",
+    "MIN_PROMINENCE_FRACTION": "a contact's heel peak stands out by half the signal's range; a quarter rejects noise",
+    "TOE_OFF_PHASE_RUNNING": f"{NOVACHECK_1998}: the toe-off falls at phase 2 DF of its own step in running "
+    "and 2 DF - 1 of the next in walking; running duty factors are 0.25-0.45 (phase 0.5-0.9), walking "
+    "0.55-0.7 (phase 0.1-0.4); a frame at 30 fps is ~0.1 of a step, so 0.4-0.6 is left to the cadence",
+    "TOE_OFF_PHASE_WALKING": "see TOE_OFF_PHASE_RUNNING",
+    "RUNNING_CADENCE_SPM": f"{LIEBERMAN_2015}; {HEIDERSCHEIT_2011}: running cadences lie ~150-200 spm; nobody "
+    "walks at 140 (race walking aside)",
+    "WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; running below 135 spm does not occur "
+    "in real time",
+    "REFINE_HALF_WINDOW_S": "a corner is located within +-20 ms (a frame or two)",
+    "MIN_STEPS": "two strides: the least from which a left/right mean and a cadence can be measured",
+    "LOADING_SHARE": f"{NOVACHECK_1998}: peak stance knee flexion falls at mid stance (~40-50% of stance)",
+    "RFS_MIN_DEG": f"{ALTMAN_DAVIS_2012}",
+    "FFS_MAX_DEG": f"{ALTMAN_DAVIS_2012}",
+    "NEAR_LEG_ONLY_OCCLUSION": "when the far leg is a guess in a fifth of the frames its figures would bias a "
+    "median of both legs",
+    "OCCLUDED_VISIBILITY": "MediaPipe's visibility: below 0.5 the landmark is more likely hidden than seen",
+    "CADENCE_CHECK_TOLERANCE": "a missed or doubled contact in 30 steps moves the count by ~3%",
+    "PASS_GAP_STEPS": "a turn or a stop lasts more than two steps",
+    "PASS_OUTLIER_STEPS": "an instant off by a third of a step is a mis-placed event, not jitter",
+    "MIN_STEP_SE_S": "1 ms: well below a frame at 240 fps",
+    "STEADY_MIN_STEPS": "the first and last step of a pass (entering the frame, turning) are not steady",
+    "CLOCK_AGREEMENT": "the step clocks of one pass agree within a few per cent when all are sound",
+    "PACE_CHANGE": "cadence rises only a few per cent per km/h (speed comes mostly from stride length) and drifts "
+    "by up to ~5% within a steady run; distinct paces (the issue's 163-236 spm over five) differ by 8% and more",
+    "PACE_MIN_STEPS": "two strides, as MIN_STEPS",
+    "PACE_REGULARITY": "steady gait's step-to-step variability is 2-3% of a step; event timing at 30 fps adds about "
+    "a frame (~10% of a step at 180 spm): more scatter than that is missed or spurious contacts",
+    "PASS_MARGIN_STEPS": "the pelvis's highest point falls about half a step from a contact",
+    "FRONTAL_GROUND_BAND": "the stance foot stays within the bottom ~15% of its lift",
+    "FRONTAL_UPRIGHT_TRUNKS": "upright, the ankles are ~1.5 trunk lengths below the hips",
+    "FRONTAL_PROMINENCE_FRACTION": "an extremum of the pelvis's bounce stands out by a third of its range",
+    "FRONTAL_MIN_SIGNAL_PERIODICITY": "autocorrelation of 0.2 at the step lag: a signal with a period",
+    "FRONTAL_SCALE_CHANGE_NOTE": "30% size change: perspective distorts frontal angles noticeably",
+    "FRONTAL_ROLL_NOTE_DEG": "1 deg: the smallest pelvic drop difference of interest (Bramah 2018)",
+    "MIN_RELIABLE_STEPS": "two strides, as MIN_STEPS: a median of fewer steps is one stride's value",
+    "DUTY_FACTOR_RUNNING": f"{NOVACHECK_1998}: running has a flight phase (duty factor < 0.5), walking double "
+    "support (> 0.5)",
+    "SEGMENT_MARGIN_STEPS": "half a step: a step's contact and its mid stance are less than half a step apart",
+    "MIXED_CADENCE_SHARE": "cadence changes by ~10% between an easy and a fast pace (Heiderscheit 2011 changed "
+    "step rate by 5-10%); step-to-step variability is 2-3%",
+    "FULL_ANALYSIS_STEPS": "three steps a foot: the least from which each side's median and spread, and so a "
+    "left/right comparison, can be had",
+    "MIN_RUNNING_CADENCE_SPM": "running cadences lie ~150-200 spm at endurance speeds; below 130 a clip is slow motion",
+    "MIN_WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; below 70 a clip is slow motion",
+    "TYPICAL_CADENCE_SPM": f"{LIEBERMAN_2015}; {TUDOR_LOCKE_2019}",
+    "LOW_FPS": "one frame at 30 fps is ~13% of a 250 ms contact",
+    "OCCLUSION_NOTE_FRACTION": "hidden in 1 frame out of 20",
+    "ASYMMETRY_NOTE_PCT": "a common clinical rule of thumb for limb symmetry (10%)",
+    "CAPTURE_RATES_FPS": "the rates phones film at",
 }

@@ -1,0 +1,211 @@
+"""The reliability stage: what to trust less in a gait result, in plain language (low frame rate,
+slow motion, contacts that disagree with the legs' periodicity, a hidden far leg, repaired label
+swaps, an assumed stature, the limits of a rear/front view), and the slow-motion check that
+withholds timing figures when the file's time base cannot be real time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...analysis import MetricValue
+from .rear import FrontalDetection
+from .rear_steps import frontal_scale_change
+from .rows import TIMING_COLUMNS, StepRow
+from .segments import Segment, mixed
+from .thresholds import (
+    CADENCE_CHECK_TOLERANCE,
+    CAPTURE_RATES_FPS,
+    FRONTAL_ROLL_NOTE_DEG,
+    FRONTAL_SCALE_CHANGE_NOTE,
+    LOW_FPS,
+    MIN_RUNNING_CADENCE_SPM,
+    MIN_WALKING_CADENCE_SPM,
+    OCCLUSION_NOTE_FRACTION,
+    TYPICAL_CADENCE_SPM,
+)
+
+
+def suggest_capture_fps(fps: float) -> float:
+    """The common capture rate nearest to `fps` (phones film slow motion at 120 or 240 fps)."""
+    options = np.array(CAPTURE_RATES_FPS)
+    return float(options[np.argmin(np.abs(np.log(options / max(fps, 1.0))))])
+
+
+def slow_motion_factor(cadence_spm: float, gait: str) -> float | None:
+    """How many times slower than real time the clip seems (None: it looks like real time): a
+    cadence far below any real one for this gait is slow motion."""
+    floor = MIN_RUNNING_CADENCE_SPM if gait == "running" else MIN_WALKING_CADENCE_SPM
+    if np.isfinite(cadence_spm) and cadence_spm < floor:
+        return TYPICAL_CADENCE_SPM.get(gait, TYPICAL_CADENCE_SPM["walking"]) / cadence_spm
+    return None
+
+
+def withhold_timing(metrics: dict[str, MetricValue], rows: list[StepRow]) -> list[StepRow]:
+    """In place on `metrics`: cadence moved to `cadence_at_file_rate_spm`, every timing figure
+    emptied; returns the rows with their timing columns emptied."""
+    metrics["cadence_at_file_rate_spm"] = metrics.pop("cadence_spm")
+    metrics["cadence_spm"] = None
+    for key in list(metrics):
+        if key.startswith(TIMING_COLUMNS):
+            metrics[key] = None
+    return [row.without_timing() for row in rows]
+
+
+@dataclass(frozen=True)
+class GaitFacts:
+    """What the notes are about: gait type and view, the cadence (steps/min, file time), the frame
+    rate of the file (fps), the cadence from the legs' periodicity, the slow-motion factor (None:
+    real time), the share of frames with the far leg hidden, whether headline per-leg figures use
+    the near leg, the frames whose leg labels were repaired, the stature and whether it was assumed,
+    whether the clip has several steady segments (their paces differ: no periodicity check)."""
+
+    gait: str
+    view: str
+    cadence_spm: float
+    rate_fps: float
+    periodic_spm: float
+    slow_factor: float | None
+    occluded_fraction: float
+    near_leg_only: bool
+    swapped_frames: int
+    stature_cm: float
+    scale_assumed: bool
+    segmented: bool = False
+
+
+def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
+    """What the gait type rests on, when it is less than certain."""
+    by = evidence.get("decided_by")
+    from_events = evidence.get("gait_from_events")
+    if by == "body cues":
+        return [
+            f"running or walking was told from the body's cues (swing knee flexion "
+            f"{evidence.get('swing_knee_flexion_peak_deg')} deg, elbow {evidence.get('elbow_angle_deg')} deg): the "
+            f"foot events did not show clearly whether there is a flight phase ({evidence.get('toe_offs_timed')} "
+            f"toe-offs timed, median phase {evidence.get('toe_off_phase')} of a step); set `gait` if it is wrong"
+        ]
+    if by == "setting" and from_events is not None and from_events != gait:
+        return [
+            f"analysed as {gait} because `gait` says so, but the foot events look like {from_events} "
+            f"(toe-offs at a median phase {evidence.get('toe_off_phase')} of a step)"
+        ]
+    return []
+
+
+def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
+    """The reliability notes of a gait result, in order."""
+    notes: list[str] = []
+    f = facts
+    if f.slow_factor is not None:
+        notes.append(
+            f"implausibly low cadence for {f.gait} ({f.cadence_spm:.0f} steps/min at the file's {f.rate_fps:.3g} fps): "
+            f"the clip is probably slow motion (about {f.slow_factor:.1f}x); timing figures are withheld; give the "
+            f"real capture rate with `capture_fps` (e.g. {suggest_capture_fps(f.rate_fps * f.slow_factor):g})"
+        )
+    if (
+        not f.segmented
+        and np.isfinite(f.cadence_spm)
+        and abs(f.periodic_spm / f.cadence_spm - 1) > CADENCE_CHECK_TOLERANCE
+    ):
+        notes.append(
+            f"the cadence from the foot contacts ({f.cadence_spm:.1f}) and from the legs' periodicity "
+            f"({f.periodic_spm:.1f} steps/min at the file's frame rate) differ by more than "
+            f"{CADENCE_CHECK_TOLERANCE:.0%}: some contacts were irregular or missed"
+        )
+    if f.rate_fps < LOW_FPS:
+        notes.append(
+            f"frame rate {f.rate_fps:.0f} fps: one frame is {1000 / f.rate_fps:.0f} ms, so contact, flight and "
+            f"step times are low-confidence; film at 60 fps or more (120-240 fps for contact times)"
+        )
+    if f.view == "side":
+        notes.append(
+            "contact and toe-off come from foot kinematics relative to the pelvis (heel most forward, "
+            "toe most backward, the toe-offs moved by the clip's median offset to where the toe starts "
+            "rising); with phone video expect single contact and flight times to be off by a frame or two "
+            "(read the medians and their spreads, not single steps)"
+        )
+    if f.occluded_fraction > OCCLUSION_NOTE_FRACTION:
+        notes.append(
+            f"the far leg was partly hidden in {f.occluded_fraction:.0%} of frames: its positions there are "
+            f"the model's guesses, so the far foot's figures are less certain"
+            + ("; headline figures use the near leg's steps (both are in the steps table)" if f.near_leg_only else "")
+        )
+    if f.swapped_frames:
+        notes.append(
+            f"left/right leg labels were exchanged back in {f.swapped_frames} frames "
+            f"(the model confused the legs; repaired from the stride pattern)"
+        )
+    if frontal is not None:
+        notes.extend(frontal_notes(frontal, f.rate_fps))
+    if f.scale_assumed:
+        notes.append(
+            f"distances in cm assume a stature of {f.stature_cm:.0f} cm: give the stature (`height_cm`) for "
+            f"accurate overstride and oscillation"
+        )
+    return notes
+
+
+def frontal_notes(det: FrontalDetection, rate: float) -> list[str]:
+    """Reliability notes for a rear/front view."""
+    notes = [
+        f"{det.view} view: steps come from the pelvis's up-down motion, the feet's alternating height and the "
+        f"pelvis's sway, scaled by the trunk length frame by frame; each step is timed at about mid stance "
+        f"(pelvis lowest), so cadence and step time are the figures to trust; contact and toe-off (from the "
+        f"foot's height above the ground) are approximate, and pelvic drop, step width and knee collapse are "
+        f"2D proxies (hip landmarks are joint centres, not the iliac crests)"
+    ]
+    change = frontal_scale_change(det)
+    if change > FRONTAL_SCALE_CHANGE_NOTE:
+        notes.append(
+            f"the runner's size in the image changed by a factor of {change:.1f} (moving away from or towards "
+            f"the camera): positions are scaled frame by frame from the trunk length, but the last, smallest "
+            f"frames carry a few pixels of foot motion only, and perspective from a low or near camera "
+            f"distorts the frontal angles; film behind a treadmill for these figures"
+        )
+    own = {k: 60.0 * rate / v for k, v in det.own_rows.items() if np.isfinite(v)}
+    if len(own) >= 2 and (max(own.values()) / min(own.values()) - 1) > CADENCE_CHECK_TOLERANCE:
+        notes.append(
+            "the signals disagree on the step rate ("
+            + ", ".join(f"{k} {v:.0f}" for k, v in own.items())
+            + " steps/min): the cadence is less certain"
+        )
+    notes.append(
+        f"cadence and all times assume the file's frame rate ({rate:.3g} fps) is the real capture rate: "
+        f"if the clip was rebuilt from images, re-timed or is slow motion, give `capture_fps`"
+    )
+    if abs(det.roll_deg) > FRONTAL_ROLL_NOTE_DEG:
+        notes.append(
+            f"the hip line was tilted by {det.roll_deg:+.1f} deg on average (camera roll or perspective): "
+            f"removed from the pelvic drop figures"
+        )
+    return notes
+
+
+def unreliable_notes(unreliable: Mapping[str, str]) -> list[str]:
+    """One note per headline figure marked unreliable (it gets no finding)."""
+    return [f"{metric} is unreliable here: {why}; it gets no finding" for metric, why in unreliable.items()]
+
+
+def segment_notes(found: Sequence[Segment], head: Segment | None) -> list[str]:
+    """Where the headline figures come from when the clip has several steady segments, and, for a
+    clip that mixes paces or gaits, how to analyse another part."""
+    if head is None or len(found) < 2:
+        return []
+    table = "; ".join(
+        f"{s.index}: {s.start_s:.1f}-{s.end_s:.1f} s, {s.steps} steps, {s.gait}"
+        + (f", {s.cadence_spm:.0f} steps/min" if s.cadence_spm else "")
+        for s in found
+    )
+    notes = [
+        f"the clip has {len(found)} steady segments ({table}): the headline figures come from the longest, "
+        f"segment {head.index} ({head.start_s:.1f}-{head.end_s:.1f} s)"
+    ]
+    if mixed(found):
+        notes.append(
+            "the segments differ in pace or gait: to analyse another one, set `start_s` and `end_s` to its times"
+        )
+    return notes

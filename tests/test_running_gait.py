@@ -1,0 +1,282 @@
+"""The running analysis on what broke on unseen clips (issue 11), with generated gaits whose answers
+are known: running vs walking from the foot events, long fast strides, a slow jog with a short
+flight, a strong heel kick, a hidden far leg, a variable frame rate, the `gait` setting, segments,
+spreads, unreliable marks, cue directions, a body whose legs are not in the picture."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from formcheck.errors import ActivityNotFound, InsufficientData
+from formcheck.gaitsim import GaitSpec, context_for, simulate
+from formcheck.kinds.run import spec as running
+from formcheck.kinds.run.cleaning import on_grid, uniform_rate
+from formcheck.kinds.run.findings import findings_for, mark_unreliable
+from formcheck.kinds.run.gait import GaitInputs, analyse_gait
+from formcheck.kinds.run.summary import sides_differ
+from formcheck.kinds.run.thresholds import RANGES
+from formcheck.sequence import PoseSequence
+from formcheck.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def run(spec: GaitSpec, **settings):
+    seq, truth = simulate(spec)
+    return running.analyse(context_for(seq, Settings.build(kind="run", **settings))), truth, seq
+
+
+def toe_off_share(result) -> float:
+    """Share of the steps that have a toe-off, leaving out the last one (the clip may end in it)."""
+    steps = list(result.steps)[:-1]
+    return sum(s["toe_off_s"] is not None for s in steps) / len(steps)
+
+
+# -- running or walking, from the events ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_treadmill_runner_with_a_flight_phase_is_running_from_the_events(fps):
+    """Issue 11 case 1: a runner with flight in every step (duty factor 0.28) and a swing knee well
+    under the old 85-degree vote: the events decide, and they say running."""
+    spec = GaitSpec(fps=fps, cadence_spm=170.0, contact_ms=200.0, swing_lift=0.12, duration_s=6.0)
+    r, _, _ = run(spec)
+    evidence = r.details["gait_evidence"]
+    assert evidence["swing_knee_flexion_peak_deg"] < 85.0 and evidence["gait_from_body_cues"] == "walking"
+    assert r.metrics["gait"] == "running" and evidence["decided_by"] == "foot events"
+    stride_ms = 2 * 60000 / 170.0
+    # Within a frame (and 2%) of the true duty factor 0.28.
+    assert r.metrics["duty_factor"] == pytest.approx(200.0 / stride_ms, abs=1000 / fps / stride_ms + 0.02)
+    assert r.references["cadence_spm"].low == 150.0  # the running range, not walking's 100-130
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_walker_with_double_support_is_walking_from_the_events(fps):
+    spec = GaitSpec(
+        fps=fps, cadence_spm=110.0, contact_ms=660.0, speed_m_s=1.3, vertical_oscillation_cm=3.0, duration_s=8.0
+    )
+    r, _, _ = run(spec)
+    assert r.metrics["gait"] == "walking" and r.details["gait_evidence"]["decided_by"] == "foot events"
+    assert r.metrics["cadence_spm"] == pytest.approx(110.0, rel=0.01)
+    stride_ms = 2 * 60000 / 110.0
+    assert r.metrics["duty_factor"] == pytest.approx(660.0 / stride_ms, abs=1000 / fps / stride_ms + 0.03)
+    assert r.references["cadence_spm"].low == 100.0  # the walking range
+    assert r.references["contact_ms"].low is None  # no running range for a walker
+
+
+def test_slow_jog_with_a_short_flight_at_160_spm_is_running():
+    """Issue 11 case 2's slowest segment: a jog with a short flight (duty factor 0.45)."""
+    spec = GaitSpec(fps=60.0, cadence_spm=160.0, contact_ms=335.0, speed_m_s=2.4, swing_lift=0.3, duration_s=6.0)
+    r, _, _ = run(spec)
+    assert r.metrics["gait"] == "running"
+    assert r.metrics["contact_ms"] == pytest.approx(335.0, abs=25.0)
+    assert 0 < r.metrics["flight_ms"] < 80
+
+
+def test_long_fast_strides_are_upright_and_analysed():
+    """Issue 11 case 2: long strides at a fast pace (6 m/s, 230 spm): the ankles' midpoint rises,
+    the stance foot and the trunk do not; the runner is analysed, not refused."""
+    spec = GaitSpec(fps=120.0, cadence_spm=230.0, contact_ms=150.0, speed_m_s=6.0, overstride_cm=25.0, duration_s=4.0)
+    r, _, _ = run(spec)
+    assert r.metrics["gait"] == "running"
+    assert r.metrics["cadence_spm"] == pytest.approx(230.0, rel=0.01)
+    assert r.metrics["contact_ms"] == pytest.approx(150.0, abs=1000 / 120 + 5)
+    assert r.metrics["trunk_lean_deg"] == pytest.approx(spec.trunk_lean_deg, abs=1.0)
+
+
+def test_strong_heel_kick():
+    spec = GaitSpec(fps=60.0, cadence_spm=180.0, contact_ms=210.0, swing_lift=0.65, speed_m_s=4.0)
+    r, _, _ = run(spec)
+    assert r.metrics["gait"] == "running"
+    assert r.details["gait_evidence"]["swing_knee_flexion_peak_deg"] > 100
+    assert r.metrics["cadence_spm"] == pytest.approx(180.0, rel=0.01)
+    assert r.metrics["contact_ms"] == pytest.approx(210.0, abs=1000 / 60 + 5)
+    assert toe_off_share(r) >= 0.9
+
+
+def test_hidden_far_leg():
+    """The far leg hidden (low visibility, guessed positions) in 40% of the frames."""
+    spec = GaitSpec(fps=60.0, far_leg_hidden=0.4, noise_px=1.0, duration_s=6.0, seed=5)
+    r, _, _ = run(spec)
+    assert r.details["far_leg_occluded_fraction"] >= 0.35
+    assert r.metrics["gait"] == "running"
+    assert r.metrics["cadence_spm"] == pytest.approx(spec.cadence_spm, rel=0.01)
+    assert toe_off_share(r) >= 0.9
+    assert r.metrics["contact_ms"] == pytest.approx(spec.contact_ms, abs=25.0)
+
+
+# -- time, not samples ------------------------------------------------------------------------------
+
+
+def drop_frames(seq: PoseSequence, share: float, seed: int = 0) -> PoseSequence:
+    keep = np.random.default_rng(seed).random(len(seq)) > share
+    keep[0] = keep[-1] = True
+    return seq[keep]
+
+
+def test_uniform_grid_resamples_only_uneven_clips():
+    seq, _ = simulate(GaitSpec(fps=60.0, duration_s=2.0))
+    assert uniform_rate(seq.timestamps_s) is None
+    assert uniform_rate(np.round(np.arange(90) / 29.97, 3)) is None  # millisecond timestamps of 29.97 fps
+    dropped = drop_frames(seq, 0.3)
+    assert uniform_rate(dropped.timestamps_s) == pytest.approx(60.0)
+    grid = on_grid(dropped, 60.0)
+    assert np.allclose(np.diff(grid.timestamps_s), 1 / 60)
+    # A linear bridge over dropped frames misses a sinusoid's curve by at most A w^2 gap^2 / 8: the
+    # pelvis (16 px amplitude at the step frequency, 170 / 60 Hz) over the longest gap.
+    rows = np.round(grid.timestamps_s * 60).astype(int)
+    gap = float(np.max(np.diff(dropped.timestamps_s)))
+    bound = 16.0 * (2 * np.pi * 170 / 60) ** 2 * gap**2 / 8
+    pelvis, truth = grid.midpoint(23, 24)[:, 1], seq.midpoint(23, 24)[rows, 1]
+    assert np.nanmax(np.abs(pelvis - truth)) <= bound + 0.05
+
+
+@pytest.mark.parametrize("fps,share", [(60.0, 0.3), (30.0, 0.38)])
+def test_variable_frame_rate_keeps_class_and_cadence(fps, share):
+    """Issue 11 case 4: frames dropped at random with their true timestamps."""
+    spec = GaitSpec(fps=fps, cadence_spm=168.0, contact_ms=200.0, duration_s=7.0, noise_px=1.0, seed=2)
+    seq, _ = simulate(spec)
+    whole = running.analyse(context_for(seq))
+    vfr = running.analyse(context_for(drop_frames(seq, share, seed=4)))
+    assert vfr.metrics["gait"] == whole.metrics["gait"] == "running"
+    assert vfr.metrics["cadence_spm"] == pytest.approx(whole.metrics["cadence_spm"], rel=0.015)
+    assert vfr.metrics["cadence_spm"] == pytest.approx(168.0, rel=0.015)
+    assert vfr.details["resampled_to_fps"] == pytest.approx(fps)
+    assert vfr.series["knee_flexion_left_deg"].shape == (len(drop_frames(seq, share, seed=4)),)
+
+
+# -- what the user asks for -------------------------------------------------------------------------
+
+
+def test_gait_setting_is_used_and_a_disagreement_is_said():
+    spec = GaitSpec(fps=60.0, cadence_spm=110.0, contact_ms=660.0, speed_m_s=1.3, duration_s=8.0)
+    r, _, _ = run(spec, gait="running")
+    assert r.metrics["gait"] == "running" and r.details["gait_evidence"]["decided_by"] == "setting"
+    assert any("`gait` says so" in note and "look like walking" in note for note in r.reliability)
+
+
+def test_requested_running_is_analysed_although_not_upright_looking():
+    """A runner filmed with the camera tilted far (trunk 50 deg from the image vertical): refused as
+    not upright with `gait = auto`, analysed with a note when running is asked for."""
+    seq, _ = simulate(GaitSpec(fps=60.0, trunk_lean_deg=50.0))
+    with pytest.raises(ActivityNotFound, match="not upright"):
+        running.analyse(context_for(seq))
+    r = running.analyse(context_for(seq, Settings.build(kind="run", gait="running")))
+    assert r.metrics["gait"] == "running" and r.metrics["cadence_spm"] == pytest.approx(170.0, rel=0.01)
+    assert any("less upright" in note for note in r.reliability)
+
+
+def test_legs_out_of_the_picture_are_refused_even_when_asked():
+    """An edited clip whose legs are elsewhere (a split screen): the model marks them unseen."""
+    seq, _ = simulate(GaitSpec(fps=60.0))
+    legs = [23, 24, 25, 26, 27, 28, 29, 30, 31, 32]
+    seq.visibility[:, legs] = np.where(np.arange(len(seq))[:, None] % 3 == 0, 0.9, 0.05)
+    for gait in ("auto", "running"):
+        with pytest.raises(InsufficientData, match="legs were out of the picture"):
+            running.analyse(context_for(seq, Settings.build(kind="run", gait=gait)))
+
+
+def test_too_short_clip_says_how_long_is_enough():
+    seq, _ = simulate(GaitSpec(fps=60.0, cadence_spm=180.0, duration_s=1.0))
+    with pytest.raises(InsufficientData) as info:
+        running.analyse(context_for(seq))
+    text = str(info.value)
+    # Six steps at 180 steps/min: 2.0 s.
+    assert "at least 2.0 s of steady running or walking" in text and "film 5-10 s" in text
+
+
+# -- segments ---------------------------------------------------------------------------------------
+
+
+def test_two_paces_make_two_segments_and_the_headline_is_the_longer():
+    slow, _ = simulate(GaitSpec(fps=60.0, cadence_spm=160.0, contact_ms=260.0, duration_s=4.0))
+    fast, _ = simulate(GaitSpec(fps=60.0, cadence_spm=190.0, contact_ms=200.0, duration_s=7.0, seed=1))
+    joined = PoseSequence(
+        xy=np.concatenate([slow.xy, fast.xy]),
+        z=np.concatenate([slow.z, fast.z]),
+        visibility=np.concatenate([slow.visibility, fast.visibility]),
+        timestamps_s=np.concatenate([slow.timestamps_s, fast.timestamps_s + 4.0]),
+        frame_size=slow.frame_size,
+        fps=60.0,
+    )
+    r = running.analyse(context_for(joined))
+    segs = r.details["segments"]
+    assert len(segs) >= 2
+    rates = sorted(s["cadence_spm"] for s in segs)
+    assert rates[0] == pytest.approx(160.0, rel=0.02) and rates[-1] == pytest.approx(190.0, rel=0.02)
+    head = next(s for s in segs if s["segment"] == r.details["headline_segment"])
+    assert head["cadence_spm"] == pytest.approx(190.0, rel=0.02) == r.metrics["cadence_spm"]
+    notes = " ".join(r.reliability)
+    assert "steady segments" in notes and "`start_s` and `end_s`" in notes
+
+
+# -- spreads, unreliable figures, cues --------------------------------------------------------------
+
+
+def test_spreads_are_in_the_details_and_the_metrics():
+    r, _, _ = run(GaitSpec(fps=60.0, noise_px=1.0, seed=3))
+    contact = r.details["spreads"]["contact_ms"]
+    assert contact["steps"] >= 10 and contact["q1"] <= contact["median"] <= contact["q3"]
+    assert contact["iqr"] == pytest.approx(contact["q3"] - contact["q1"], abs=0.11)
+    assert contact["reliable"] is True
+    assert r.metrics["contact_ms_iqr"] == contact["iqr"] and r.metrics["trunk_lean_deg_iqr"] is not None
+    # Step time is the passes' fitted step time: 60000 / cadence.
+    assert r.metrics["step_time_ms"] == pytest.approx(60000 / r.metrics["cadence_spm"], abs=0.1)
+
+
+def test_a_spread_wider_than_the_range_is_unreliable_and_gets_no_finding():
+    details = {
+        "spreads": {
+            "knee_flexion_contact_deg": {"median": 16.0, "q1": 5.0, "q3": 27.0, "iqr": 22.0, "steps": 12},
+            "trunk_lean_deg": {"median": 7.0, "q1": 6.0, "q3": 8.0, "iqr": 2.0, "steps": 3},
+            "vertical_oscillation_cm": {"median": 7.0, "q1": 6.5, "q3": 7.5, "iqr": 1.0, "steps": 12},
+        }
+    }
+    why = mark_unreliable(details, RANGES)
+    assert set(why) == {"knee_flexion_contact_deg", "trunk_lean_deg"}
+    assert (
+        "wider than the whole typical range" in why["knee_flexion_contact_deg"]
+        and "only 3 step" in why["trunk_lean_deg"]
+    )
+    assert details["spreads"]["vertical_oscillation_cm"]["reliable"] is True
+
+
+def test_knee_flexion_above_the_range_does_not_get_the_too_straight_cue():
+    """Issue 11 case 5: a knee flexion at contact above the range (38 deg) got the cue for a knee
+    that is too straight."""
+    seq, _ = simulate(GaitSpec(fps=60.0))
+    ctx = context_for(seq)
+    result = analyse_gait(GaitInputs(seq=ctx.seq, sharp=ctx.seq, raw=ctx.raw))
+    result.metrics["knee_flexion_contact_deg"] = 38.0
+    result.metrics["knee_flexion_peak_deg"] = 25.0
+    found = {f.metric: f for f in findings_for(result, RANGES, {})}
+    above, below = found["knee_flexion_contact_deg"], found["knee_flexion_peak_deg"]
+    assert above.detail.startswith("Above") and "softly bent" not in above.cue and "Run tall" in above.cue
+    assert below.detail.startswith("Below") and "soft" in below.cue
+
+
+def test_asymmetry_needs_more_than_the_spreads_allow():
+    noisy = {"left": {"median": 250.0, "iqr": 80.0, "steps": 8}, "right": {"median": 210.0, "iqr": 80.0, "steps": 8}}
+    clear = {"left": {"median": 250.0, "iqr": 10.0, "steps": 8}, "right": {"median": 210.0, "iqr": 10.0, "steps": 8}}
+    assert not sides_differ(noisy) and sides_differ(clear)
+
+
+def test_an_undecided_gait_gets_no_gait_ranges_until_set():
+    """From behind running and walking are not told apart: no running range is applied to what may be
+    a walker; with `gait` set, that gait's ranges are."""
+    seq, _ = simulate(GaitSpec(fps=60.0, view="rear"))
+    undecided = running.analyse(context_for(seq))
+    assert undecided.metrics["gait"] == "undetermined"
+    assert undecided.references["cadence_spm"].low is None and "not decided" in undecided.references["cadence_spm"].note
+    ran = running.analyse(context_for(seq, Settings.build(kind="run", gait="running")))
+    assert ran.metrics["gait"] == "running" and ran.references["cadence_spm"].low == 150.0
+    walked = running.analyse(context_for(seq, Settings.build(kind="run", gait="walking")))
+    assert walked.references["cadence_spm"].low == 100.0
