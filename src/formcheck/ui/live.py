@@ -1,0 +1,309 @@
+"""The Live page: a plank coached from the browser's camera.
+
+The camera reaches this server through WebRTC (streamlit-webrtc); each frame the WebRTC worker hands
+over goes through `coach.LiveCoach` (the pose model, the plank's hold state machine, the overlay) and
+comes back drawn. The worker gives the callback the newest frame only, so frames that arrive while the
+model is busy are dropped, never queued. A timer fragment reads the coach's snapshot twice a second:
+`Hold m:ss`, the good-form time, the cue (optionally spoken by the browser), the target. At Stop: the
+summary a clip would give, and the recording (when kept) can be analysed like an upload.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ..coach import DEFAULT_TARGET_S, CoachSnapshot, LiveCoach
+from ..kinds.plank.live import LiveSummary
+from ..kinds.plank.overlay import FAULT_TEXT, clock
+from ..kinds.plank.settings import VARIANT_LABELS, PlankSettings
+from ..kinds.plank.thresholds import THRESHOLDS
+from ..settings import Settings
+from .cache import upload_source
+from .results import results_panel
+from .runner import analysis_panel, remember
+
+log = logging.getLogger(__name__)
+
+#: How often the page's hold timer is refreshed while the camera runs, seconds (at least once a second).
+TIMER_REFRESH_S = 0.5
+STREAMER_KEY = "live-plank"
+HOLDER_KEY = "live_holder"
+
+
+@dataclass
+class LiveOptions:
+    variant: str = "auto"
+    target_s: float = DEFAULT_TARGET_S
+    keep_recording: bool = False
+
+
+@dataclass
+class LiveHolder:
+    """The page's live session across reruns: the coach of the running session (made on its first
+    frame, in the WebRTC worker's thread), the last summary and recording."""
+
+    options: LiveOptions = field(default_factory=LiveOptions)
+    settings: Settings = field(default_factory=Settings)
+    coach: LiveCoach | None = None
+    summary: LiveSummary | None = None
+    recording: Path | None = None
+    saved: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def coach_for_frame(self) -> LiveCoach:
+        with self.lock:
+            if self.coach is None:
+                self.coach = LiveCoach(self.options.variant, self.options.target_s, self.settings.common())
+                self.summary, self.saved = None, False
+            return self.coach
+
+    def end(self) -> None:
+        """End the running session (the camera stopped): its summary replaces the previous one."""
+        with self.lock:
+            coach, self.coach = self.coach, None
+        if coach is not None:
+            summary = coach.finish()
+            if summary is not None and summary.frames:
+                self.summary = summary
+
+
+def live_panel(settings: Settings | None) -> None:
+    """The whole Live page."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    holder: LiveHolder = st.session_state.setdefault(HOLDER_KEY, LiveHolder())
+    st.subheader("Live plank coach")
+    st.caption(
+        "Put the camera on the floor or a chair, side-on to your plank (a side plank: facing your chest), "
+        "whole body in the picture, then press Start. The timer starts after a second in position."
+    )
+    options = _options_panel()
+    holder.options = options
+    if settings is not None:
+        holder.settings = settings
+    if holder.coach is not None:
+        holder.coach.target_s = options.target_s
+
+    def on_frame(frame: Any) -> Any:
+        import av
+
+        image = frame.to_ndarray(format="rgb24")
+        holder.coach_for_frame().process(image, float(frame.time or 0.0))
+        return av.VideoFrame.from_ndarray(image, format="rgb24")
+
+    recorder_factory: Any = None  # streamlit-webrtc types it as aiortc's MediaRecorder; ours has its interface
+    if options.keep_recording:
+        from .webrtc import LiveRecorder
+
+        def recorder_factory() -> LiveRecorder:
+            folder = Path(tempfile.mkdtemp(prefix="formcheck-live-"))
+            holder.recording = folder / "live-plank.mp4"
+            return LiveRecorder(holder.recording)
+
+    from .webrtc import MEDIA_CONSTRAINTS, RTC_CONFIGURATION
+
+    ctx = webrtc_streamer(
+        key=STREAMER_KEY,
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints=MEDIA_CONSTRAINTS,
+        video_frame_callback=on_frame,
+        on_video_ended=holder.end,
+        in_recorder_factory=recorder_factory,
+        async_processing=True,
+    )
+    playing = bool(ctx.state.playing)
+    if not playing and holder.coach is not None:
+        holder.end()
+    if playing:
+        st.fragment(_timer_panel, run_every=TIMER_REFRESH_S)(holder, options)
+    elif holder.summary is not None:
+        summary_panel(holder)
+    else:
+        st.info("Press **Start** and allow the camera. Nothing is recorded unless you ask for it.")
+
+
+def _options_panel() -> LiveOptions:
+    spec_labels: dict[str, str] = {"auto": "Auto-detect", **{k: v.capitalize() for k, v in VARIANT_LABELS.items()}}
+    left, middle, right = st.columns(3)
+    with left:
+        variant = st.selectbox(
+            "Plank variant",
+            list(spec_labels),
+            format_func=lambda v: spec_labels[v],
+            key="live_variant",
+            help="Auto-detect decides from your first second in position.",
+        )
+    with middle:
+        target = st.number_input(
+            "Target hold (s)",
+            min_value=10,
+            max_value=600,
+            value=int(DEFAULT_TARGET_S),
+            step=5,
+            key="live_target",
+            help="A signal (on screen, and spoken when speech is on) when the hold reaches it.",
+        )
+    with right:
+        st.toggle("Speak the cues", key="live_speech", help="The browser reads each new cue aloud.")
+        keep = st.toggle(
+            "Keep the recording",
+            key="live_keep",
+            help="Records the camera while you hold, to analyse it afterwards like an upload.",
+        )
+    return LiveOptions(variant=str(variant), target_s=float(target), keep_recording=bool(keep))
+
+
+def hold_text(snapshot: CoachSnapshot) -> str:
+    """'Hold m:ss · good form m:ss' of the running (or last) hold."""
+    state = snapshot.state
+    hold_s = state.hold_s if state else 0.0
+    good_s = state.good_s if state else 0.0
+    return f"Hold {clock(hold_s)} · good form {clock(good_s)}"
+
+
+def _timer_panel(holder: LiveHolder, options: LiveOptions) -> None:
+    coach = holder.coach
+    if coach is None:
+        st.markdown("### Hold 0:00 · good form 0:00")
+        st.caption("Waiting for the camera...")
+        return
+    snap = coach.snapshot()
+    state = snap.state
+    st.markdown(f"### {hold_text(snap)}")
+    phase = state.phase if state else "idle"
+    words = {
+        "idle": "not holding",
+        "confirming": "getting into position",
+        "holding": "holding",
+        "out_of_position": "out of position",
+    }[phase]
+    breaks = state.breaks if state else 0
+    variant = VARIANT_LABELS[snap.variant] if snap.variant else "variant: deciding"
+    st.caption(
+        f"{words} · {variant} · form breaks {breaks} · target {clock(snap.target_s)} · "
+        f"{snap.fps:.0f} frames/s analysed, {snap.latency_ms:.0f} ms to the overlay"
+    )
+    severity = state.severity if state else None
+    if severity == "warning":
+        st.error(snap.cue, icon=":material/warning:")
+    elif severity == "attention" or phase == "out_of_position":
+        st.warning(snap.cue, icon=":material/error:")
+    elif snap.cue_key == "good":
+        st.success(snap.cue, icon=":material/check_circle:")
+    else:
+        st.info(snap.cue, icon=":material/info:")
+    if snap.target_reached:
+        st.success(f"Target reached: {clock(snap.target_s)} held", icon=":material/emoji_events:")
+    if snap.variant == "knee" and state is not None and state.longest_good_s >= THRESHOLDS.progression_knee_hold_s:
+        st.success(
+            "A minute of good-form knee plank: you are ready to try a full plank.", icon=":material/trending_up:"
+        )
+    if snap.error:
+        st.error(f"The last frame could not be analysed: {snap.error}")
+    speech = bool(st.session_state.get("live_speech"))
+    _browser_signal(snap, speech)
+
+
+def _browser_signal(snap: CoachSnapshot, speech: bool) -> None:
+    """Speak a new cue (when speech is on) and beep once when the target is reached: the browser's
+    speech synthesis and Web Audio, in the page itself (a click on the page allowed them)."""
+    cue = snap.cue if speech else ""
+    cue_key = snap.cue_key if speech else ""
+    target = f"target reached: {clock(snap.target_s)}" if snap.target_reached else ""
+    script = f"""
+<script>
+(function () {{
+  const w = window, cueKey = {json.dumps(cue_key)}, cue = {json.dumps(cue)}, target = {json.dumps(target)};
+  w.__formcheckLive = w.__formcheckLive || {{spoken: "", target: false}};
+  const s = w.__formcheckLive;
+  const say = (text) => {{
+    if (!("speechSynthesis" in w)) return;
+    w.speechSynthesis.cancel();
+    w.speechSynthesis.speak(new w.SpeechSynthesisUtterance(text));
+  }};
+  if (target && !s.target) {{
+    s.target = true;
+    try {{
+      const ctx = new (w.AudioContext || w.webkitAudioContext)();
+      const osc = ctx.createOscillator(); osc.frequency.value = 880; osc.connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + 0.4);
+    }} catch (e) {{}}
+    if (cueKey) say(target);
+  }}
+  if (!target) s.target = false;
+  if (cueKey && cueKey !== s.spoken) {{ s.spoken = cueKey; say(cue); }}
+}})();
+</script>"""
+    st.html(script, unsafe_allow_javascript=True)
+
+
+def summary_panel(holder: LiveHolder) -> None:
+    """The end of the session: the clip-like summary, saving it, and the recording."""
+    s = holder.summary
+    assert s is not None
+    st.markdown(f"#### Your {s.variant_label}")
+    cols = st.columns(4)
+    cols[0].metric("Hold", clock(s.hold_s) if s.hold_s is not None else "none")
+    good = (
+        f"{clock(s.good_form_s)} ({s.good_form_pct:.0f}%)"
+        if s.good_form_s is not None and s.good_form_pct is not None
+        else "-"
+    )
+    cols[1].metric("Good form", good)
+    cols[2].metric("Form breaks", len(s.breaks))
+    cols[3].metric("Score", f"{s.score.total:.0f}/100" if s.score else "-")
+    if s.score is not None:
+        st.caption(
+            f"Score parts: form time {s.score.form_time}, alignment {s.score.alignment}, steadiness "
+            f"{s.score.steadiness}, fatigue {s.score.fatigue} (0-100 each)."
+        )
+    for b in s.breaks:
+        st.markdown(
+            f"- **{FAULT_TEXT.get(b.fault, b.fault)}** from {clock(b.start_s)} to {clock(b.end_s)} of the hold "
+            f"(up to {b.peak_deg:.0f} deg, {b.severity})"
+        )
+    if s.holds > 1:
+        st.caption(f"{s.holds} holds in this session: the figures are the longest one's.")
+    st.info(s.progression, icon=":material/trending_up:")
+    for note in s.notes:
+        st.caption(note)
+    if not holder.saved and save_live_summary(None, s):
+        holder.saved = True
+    _recording_panel(holder)
+
+
+def save_live_summary(athlete: str | None, summary: LiveSummary) -> bool:
+    """Where a live summary is saved to an athlete's history. The history store (`formcheck.store`) is
+    not part of this version yet: with no athlete chosen nothing is saved, and False says so. The
+    entry the store will receive is `summary.to_json()`."""
+    if athlete is None:
+        return False
+    log.info("live summary for %s not saved: no history store in this version (%s)", athlete, summary.to_json())
+    return False
+
+
+def _recording_panel(holder: LiveHolder) -> None:
+    path = holder.recording
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return
+    st.caption(f"Recording kept: {path.stat().st_size / 1e6:.1f} MB.")
+    if st.button("Analyse the recording like an upload", key="live_analyse"):
+        st.session_state["live_analyse_path"] = str(path)
+    if st.session_state.get("live_analyse_path") == str(path):
+        settings = holder.settings.with_kind("plank")
+        if holder.options.variant != "auto":
+            settings = settings.with_options(PlankSettings(variant=holder.options.variant))
+        source = upload_source(path.name, path.read_bytes())
+        view = analysis_panel(source, settings)
+        if view is not None:
+            remember(view)
+            results_panel(view, key="live")
