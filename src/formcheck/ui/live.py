@@ -110,6 +110,9 @@ def live_panel(settings: Settings | None) -> None:
 
     from .webrtc import MEDIA_CONSTRAINTS, RTC_CONFIGURATION
 
+    if not _served():
+        st.warning("The camera needs the app served by `streamlit run app.py`: open it in a browser.")
+        return
     ctx = webrtc_streamer(
         key=STREAMER_KEY,
         mode=WebRtcMode.SENDRECV,
@@ -129,6 +132,17 @@ def live_panel(settings: Settings | None) -> None:
         summary_panel(holder)
     else:
         st.info("Press **Start** and allow the camera. Nothing is recorded unless you ask for it.")
+
+
+def _served() -> bool:
+    """True in a session served by `streamlit run` (streamlit-webrtc needs one; Streamlit's AppTest,
+    which runs the script without a server, has none)."""
+    from streamlit_webrtc.session_info import get_this_session_info
+
+    try:
+        return get_this_session_info() is not None
+    except AttributeError:
+        return False
 
 
 def _options_panel() -> LiveOptions:
