@@ -1,7 +1,8 @@
 """The Live page in a real browser: Debian's chromium (Playwright, never `playwright install`) with a
 fake camera playing a real plank clip from the samples folder (made into a .y4m file, the format
 chromium's fake camera reads). The page must run the timer, show the cue for the clip's fault (the
-clip alternates a forearm plank with deliberate pikes), speak it when asked, and summarise at Stop.
+clip alternates a forearm plank with deliberate pikes), speak it when asked, summarise at Stop, and
+analyse the kept recording like an upload.
 
 Run: pytest -m browser tests/test_browser_live.py
 """
@@ -132,6 +133,7 @@ def test_live_page_times_the_hold_and_cues_the_pike(live_app: str, samples_dir: 
         page.goto(live_app)
         page.get_by_role("tab", name="Live").click()
         page.get_by_text("Speak the cues").click()
+        page.get_by_text("Keep the recording").click()
         webrtc = page.frame_locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
         webrtc.get_by_role("button", name="Start").click()
 
@@ -158,4 +160,11 @@ def test_live_page_times_the_hold_and_cues_the_pike(live_app: str, samples_dir: 
         assert "Form breaks" in body and "Score" in body
         assert re.search(r"hips piked from \d+:\d\d to \d+:\d\d of the hold", body), body[-2000:]
         page.screenshot(path=str(tmp_path / "summary.png"), full_page=True)
+
+        # The recording, analysed like an upload: the clip analysis of what the camera sent.
+        page.get_by_text(re.compile(r"Recording kept: \d+\.\d MB")).wait_for(timeout=60_000)
+        page.get_by_role("button", name="Analyse the recording like an upload").click()
+        page.get_by_text("Plank hold: live-plank.mp4", exact=True).wait_for(timeout=LIVE_TIMEOUT_MS)
+        page.screenshot(path=str(tmp_path / "recording.png"), full_page=True)
+        assert "Hips piked" in page.inner_text("body")  # the clip analysis finds the pikes too
         browser.close()

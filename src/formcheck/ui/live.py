@@ -276,9 +276,16 @@ def summary_panel(holder: LiveHolder) -> None:
     cols[2].metric("Form breaks", len(s.breaks))
     cols[3].metric("Score", f"{s.score.total:.0f}/100" if s.score else "-")
     if s.score is not None:
+        parts = {
+            "form time": s.score.form_time,
+            "alignment": s.score.alignment,
+            "steadiness": s.score.steadiness,
+            "fatigue": s.score.fatigue,
+        }
         st.caption(
-            f"Score parts: form time {s.score.form_time}, alignment {s.score.alignment}, steadiness "
-            f"{s.score.steadiness}, fatigue {s.score.fatigue} (0-100 each)."
+            "Score parts (0-100 each): "
+            + ", ".join(f"{k} {v:.0f}" if v is not None else f"{k} not measured" for k, v in parts.items())
+            + "."
         )
     for b in s.breaks:
         st.markdown(

@@ -1,0 +1,63 @@
+"""The Live page's recorder (ui/webrtc.LiveRecorder): every frame of a camera track, with its own
+time, into a browser-playable H.264 MP4, encoded off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from aiortc.mediastreams import MediaStreamError
+
+from formcheck.ui.webrtc import RTC_CONFIGURATION, LiveRecorder
+
+
+class FakeCameraTrack:
+    """An aiortc-like video track: `times` frames (s), 321x240 (odd width on purpose), then the end."""
+
+    kind = "video"
+
+    def __init__(self, times: list[float]) -> None:
+        self.times = list(times)
+
+    async def recv(self) -> av.VideoFrame:
+        if not self.times:
+            raise MediaStreamError
+        t = self.times.pop(0)
+        image = np.full((240, 321, 3), int(t * 40) % 256, np.uint8)
+        frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+        frame.time_base = Fraction(1, 90_000)
+        frame.pts = int(round(t * 90_000))
+        await asyncio.sleep(0)
+        return frame
+
+
+def test_recorder_keeps_every_frame_with_its_time(tmp_path: Path) -> None:
+    # 2 s of a camera at a varying rate, starting at 5 s on the WebRTC clock.
+    times = [5.0 + 0.04 * i for i in range(25)] + [6.0 + 0.05 * i for i in range(21)]
+    path = tmp_path / "live.mp4"
+    recorder = LiveRecorder(path)
+
+    async def run() -> None:
+        recorder.addTrack(FakeCameraTrack(times))
+        await recorder.start()
+        await asyncio.sleep(0.5)
+        await recorder.stop()
+
+    asyncio.run(run())
+    assert recorder.error == "" and recorder.frames == len(times) and recorder.dropped == 0
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert (stream.codec_context.width, stream.codec_context.height) == (320, 240)  # even for x264
+        decoded = [float(f.time) for f in container.decode(stream)]
+    assert len(decoded) == len(times)
+    assert decoded == pytest.approx([t - times[0] for t in times], abs=0.002)
+
+
+def test_no_ice_server_is_configured() -> None:
+    """Host candidates only: nothing is asked of a STUN or TURN server on the internet."""
+    assert RTC_CONFIGURATION == {"iceServers": []}
