@@ -4,6 +4,8 @@ measurements; its causal smoothing stays close to the clip's zero-phase one on t
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from conftest import TRACKS
@@ -216,3 +218,6 @@ def test_live_coach_on_the_pike_track_finds_the_clips_hold_and_pikes() -> None:
         assert abs(hold_start + p.end_s - (m.t[b] + pm.frame_interval_s(m.t))) <= 0.25
     assert live.fault_cue("pike") in cues
     assert s.score is not None and s.hold_s == pytest.approx(h.hold_s)
+    entry = json.loads(json.dumps(s.to_json(), allow_nan=False))  # what a history entry stores
+    assert entry["form_breaks"] == len(s.breaks) and entry["variant"] == "forearm"
+    assert [b["label"] for b in entry["breaks"]].count("pike") == 2

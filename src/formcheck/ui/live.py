@@ -14,6 +14,7 @@ import json
 import logging
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 TIMER_REFRESH_S = 0.5
 STREAMER_KEY = "live-plank"
 HOLDER_KEY = "live_holder"
+#: Frames that come this soon after Stop belong to the stopped session (a new Start takes longer).
+AFTER_STOP_S = 2.0
 
 
 @dataclass
@@ -56,11 +59,16 @@ class LiveHolder:
     summary: LiveSummary | None = None
     recording: Path | None = None
     saved: bool = False
+    ended_at: float = -1e9  # time.monotonic() of the last end()
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def coach_for_frame(self) -> LiveCoach:
+    def coach_for_frame(self) -> LiveCoach | None:
+        """The running session's coach, made on its first frame; None for the last frames the worker
+        may still deliver just after Stop (they would otherwise start a session of their own)."""
         with self.lock:
             if self.coach is None:
+                if time.monotonic() - self.ended_at < AFTER_STOP_S:
+                    return None
                 self.coach = LiveCoach(self.options.variant, self.options.target_s, self.settings.common())
                 self.summary, self.saved = None, False
             return self.coach
@@ -69,6 +77,8 @@ class LiveHolder:
         """End the running session (the camera stopped): its summary replaces the previous one."""
         with self.lock:
             coach, self.coach = self.coach, None
+            if coach is not None:
+                self.ended_at = time.monotonic()
         if coach is not None:
             summary = coach.finish()
             if summary is not None and summary.frames:
@@ -95,8 +105,11 @@ def live_panel(settings: Settings | None) -> None:
     def on_frame(frame: Any) -> Any:
         import av
 
+        coach = holder.coach_for_frame()
+        if coach is None:
+            return frame
         image = frame.to_ndarray(format="rgb24")
-        holder.coach_for_frame().process(image, float(frame.time or 0.0))
+        coach.process(image, float(frame.time or 0.0))
         return av.VideoFrame.from_ndarray(image, format="rgb24")
 
     recorder_factory: Any = None  # streamlit-webrtc types it as aiortc's MediaRecorder; ours has its interface

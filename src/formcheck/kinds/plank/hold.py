@@ -419,25 +419,6 @@ class HoldMachine:
         self._phase, self._pending, self._run_first = "idle", [], None
         return self.holds
 
-    def current(self) -> HoldRecord | None:
-        """The running hold as it stands (its undecided frames not counted as good), or None."""
-        if self._form is None:
-            return None
-        form = self._form
-        assert form.first is not None and form.last is not None
-        return HoldRecord(
-            first=form.first.row,
-            last=form.last.row,
-            start_s=form.first.time_s,
-            end_s=form.last.time_s + form.last.duration_s,
-            hold_s=span_s(form.first, form.last),
-            breaks={k: list(v) for k, v in form.breaks.items()},
-            good_runs=list(form.good_runs),
-            good_s=form.good_s,
-            judged_s=form.judged_s,
-            longest_good_s=form.longest_good_s,
-        )
-
     def state(self) -> HoldState:
         form = self._form
         if form is None:
