@@ -48,6 +48,7 @@ def test_recorder_keeps_every_frame_with_its_time(tmp_path: Path) -> None:
         await recorder.stop()
 
     asyncio.run(run())
+    assert recorder.done.is_set()
     assert recorder.error == "" and recorder.frames == len(times) and recorder.dropped == 0
     with av.open(str(path)) as container:
         stream = container.streams.video[0]

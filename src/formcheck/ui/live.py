@@ -39,6 +39,8 @@ STREAMER_KEY = "live-plank"
 HOLDER_KEY = "live_holder"
 #: Frames that come this soon after Stop belong to the stopped session (a new Start takes longer).
 AFTER_STOP_S = 2.0
+#: How long the summary waits for the recorder to finish writing the last frames, seconds.
+RECORDING_WAIT_S = 30.0
 
 
 @dataclass
@@ -57,7 +59,7 @@ class LiveHolder:
     settings: Settings = field(default_factory=Settings)
     coach: LiveCoach | None = None
     summary: LiveSummary | None = None
-    recording: Path | None = None
+    recorder: Any = None  # the running session's webrtc.LiveRecorder, when the recording is kept
     saved: bool = False
     ended_at: float = -1e9  # time.monotonic() of the last end()
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -118,8 +120,8 @@ def live_panel(settings: Settings | None) -> None:
 
         def recorder_factory() -> LiveRecorder:
             folder = Path(tempfile.mkdtemp(prefix="formcheck-live-"))
-            holder.recording = folder / "live-plank.mp4"
-            return LiveRecorder(holder.recording)
+            holder.recorder = LiveRecorder(folder / "live-plank.mp4")
+            return holder.recorder
 
     from .webrtc import MEDIA_CONSTRAINTS, RTC_CONFIGURATION
 
@@ -326,10 +328,18 @@ def save_live_summary(athlete: str | None, summary: LiveSummary) -> bool:
 
 
 def _recording_panel(holder: LiveHolder) -> None:
-    path = holder.recording
-    if path is None or not path.is_file() or path.stat().st_size == 0:
+    recorder = holder.recorder
+    if recorder is None:
         return
-    st.caption(f"Recording kept: {path.stat().st_size / 1e6:.1f} MB.")
+    if not recorder.done.wait(timeout=RECORDING_WAIT_S):
+        st.caption("The recording is still being written: it can be analysed in a moment (press R to refresh).")
+        return
+    path = recorder.path
+    if recorder.error or not path.is_file() or recorder.frames == 0:
+        st.caption(f"The recording could not be kept ({recorder.error or 'no frame came'}).")
+        return
+    dropped = f", {recorder.dropped} frames dropped (the encoder fell behind)" if recorder.dropped else ""
+    st.caption(f"Recording kept: {recorder.frames} frames, {path.stat().st_size / 1e6:.1f} MB{dropped}.")
     if st.button("Analyse the recording like an upload", key="live_analyse"):
         st.session_state["live_analyse_path"] = str(path)
     if st.session_state.get("live_analyse_path") == str(path):

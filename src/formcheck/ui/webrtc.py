@@ -37,7 +37,8 @@ class LiveRecorder:
     """Record the camera track to `path` (H.264 MP4, the frames' own times, starting at 0).
 
     frames / dropped: written, and dropped because the encoder was more than RECORDER_QUEUE frames
-    behind; error: why the recording failed ('' when it did not)."""
+    behind; error: why the recording failed ('' when it did not); done: set once the file is complete
+    (or has failed), after `stop()`."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -46,6 +47,7 @@ class LiveRecorder:
         self.error = ""
         self._track: Any = None
         self._task: asyncio.Task[None] | None = None
+        self.done = threading.Event()
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=RECORDER_QUEUE)
         self._thread = threading.Thread(target=self._encode, name="formcheck-live-recorder", daemon=True)
 
@@ -55,6 +57,7 @@ class LiveRecorder:
 
     async def start(self) -> None:
         if self._track is None:
+            self.done.set()
             return
         self._thread.start()
         self._task = asyncio.ensure_future(self._pull())
@@ -102,5 +105,8 @@ class LiveRecorder:
             while self._queue.get() is not None:  # drain until stop()
                 pass
         finally:
-            if writer is not None:
-                writer.close()
+            try:
+                if writer is not None:
+                    writer.close()
+            finally:
+                self.done.set()
