@@ -139,8 +139,8 @@ def live_panel(settings: Settings | None) -> None:
         async_processing=True,
     )
     playing = bool(ctx.state.playing)
-    if not playing and holder.coach is not None:
-        holder.end()
+    if not playing and not ctx.state.signalling and holder.coach is not None:
+        holder.end()  # stopped (on_video_ended may not have come yet); never while connecting
     if playing:
         st.fragment(_timer_panel, run_every=TIMER_REFRESH_S)(holder, options)
     elif holder.summary is not None:

@@ -1,4 +1,4 @@
-"""The Live page's recorder (ui/webrtc.LiveRecorder): every frame of a camera track, with its own
+"""The Live page without a browser: its recorder (ui/webrtc.LiveRecorder) keeps every frame of a camera track, with its own
 time, into a browser-playable H.264 MP4, encoded off the event loop."""
 
 from __future__ import annotations
@@ -62,3 +62,22 @@ def test_recorder_keeps_every_frame_with_its_time(tmp_path: Path) -> None:
 def test_no_ice_server_is_configured() -> None:
     """Host candidates only: nothing is asked of a STUN or TURN server on the internet."""
     assert RTC_CONFIGURATION == {"iceServers": []}
+
+
+def test_frames_just_after_stop_do_not_start_a_new_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WebRTC worker may deliver a frame or two after Stop: they must not open a session of their
+    own (whose summary would replace the real one); a Start later does."""
+    from formcheck.ui import live as page
+
+    clock = [100.0]
+    monkeypatch.setattr(page.time, "monotonic", lambda: clock[0])
+    holder = page.LiveHolder()
+    first = holder.coach_for_frame()
+    assert first is not None and holder.coach_for_frame() is first  # one session while it runs
+    holder.end()
+    assert holder.coach is None
+    clock[0] += page.AFTER_STOP_S / 2
+    assert holder.coach_for_frame() is None
+    clock[0] += page.AFTER_STOP_S
+    second = holder.coach_for_frame()
+    assert second is not None and second is not first
