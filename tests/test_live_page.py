@@ -1,5 +1,6 @@
-"""The Live page without a browser: its recorder (ui/webrtc.LiveRecorder) keeps every frame of a camera track, with its own
-time, into a browser-playable H.264 MP4, encoded off the event loop."""
+"""The Live page without a browser: the recorder (ui/webrtc.LiveRecorder) keeps every frame of a
+camera track, with its own time, in a browser-playable H.264 MP4, encoded off the event loop; the ICE
+configuration; the session holder around Stop."""
 
 from __future__ import annotations
 
