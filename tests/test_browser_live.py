@@ -145,8 +145,7 @@ def _live_session(page, live_app: str, tmp_path: Path) -> None:
     """Start, the timer, the cue, Stop, the summary, the recording analysed."""
     from playwright.sync_api import expect
 
-    page.goto(live_app)
-    page.get_by_role("tab", name="Live").click()
+    page.goto(f"{live_app}/live")  # the Live page
     page.get_by_text("Speak the cues").click()
     page.get_by_text("Keep the recording").click()
     webrtc = page.frame_locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')

@@ -82,3 +82,20 @@ def test_frames_just_after_stop_do_not_start_a_new_session(monkeypatch: pytest.M
     clock[0] += page.AFTER_STOP_S
     second = holder.coach_for_frame()
     assert second is not None and second is not first
+
+
+def test_live_page_without_a_server_shows_its_options_and_says_why_no_camera() -> None:
+    """Under Streamlit's AppTest (no server session, so no WebRTC): the page's options and a message."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_live_script, default_timeout=60).run()
+    assert not at.exception
+    assert at.number_input(key="live_target").value == 60
+    assert at.selectbox(key="live_variant").value == "auto"
+    assert any("streamlit run app.py" in w.value for w in at.warning)
+
+
+def _live_script() -> None:
+    from formcheck.ui.live import live_panel
+
+    live_panel(None)

@@ -26,8 +26,9 @@ from ..kinds.plank.live import LiveSummary
 from ..kinds.plank.overlay import FAULT_TEXT, clock
 from ..kinds.plank.settings import VARIANT_LABELS, PlankSettings
 from ..kinds.plank.thresholds import THRESHOLDS
-from ..settings import Settings
+from ..settings import Settings, settings_catalogue
 from .cache import upload_source
+from .inputs import setting_widget
 from .results import results_panel
 from .runner import analysis_panel, remember
 
@@ -48,6 +49,7 @@ class LiveOptions:
     variant: str = "auto"
     target_s: float = DEFAULT_TARGET_S
     keep_recording: bool = False
+    height_cm: float | None = None
 
 
 @dataclass
@@ -87,8 +89,9 @@ class LiveHolder:
                 self.summary = summary
 
 
-def live_panel(settings: Settings | None) -> None:
-    """The whole Live page."""
+def live_panel(settings: Settings | None = None) -> None:
+    """The whole Live page. settings: the shared settings to use (default: the page's own stature
+    field, the rest as defaults)."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     holder: LiveHolder = st.session_state.setdefault(HOLDER_KEY, LiveHolder())
@@ -99,8 +102,9 @@ def live_panel(settings: Settings | None) -> None:
     )
     options = _options_panel()
     holder.options = options
-    if settings is not None:
-        holder.settings = settings
+    if settings is None:
+        settings = Settings.build(**({"height_cm": options.height_cm} if options.height_cm else {}))
+    holder.settings = settings
     if holder.coach is not None:
         holder.coach.target_s = options.target_s
 
@@ -162,7 +166,7 @@ def _served() -> bool:
 
 def _options_panel() -> LiveOptions:
     spec_labels: dict[str, str] = {"auto": "Auto-detect", **{k: v.capitalize() for k, v in VARIANT_LABELS.items()}}
-    left, middle, right = st.columns(3)
+    left, middle, stature, right = st.columns(4)
     with left:
         variant = st.selectbox(
             "Plank variant",
@@ -181,6 +185,10 @@ def _options_panel() -> LiveOptions:
             key="live_target",
             help="A signal (on screen, and spoken when speech is on) when the hold reaches it.",
         )
+    with stature:
+        height = setting_widget(
+            next(e for e in settings_catalogue() if e.name == "height_cm"), placeholder="170 (assumed)"
+        )
     with right:
         st.toggle("Speak the cues", key="live_speech", help="The browser reads each new cue aloud.")
         keep = st.toggle(
@@ -188,7 +196,12 @@ def _options_panel() -> LiveOptions:
             key="live_keep",
             help="Records the camera while you hold, to analyse it afterwards like an upload.",
         )
-    return LiveOptions(variant=str(variant), target_s=float(target), keep_recording=bool(keep))
+    return LiveOptions(
+        variant=str(variant),
+        target_s=float(target),
+        keep_recording=bool(keep),
+        height_cm=float(height) if isinstance(height, int | float) else None,
+    )
 
 
 def hold_text(snapshot: CoachSnapshot) -> str:

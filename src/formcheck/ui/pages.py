@@ -52,4 +52,4 @@ def guide_page() -> None:
 def live_page() -> None:
     """A plank coached from the camera (formcheck.ui.live)."""
     _title()
-    live_panel(None)
+    live_panel()
