@@ -15,6 +15,7 @@ from conftest import plank_result
 from formcheck.calibrate import SHANK_FRACTION, THIGH_FRACTION, TRUNK_FRACTION
 from formcheck.errors import ActivityNotFound
 from formcheck.kinds.plank import body as pm
+from formcheck.kinds.plank import hold
 from formcheck.kinds.plank import recognise as kp_recognise
 from formcheck.kinds.plank.thresholds import REFERENCES, THRESHOLDS
 from formcheck.landmarks import NUM_LANDMARKS
@@ -372,16 +373,24 @@ def test_standing_then_plank_recognised_and_timed() -> None:
     assert abs(r.metrics["hold_s"] - 3.0) <= 2 * DT  # the one-frame jump is a cut-like transition
 
 
+def _machine_holds(t: np.ndarray, in_position: np.ndarray) -> list[tuple[int, int]]:
+    """Holds of the online state machine fed frames that are in position (entry and keep) or not."""
+    machine = hold.HoldMachine(THRESHOLDS)
+    for ti, ok in zip(t, in_position, strict=True):
+        machine.push(hold.FrameJudgement(float(ti), 1.0 / FPS, bool(ok), bool(ok), False, False, False, {}, {}))
+    return [(h.first, h.last) for h in machine.finish()]
+
+
 def test_hold_state_machine_grace_time() -> None:
-    """Direct test of hold_intervals: a gap shorter than grace keeps one hold; a longer one splits it."""
+    """The hold state machine: a gap shorter than grace keeps one hold; a longer one splits it."""
     t = np.arange(300) / FPS
     entry = np.ones(300, bool)
     short_gap = entry.copy()
     short_gap[100 : 100 + int(THRESHOLDS.grace_s * FPS) - 3] = False
-    assert pm.hold_intervals(t, short_gap, short_gap, THRESHOLDS) == [(0, 299)]
+    assert _machine_holds(t, short_gap) == [(0, 299)]
     long_gap = entry.copy()
     long_gap[100 : 100 + int(THRESHOLDS.grace_s * FPS) + 3] = False
-    assert pm.hold_intervals(t, long_gap, long_gap, THRESHOLDS) == [(0, 99), (133, 299)]
+    assert _machine_holds(t, long_gap) == [(0, 99), (133, 299)]
 
 
 def test_score_parts_and_references() -> None:

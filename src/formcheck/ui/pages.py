@@ -11,6 +11,7 @@ from .compare import compare_panel
 from .examples import list_examples
 from .guide import guide_panel
 from .inputs import settings_panel, source_panel
+from .live import live_panel
 from .results import results_panel
 from .runner import analysis_panel, history, remember
 
@@ -46,3 +47,9 @@ def compare_page() -> None:
 def guide_page() -> None:
     _title()
     guide_panel()
+
+
+def live_page() -> None:
+    """A plank coached from the camera (formcheck.ui.live)."""
+    _title()
+    live_panel()

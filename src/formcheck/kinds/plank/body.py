@@ -5,9 +5,11 @@ Pipeline of this module (each step one function):
   detect_cuts()      camera cuts (landmarks jump in one frame) on the *raw* sequence
   detect_variant()   forearm / high / knee / side_left / side_right / side_knee
   position_masks()   'entry' (a hold may start) and 'sustain' (a hold goes on) per frame
-  hold_intervals()   the start/end state machine (confirmation and grace times)
-  fault_masks(), fault_breaks()   the form-break timeline
-  good_form_time(), steadiness(), plank_score()
+  trunk_only_mask()  frames where only the trunk is seen (the hold goes on, the line is not judged)
+  fault_masks()      per-frame fault flags (the hold state machine, hold.py, makes breaks of them)
+  steadiness(), plank_score()
+
+Every per-frame function works on any number of rows: a whole clip, or one camera frame (Live).
 
 Conventions (repeated in reference/plank.py):
   body_line_deg: 180 - angle(shoulder, hip, distal) where distal is the ankle (the knee for a knee
@@ -370,51 +372,17 @@ def position_masks(f: PlankFrames, line: BodyLine, th: PlankThresholds) -> tuple
     return entry, sustain
 
 
+def trunk_only_mask(f: PlankFrames, line: BodyLine, th: PlankThresholds) -> np.ndarray:
+    """(T,) bool: only the trunk is seen (no body line) and it lies within max_axis_tilt_deg of horizontal."""
+    d = f.shoulder - f.hip
+    with np.errstate(invalid="ignore"):
+        tilt = np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0])))
+        return ~np.isfinite(line.body_line_deg) & (tilt <= th.max_axis_tilt_deg)
+
+
 def frame_interval_s(t: np.ndarray) -> float:
     """Median frame interval, seconds (0 for a single frame)."""
     return float(np.median(np.diff(t))) if t.shape[0] > 1 else 0.0
-
-
-def hold_intervals(
-    t: np.ndarray,
-    entry: np.ndarray,
-    sustain: np.ndarray,
-    th: PlankThresholds,
-    carry: np.ndarray | None = None,
-    bridge: np.ndarray | None = None,
-) -> list[tuple[int, int]]:
-    """Holds as (first row, last row) inclusive.
-
-    A hold starts at the first frame of a run of `entry` frames (which may pass through `bridge` rows,
-    e.g. a camera cut) lasting at least confirm_s (the run's span plus one frame interval). It goes on
-    while frames are `sustain` or `carry` (rows near a camera cut, or where only the trunk is seen),
-    and ends at the last such frame once the person has been out of position for longer than grace_s.
-    """
-    n = t.shape[0]
-    dt = frame_interval_s(t)
-    keep = sustain | (carry if carry is not None else False)
-    holds: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        if not entry[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and (entry[j + 1] or (bridge is not None and bridge[j + 1])):
-            j += 1
-        if t[j] - t[i] + dt < th.confirm_s - 1e-9:
-            i = j + 1
-            continue
-        last_in, k = j, j + 1
-        while k < n:
-            if keep[k]:
-                last_in = k
-            elif t[k] - t[last_in] > th.grace_s + 1e-9:
-                break
-            k += 1
-        holds.append((i, last_in))
-        i = max(k, last_in + 1)
-    return holds
 
 
 def span_s(t: np.ndarray, first: int, last: int) -> float:
@@ -478,36 +446,6 @@ def fault_value(name: str, f: PlankFrames, line: BodyLine, variant: str) -> np.n
     if name.startswith("head"):
         return f.neck_deg
     return shoulder_stack_deg(f, variant)
-
-
-def carry_over(mask: np.ndarray, uncertain: np.ndarray) -> np.ndarray:
-    """Rows flagged uncertain take the value of the last certain row before them (a cut is no fault)."""
-    out = mask.copy()
-    for a, b in runs(uncertain):
-        out[a : b + 1] = out[a - 1] if a > 0 else False
-    return out
-
-
-def fault_breaks(t: np.ndarray, mask: np.ndarray, in_hold: np.ndarray, th: PlankThresholds) -> list[tuple[int, int]]:
-    """Runs (first, last) of a fault inside the hold, gaps < merge_gap_s closed, runs < min_break_s dropped."""
-    m = mask & in_hold
-    rs = runs(m)
-    merged: list[tuple[int, int]] = []
-    for a, b in rs:
-        if merged and t[a] - t[merged[-1][1]] <= th.merge_gap_s + 1e-9 and in_hold[merged[-1][1] : a].all():
-            merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
-    return [(a, b) for a, b in merged if span_s(t, a, b) >= th.min_break_s - 1e-9]
-
-
-def good_form_mask(in_hold: np.ndarray, breaks: dict[str, list[tuple[int, int]]]) -> np.ndarray:
-    """(T,) bool: in a hold and inside no form break."""
-    good = in_hold.copy()
-    for spans in breaks.values():
-        for a, b in spans:
-            good[a : b + 1] = False
-    return good
 
 
 def longest_streak_s(t: np.ndarray, mask: np.ndarray) -> float:

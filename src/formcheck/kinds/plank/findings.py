@@ -158,27 +158,30 @@ def findings_for(
     return findings
 
 
-def _progression(m: PlankMeasurement, metrics: dict[str, Any], th: PlankThresholds) -> Finding:
-    variant = m.variant.variant
-    good_streak = metrics.get("longest_good_streak_s") or 0.0
+def progression_text(variant: str, longest_good_streak_s: float, hold_s: float, th: PlankThresholds) -> str:
+    """The next step after a hold of `variant` (the knee plank: ready for a full plank once a good-form
+    streak reaches progression_knee_hold_s). Used by the clip's findings and the Live page."""
     if variant == "knee":
-        text = (
-            PROGRESSION_ADVICE["knee_ready"].format(good=good_streak)
-            if good_streak >= th.progression_knee_hold_s
-            else PROGRESSION_ADVICE["knee"].format(need=th.progression_knee_hold_s)
-        )
-        return Finding("info", "Next step", text, source=SRC_SEED)
+        if longest_good_streak_s >= th.progression_knee_hold_s:
+            return PROGRESSION_ADVICE["knee_ready"].format(good=longest_good_streak_s)
+        return PROGRESSION_ADVICE["knee"].format(need=th.progression_knee_hold_s)
     if variant == "side_knee":
-        return Finding("info", "Next step", PROGRESSION_ADVICE["side_knee"], source=SRC_SEED)
+        return PROGRESSION_ADVICE["side_knee"]
     if variant in pm.SIDE_VARIANTS:
         sex_norms = ", ".join(
             f"{sex} {v['right'][0]:.0f} s right / {v['left'][0]:.0f} s left" for sex, v in MCGILL_SIDE_BRIDGE_S.items()
         )
-        return Finding(
-            "info",
-            "Side plank context",
+        return (
             f"{PROGRESSION_ADVICE['side']} Norms (mean): {sex_norms}. This hold: "
-            f"{metrics['hold_s']:.0f} s on the {variant.split('_')[1]} side.",
-            source=SRC_MCGILL_1999,
+            f"{hold_s:.0f} s on the {variant.split('_')[1]} side."
         )
-    return Finding("info", "Next step", PROGRESSION_ADVICE["full"], source=SRC_SEED)
+    return PROGRESSION_ADVICE["full"]
+
+
+def _progression(m: PlankMeasurement, metrics: dict[str, Any], th: PlankThresholds) -> Finding:
+    variant = m.variant.variant
+    good_streak = metrics.get("longest_good_streak_s") or 0.0
+    text = progression_text(variant, good_streak, metrics["hold_s"] or 0.0, th)
+    if variant in pm.SIDE_VARIANTS and variant != "side_knee":
+        return Finding("info", "Side plank context", text, source=SRC_MCGILL_1999)
+    return Finding("info", "Next step", text, source=SRC_SEED)

@@ -17,6 +17,7 @@ from ...config import DEFAULT_HEIGHT_CM, CommonSettings
 from ...errors import ActivityNotFound, InsufficientData
 from ...sequence import PoseSequence
 from . import body as pm
+from . import hold
 from .settings import PlankSettings
 from .thresholds import (
     THRESHOLDS,
@@ -44,7 +45,7 @@ class PlankMeasurement:
     cuts: np.ndarray
     holds: list[tuple[int, int]]
     in_hold: np.ndarray  # the main (longest) hold
-    faults: dict[str, np.ndarray]
+    judgements: hold.Judgements  # the per-frame input of the hold state machine
     breaks: dict[str, list[tuple[int, int]]]
     good: np.ndarray
     px_per_cm: np.ndarray
@@ -115,12 +116,56 @@ def _px_per_cm_quiet(seq: PoseSequence, cuts: np.ndarray, stature_cm: float) -> 
     return out
 
 
-def _trunk_only(f: pm.PlankFrames, line: pm.BodyLine, th: PlankThresholds) -> np.ndarray:
-    """Rows where only the trunk is seen (no distal point) and it lies within the axis tolerance."""
-    d = f.shoulder - f.hip
-    with np.errstate(invalid="ignore"):
-        tilt = np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0])))
-        return ~np.isfinite(line.body_line_deg) & (tilt <= th.max_axis_tilt_deg)
+@dataclass(frozen=True)
+class HoldQuality:
+    """The hold's figures that need the whole hold: px_per_cm, offset_cm, offset_pct_trunk (T,) and
+    steadiness and score (see body.steadiness, body.plank_score)."""
+
+    px_per_cm: np.ndarray
+    offset_cm: np.ndarray
+    offset_pct_trunk: np.ndarray
+    steadiness: pm.Steadiness
+    score: pm.ScoreParts
+
+
+def hold_quality(
+    seq: PoseSequence,
+    raw_masked: PoseSequence,
+    f: pm.PlankFrames,
+    line: pm.BodyLine,
+    variant: str,
+    cuts: np.ndarray,
+    near: np.ndarray,
+    in_hold: np.ndarray,
+    unjudged: np.ndarray,
+    good_pct: float | None,
+    settings: CommonSettings,
+    th: PlankThresholds = THRESHOLDS,
+) -> HoldQuality:
+    """Scale, hip offsets, steadiness and score of the main hold (`in_hold`, (T,) bool) of a cleaned
+    sequence `seq` (its rows: `f`, `line`) and the same rows unsmoothed (`raw_masked`, for shaking).
+    good_pct: % of the judged time in good form (None for a photo). Used by the clip analysis and by
+    the Live page at the end of a session."""
+    is_photo = len(seq) == 1
+    px_cm = _px_per_cm(seq, cuts, settings.stature_cm)
+    offset_cm = line.hip_offset_px / px_cm
+    with np.errstate(invalid="ignore", divide="ignore"):
+        offset_pct = 100.0 * line.hip_offset_px / f.trunk_px
+    raw_f = pm.frame_features(raw_masked)
+    raw_line = pm.body_line(raw_f, knee_variant=variant in pm.KNEE_VARIANTS)
+    settled = in_hold & ~(near | unjudged)
+    if in_hold.any():
+        settled &= f.t >= f.t[np.flatnonzero(in_hold)[0]] + th.settle_s
+    steady = (
+        pm.steadiness(f.t, offset_cm, raw_line.hip_offset_px / px_cm, settled, th, cuts)
+        if not is_photo
+        else pm.Steadiness(None, None, None, None)
+    )
+    judged = in_hold & ~unjudged
+    bl = line.body_line_deg[judged]
+    mean_units = float(np.nanmean(pm.tolerance_units(bl, th))) if np.isfinite(bl).any() else float("nan")
+    score = pm.plank_score(good_pct, mean_units, steady.hip_sway_cm, steady.sag_growth_cm, th)
+    return HoldQuality(px_cm, offset_cm, offset_pct, steady, score)
 
 
 def clean_plank(raw: PoseSequence) -> PoseSequence:
@@ -157,53 +202,26 @@ def measure(
         variant = pm.detect_variant(f, rows, th, fallback_knee_flexion_deg=raw_f.knee_flexion_deg)
     notes.extend(variant.notes)
     line = pm.body_line(f, knee_variant=variant.variant in pm.KNEE_VARIANTS)
-    entry, sustain = pm.position_masks(f, line, th)
-    trunk_only = _trunk_only(f, line, th)
+    judged_frames = hold.judge(f, line, variant.variant, near, th)
+    entry, sustain, trunk_only = judged_frames.entry, judged_frames.sustain, judged_frames.trunk_only
 
     if is_photo:
         holds: list[tuple[int, int]] = [(0, 0)] if sustain[0] else []
+        in_hold = sustain.copy()
+        unjudged = in_hold & trunk_only & ~near
+        judged = in_hold & ~unjudged
+        breaks = {k: ([(0, 0)] if (v & judged).any() else []) for k, v in judged_frames.faults.items()}
+        good = judged & (not any(breaks.values()))
     else:
-        holds = pm.hold_intervals(f.t, entry, sustain, th, carry=near | trunk_only, bridge=near)
-    in_hold = np.zeros(len(seq), dtype=bool)
-    if holds:
-        a, b = max(holds, key=lambda h: pm.span_s(f.t, *h) if not is_photo else 1.0)
-        in_hold[a : b + 1] = True
-    unjudged = in_hold & trunk_only & ~near
-    uncertain = near | unjudged
-
-    faults = {
-        k: pm.carry_over(np.where(np.isfinite(pm.fault_value(k, f, line, variant.variant)), v, False), uncertain)
-        for k, v in pm.fault_masks(f, line, variant.variant, th).items()
-    }
-    if is_photo:
-        breaks = {k: ([(0, 0)] if (v & in_hold).any() else []) for k, v in faults.items()}
-    else:
-        breaks = {k: pm.fault_breaks(f.t, v, in_hold & ~unjudged, th) for k, v in faults.items()}
-    good = pm.good_form_mask(in_hold & ~unjudged, breaks)
-
-    stature = settings.stature_cm
-    px_cm = _px_per_cm(seq, cuts, stature)
-    offset_cm = line.hip_offset_px / px_cm
-    with np.errstate(invalid="ignore", divide="ignore"):
-        offset_pct = 100.0 * line.hip_offset_px / f.trunk_px
-    raw_f = pm.frame_features(raw_masked)
-    raw_line = pm.body_line(raw_f, knee_variant=variant.variant in pm.KNEE_VARIANTS)
-    settled = in_hold & ~uncertain
-    if in_hold.any():
-        settled &= f.t >= f.t[np.flatnonzero(in_hold)[0]] + th.settle_s
-    steady = (
-        pm.steadiness(f.t, offset_cm, raw_line.hip_offset_px / px_cm, settled, th, cuts)
-        if not is_photo
-        else pm.Steadiness(None, None, None, None)
-    )
-
-    judged = in_hold & ~unjudged
-    bl = line.body_line_deg[judged]
-    mean_units = float(np.nanmean(pm.tolerance_units(bl, th))) if np.isfinite(bl).any() else float("nan")
+        run = hold.run_clip(judged_frames, pm.frame_interval_s(f.t), th)
+        holds = [(h.first, h.last) for h in run.holds]
+        in_hold, good, breaks = run.in_hold, run.good, run.breaks
+        unjudged = in_hold & trunk_only & ~near
+        judged = in_hold & ~unjudged
     good_pct = None  # a photo has no time: its score is the alignment part only
     if not is_photo and judged.any():
         good_pct = 100.0 * pm.time_s(f.t, good) / pm.time_s(f.t, judged)
-    score = pm.plank_score(good_pct, mean_units, steady.hip_sway_cm, steady.sag_growth_cm, th)
+    q = hold_quality(seq, raw_masked, f, line, variant.variant, cuts, near, in_hold, unjudged, good_pct, settings, th)
 
     if (in_hold & line.uses_knee).any() and variant.variant not in pm.KNEE_VARIANTS:
         share = (in_hold & line.uses_knee).sum() / max(1, in_hold.sum())
@@ -239,17 +257,17 @@ def measure(
         cuts=cuts,
         holds=holds,
         in_hold=in_hold,
-        faults=faults,
+        judgements=judged_frames,
         breaks=breaks,
         good=good,
-        px_per_cm=px_cm,
-        offset_cm=offset_cm,
-        offset_pct_trunk=offset_pct,
-        steadiness=steady,
-        score=score,
+        px_per_cm=q.px_per_cm,
+        offset_cm=q.offset_cm,
+        offset_pct_trunk=q.offset_pct_trunk,
+        steadiness=q.steadiness,
+        score=q.score,
         is_photo=is_photo,
         scale_assumed=settings.scale_assumed,
-        stature_cm=stature,
+        stature_cm=settings.stature_cm,
         notes=notes,
     )
 

@@ -1,0 +1,101 @@
+"""The Live page without a browser: the recorder (ui/webrtc.LiveRecorder) keeps every frame of a
+camera track, with its own time, in a browser-playable H.264 MP4, encoded off the event loop; the ICE
+configuration; the session holder around Stop."""
+
+from __future__ import annotations
+
+import asyncio
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from aiortc.mediastreams import MediaStreamError
+
+from formcheck.ui.webrtc import RTC_CONFIGURATION, LiveRecorder
+
+
+class FakeCameraTrack:
+    """An aiortc-like video track: `times` frames (s), 321x240 (odd width on purpose), then the end."""
+
+    kind = "video"
+
+    def __init__(self, times: list[float]) -> None:
+        self.times = list(times)
+
+    async def recv(self) -> av.VideoFrame:
+        if not self.times:
+            raise MediaStreamError
+        t = self.times.pop(0)
+        image = np.full((240, 321, 3), int(t * 40) % 256, np.uint8)
+        frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+        frame.time_base = Fraction(1, 90_000)
+        frame.pts = int(round(t * 90_000))
+        await asyncio.sleep(0)
+        return frame
+
+
+def test_recorder_keeps_every_frame_with_its_time(tmp_path: Path) -> None:
+    # 2 s of a camera at a varying rate, starting at 5 s on the WebRTC clock.
+    times = [5.0 + 0.04 * i for i in range(25)] + [6.0 + 0.05 * i for i in range(21)]
+    path = tmp_path / "live.mp4"
+    recorder = LiveRecorder(path)
+
+    async def run() -> None:
+        recorder.addTrack(FakeCameraTrack(times))
+        await recorder.start()
+        await asyncio.sleep(0.5)
+        await recorder.stop()
+
+    asyncio.run(run())
+    assert recorder.done.is_set()
+    assert recorder.error == "" and recorder.frames == len(times) and recorder.dropped == 0
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert (stream.codec_context.width, stream.codec_context.height) == (320, 240)  # even for x264
+        decoded = [float(f.time) for f in container.decode(stream)]
+    assert len(decoded) == len(times)
+    assert decoded == pytest.approx([t - times[0] for t in times], abs=0.002)
+
+
+def test_no_ice_server_is_configured() -> None:
+    """Host candidates only: nothing is asked of a STUN or TURN server on the internet."""
+    assert RTC_CONFIGURATION == {"iceServers": []}
+
+
+def test_frames_just_after_stop_do_not_start_a_new_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WebRTC worker may deliver a frame or two after Stop: they must not open a session of their
+    own (whose summary would replace the real one); a Start later does."""
+    from formcheck.ui import live as page
+
+    clock = [100.0]
+    monkeypatch.setattr(page.time, "monotonic", lambda: clock[0])
+    holder = page.LiveHolder()
+    first = holder.coach_for_frame()
+    assert first is not None and holder.coach_for_frame() is first  # one session while it runs
+    holder.end()
+    assert holder.coach is None
+    clock[0] += page.AFTER_STOP_S / 2
+    assert holder.coach_for_frame() is None
+    clock[0] += page.AFTER_STOP_S
+    second = holder.coach_for_frame()
+    assert second is not None and second is not first
+
+
+def test_live_page_without_a_server_shows_its_options_and_says_why_no_camera() -> None:
+    """Under Streamlit's AppTest (no server session, so no WebRTC): the page's options and a message."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_live_script, default_timeout=60).run()
+    assert not at.exception
+    assert at.number_input(key="live_target").value == 60
+    assert at.selectbox(key="live_variant").value == "auto"
+    assert any("streamlit run app.py" in w.value for w in at.warning)
+
+
+def _live_script() -> None:
+    from formcheck.ui.live import live_panel
+
+    live_panel(None)
