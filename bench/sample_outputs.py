@@ -95,6 +95,11 @@ def compare(old: Path, new: Path) -> int:
                         f"  {fa.name}: median pixel difference {np.nanmedian(d):.3f} px, "
                         f"95th percentile {np.nanpercentile(d, 95):.3f} px"
                     )
+            elif fa.is_dir():  # key frames: the same images, named alike
+                names_a, names_b = (sorted(p.name for p in d.iterdir()) for d in (fa, fb))
+                same = names_a == names_b and all((fa / n).read_bytes() == (fb / n).read_bytes() for n in names_a)
+                if not same:
+                    notes.append(f"  {fa.name}: differs ({names_a} -> {names_b})")
             elif fa.read_bytes() != fb.read_bytes():
                 notes.append(f"  {fa.name}: differs")
         for fb in sorted(b.iterdir()):

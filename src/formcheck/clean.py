@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .landmarks import LEFT_ARM, LEFT_LEG, LEFT_RIGHT_PAIRS, NUM_LANDMARKS, RIGHT_ARM, RIGHT_LEG, Landmark
+from .masks import true_runs
 from .sequence import PoseSequence
 
 
@@ -185,7 +186,7 @@ def repair_left_right_swaps(seq: PoseSequence) -> PoseSequence:
     switch_px = SWAP_SWITCH_FRACTION * body_size_px(seq)
     for left, right in ((LEFT_LEG[1:], RIGHT_LEG[1:]), (LEFT_ARM[1:3], RIGHT_ARM[1:3])):
         seen = np.isfinite(out.xy[:, list(left), 0]).any(axis=1) & np.isfinite(out.xy[:, list(right), 0]).any(axis=1)
-        for start, stop in _runs(seen):
+        for start, stop in true_runs(seen):
             states = swap_states(out.xy[start:stop, list(left)], out.xy[start:stop, list(right)], switch_px)
             # Labels are relative within a stretch: keep the majority labelling as it came.
             if states.mean() > 0.5:
@@ -194,13 +195,6 @@ def repair_left_right_swaps(seq: PoseSequence) -> PoseSequence:
             if rows.size:
                 _swap_sides(out, rows, left, right)
     return out
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of each run of True in a 1-D bool array."""
-    padded = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2], edges[1::2], strict=False))
 
 
 def interpolate_gaps(seq: PoseSequence, max_gap_s: float) -> PoseSequence:
@@ -212,7 +206,7 @@ def interpolate_gaps(seq: PoseSequence, max_gap_s: float) -> PoseSequence:
     t = out.timestamps_s
     for j in range(NUM_LANDMARKS):
         valid = np.isfinite(out.xy[:, j, 0])
-        for start, stop in _runs(~valid):
+        for start, stop in true_runs(~valid):
             if start == 0 or stop == len(t):
                 continue  # leading/trailing gaps have one side only
             if t[stop] - t[start - 1] > max_gap_s + 1e-9:
@@ -244,7 +238,7 @@ def smooth(seq: PoseSequence, cutoff_hz: float, order: int = 2) -> PoseSequence:
     padlen = 3 * (2 * len(sos) + 1)
     for j in range(NUM_LANDMARKS):
         valid = np.isfinite(out.xy[:, j, 0])
-        for start, stop in _runs(valid):
+        for start, stop in true_runs(valid):
             if stop - start <= padlen:
                 continue
             out.xy[start:stop, j] = sosfiltfilt(sos, out.xy[start:stop, j], axis=0)
@@ -335,7 +329,7 @@ def quality_report(
     present = raw.present
     n = len(raw)
     gap = 0.0
-    for start, stop in _runs(~present):
+    for start, stop in true_runs(~present):
         t0 = raw.timestamps_s[start - 1] if start > 0 else raw.timestamps_s[start]
         t1 = raw.timestamps_s[stop] if stop < n else raw.timestamps_s[stop - 1]
         gap = max(gap, float(t1 - t0))

@@ -36,6 +36,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from ...landmarks import Landmark as L
+from ...masks import true_runs
 from ...metrics.geometry import flexion_deg, joint_angle_deg
 from ...sequence import PoseSequence
 from .thresholds import PlankThresholds
@@ -392,9 +393,7 @@ def span_s(t: np.ndarray, first: int, last: int) -> float:
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) inclusive of each run of True."""
-    padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=False)]
+    return [(start, stop - 1) for start, stop in true_runs(mask)]
 
 
 # ---------------------------------------------------------------------------------------------------

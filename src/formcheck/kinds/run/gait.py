@@ -23,6 +23,7 @@ from ...analysis import JsonValue, MetricValue
 from ...calibrate import TRUNK_FRACTION
 from ...clean import near_side
 from ...errors import ActivityNotFound, InsufficientData
+from ...masks import true_runs
 from ...sequence import PoseSequence
 from .cadence import CadenceEstimate, cadence_by_pass, cadence_from_steps, frontal_cadence
 from .classify import body_cues, classify_gait
@@ -41,7 +42,7 @@ from .reliability import (
 from .rows import StepRow
 from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
-from .signals import hip_centre, leg_signals, rounded, runs_of, time_at_row
+from .signals import hip_centre, leg_signals, rounded, time_at_row
 from .steps import LEG_FRACTION, SideSeries, side_rows
 from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
@@ -408,7 +409,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         "far_leg_occluded_fraction": round(float(occluded.mean()), 3),
         "far_leg_occluded_intervals_s": [
             [round(float(seq.timestamps_s[a]), 3), round(float(seq.timestamps_s[b - 1]), 3)]
-            for a, b in runs_of(occluded)
+            for a, b in true_runs(occluded)
         ],
         "time_metrics_low_confidence": bool(rate < LOW_FPS or slow_factor is not None),
         "slow_motion_suspected": slow_factor is not None,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...landmarks import Landmark as L
+from ...masks import true_runs
 from ...sequence import PoseSequence
 from .events import GaitEvent, label_alternating
 from .periodicity import Periodicity, autocorrelation
@@ -34,7 +35,6 @@ from .signals import (
     nan_reduce,
     parabolic_vertex,
     robust_range,
-    runs_of,
     time_at_row,
 )
 from .thresholds import (
@@ -78,7 +78,7 @@ def local_line(x: np.ndarray, width: float) -> np.ndarray:
     n = len(x)
     out = np.full(n, np.nan)
     w = max(3, int(round(width)))
-    for start, stop in runs_of(np.isfinite(x)):
+    for start, stop in true_runs(np.isfinite(x)):
         if stop - start < max(3, w // 2):
             continue
         for i in range(start, stop):

@@ -17,6 +17,7 @@ from scipy.ndimage import median_filter
 from scipy.signal import find_peaks
 
 from ...landmarks import Landmark as L
+from ...masks import true_runs
 from ...sequence import PoseSequence
 from .thresholds import FACING_WINDOW_S, LEG_LENGTH_WINDOW_S
 
@@ -123,13 +124,6 @@ def leg_signals(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray) -> dict[
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-def runs_of(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of each run of True in a 1-D bool array."""
-    padded = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
-
-
 def robust_range(x: np.ndarray) -> float:
     """5th-95th percentile range of the finite values (0 with fewer than five)."""
     f = x[np.isfinite(x)]
@@ -140,7 +134,7 @@ def interior_peaks(x: np.ndarray, min_distance: float, prominence: float) -> lis
     """Fractional rows of peaks of x, found within each stretch of valid samples, at least two
     samples away from the stretch's ends (a maximum at an edge is not an observed peak)."""
     found: list[float] = []
-    for start, stop in runs_of(np.isfinite(x)):
+    for start, stop in true_runs(np.isfinite(x)):
         if stop - start < 5:
             continue
         seg = x[start:stop]
