@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck.ui.pages import analyse_page, compare_page, guide_page
+from formcheck.ui.pages import analyse_page, compare_page, guide_page, history_page
 
 #: The bundled examples (examples.json and the tracks it lists).
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -27,7 +27,8 @@ def main() -> None:
             default=True,
         ),
         st.Page(compare_page, title="Compare", icon=":material/compare:", url_path="compare"),
-        # The Live page (formcheck.ui.live) and the History page go here, one st.Page each.
+        # The Live page (formcheck.ui.live) goes here, one st.Page.
+        st.Page(history_page, title="History", icon=":material/timeline:", url_path="history"),
         st.Page(guide_page, title="How to film", icon=":material/videocam:", url_path="guide"),
     ]
     st.navigation(pages, position="top").run()

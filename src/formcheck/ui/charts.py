@@ -1,5 +1,6 @@
-"""Interactive charts of a result's per-frame curves: the events (shaded intervals, vertical lines)
-and the metric's reference range (a shaded band), all named in the legend (altair; no Streamlit here)."""
+"""Interactive charts (altair; no Streamlit here), each with its reference range shaded and a legend:
+a result's per-frame curves with its events (shaded intervals, vertical lines), and an athlete's
+headline figures over their sessions (`trend_chart`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from ..reference import ReferenceRange
 from ..result_document import Event
+from ..store.trend import MetricTrend
 from ..verdict import has_range, range_words
 from .formatting import metric_label, unit_of
 
@@ -120,3 +122,70 @@ def series_chart(
     )
     chart = alt.layer(*layers, line) if layers else line
     return chart.properties(height=height)
+
+
+def trend_frame(trend: MetricTrend) -> pd.DataFrame:
+    """One row per session of one headline figure: date (ISO, local time), value, low / high (value
+    ± spread, or the value itself), since_first, since_previous, legend (the session's group)."""
+    rows = []
+    for p in trend.points:
+        spread = p.spread or 0.0
+        rows.append(
+            {
+                "date": p.date.astimezone().isoformat(),
+                "value": p.value,
+                "low": p.value - spread,
+                "high": p.value + spread,
+                "since_first": p.since_first,
+                "since_previous": p.since_previous,
+                "legend": f"sessions: {p.group}" if p.group else "sessions",
+            }
+        )
+    columns = ["date", "value", "low", "high", "since_first", "since_previous", "legend"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def trend_chart(trend: MetricTrend, height: int = 220) -> Any:  # an Altair layer chart
+    """One headline figure over an athlete's sessions: a line and point per session (one line per
+    comparison group), its spread as a bar, the reference range shaded, all named in a legend."""
+    data = trend_frame(trend)
+    ref = ReferenceRange(trend.name, trend.label, trend.unit, trend.low, trend.high, "", "")
+    band = band_frame(ref, data["value"].to_numpy(dtype=float))
+    title = trend.label + (f" ({trend.unit})" if trend.unit else "")
+    groups = list(dict.fromkeys(data["legend"]))
+    labels = [*band["legend"], *groups]
+    palette = ["#1f77b4", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
+    colours = [BAND_COLOUR] * len(band) + [palette[i % len(palette)] for i in range(len(groups))]
+    colour = alt.Color(
+        "legend:N",
+        title=None,
+        scale=alt.Scale(domain=labels, range=colours),
+        legend=alt.Legend(orient="bottom", direction="horizontal", columns=1, labelLimit=320),
+    )
+    x = alt.X("date:T", title="session date", axis=alt.Axis(format="%d %b %y", labelAngle=-30))
+    y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
+    layers: list[Any] = []
+    if not band.empty:
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(opacity=0.15)
+            .encode(y="low:Q", y2="high:Q", color=colour, tooltip=["legend:N", "low:Q", "high:Q"])
+        )
+    if (data["high"] > data["low"]).any():
+        layers.append(alt.Chart(data).mark_rule(opacity=0.6).encode(x=x, y="low:Q", y2="high:Q", color=colour))
+    layers.append(
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            tooltip=[
+                alt.Tooltip("date:T", format="%d %b %Y %H:%M", title="date"),
+                alt.Tooltip("value:Q", format=".2f", title=title),
+                alt.Tooltip("since_first:Q", format="+.2f", title="since the first"),
+                alt.Tooltip("since_previous:Q", format="+.2f", title="since the previous"),
+            ],
+        )
+    )
+    return alt.layer(*layers).properties(height=height)
