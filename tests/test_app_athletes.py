@@ -192,15 +192,13 @@ def test_history_shows_the_trend_of_two_sessions_with_their_values() -> None:
         trend = store.trend("Ana", "run")
     assert len(trend.sessions) == 2
     charts = at.get("vega_lite_chart")
-    trend_charts = [c for c in charts if "session date" in c.proto.spec]
+    trend_charts = [c for c in charts if json.loads(c.proto.spec)["layer"][-1]["encoding"]["x"]["type"] == "temporal"]
     assert len(trend_charts) == len(trend.metrics) >= 3
     # The vertical-oscillation chart: two points, the two analyses' values (centimetres: they scale
     # with the stature).
     name = "vertical_oscillation_cm"
     label = trend.metrics[name].label
-    chart = next(
-        c for c in trend_charts if json.loads(c.proto.spec)["layer"][-1]["encoding"]["y"]["title"].startswith(label)
-    )
+    chart = next(c for c in trend_charts if json.loads(c.proto.spec)["title"]["text"].startswith(label))
     frames = chart_data(chart)
     points = [f for f in frames if "since_first" in f.columns]
     assert len(points) == 1
@@ -221,14 +219,14 @@ def test_history_shows_the_trend_of_two_sessions_with_their_values() -> None:
     change = results[1]["metrics"][name] - results[0]["metrics"][name]
     assert f"(+{change:.2f}".rstrip("0").rstrip(".") in cell, cell
     # The latest session is opened first; it has no cached files: the stored JSON, and no video.
-    assert at.selectbox(key="history_session").value == ids[1]
+    assert at.selectbox(key="history_session_Ana_run").value == ids[1]
     assert any("The video is not kept" in i for i in texts(at.info))
     assert any(h.startswith(kind_spec("run").label + ": b.mp4") for h in texts(at.subheader))
     assert len([m for m in at.metric if m.value not in ("", None)]) >= 3
     labels = [b.label for b in at.get("download_button")]
     assert {"Report (HTML)", "Report (PDF)", "Result (JSON)"} <= set(labels), labels
     # The first session's cache entry is there: the full result with its video tools.
-    at.selectbox(key="history_session").set_value(ids[0]).run()
+    at.selectbox(key="history_session_Ana_run").set_value(ids[0]).run()
     assert_clean(at)
     assert not any("The video is not kept" in i for i in texts(at.info))
     assert any(b.label == "Annotated video (MP4)" for b in at.get("download_button"))

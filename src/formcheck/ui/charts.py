@@ -21,6 +21,10 @@ from .formatting import metric_label, unit_of
 MAX_POINTS = 2000
 BAND_COLOUR = "#2ca02c"
 CURVE_COLOUR = "#31333f"
+#: An open-ended band reaches at least this share of the scale (the values' span, else the bound) past its bound.
+OPEN_MARGIN = 0.1
+#: Date ticks on a trend chart at most (they stay readable on a phone).
+MAX_DATE_TICKS = 4
 
 
 def plottable_series(times_s: np.ndarray, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -49,13 +53,18 @@ def event_frames(events: list[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def band_frame(ref: ReferenceRange | None, values: np.ndarray) -> pd.DataFrame:
-    """The reference band as one row (low, high, legend); an open side ends at the curve's extreme
-    (or at the bound itself). Empty without a range."""
+    """The reference band as one row (low, high, legend); an open side ends at the curve's extreme,
+    or, when every value lies on the other side of the bound, OPEN_MARGIN of the scale beyond the
+    bound (so that the band is seen). Empty without a range."""
     if ref is None or not has_range(ref):
         return pd.DataFrame(columns=["low", "high", "legend"])
     finite = values[np.isfinite(values)]
-    bottom = float(min(finite.min(), ref.high if ref.high is not None else np.inf)) if finite.size else 0.0
-    top = float(max(finite.max(), ref.low if ref.low is not None else -np.inf)) if finite.size else 0.0
+    bound = ref.high if ref.high is not None else ref.low
+    assert bound is not None
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    margin = OPEN_MARGIN * max(span, abs(bound), 1e-9)
+    bottom = float(min(finite.min() if finite.size else bound, bound - margin))
+    top = float(max(finite.max() if finite.size else bound, bound + margin))
     low = ref.low if ref.low is not None else bottom
     high = ref.high if ref.high is not None else top
     return pd.DataFrame([{"low": low, "high": high, "legend": f"reference range ({range_words(ref)})"}])
@@ -67,7 +76,7 @@ def series_chart(
     values: np.ndarray,
     events: list[Event],
     ref: ReferenceRange | None = None,
-    height: int = 220,
+    height: int = 300,
 ) -> Any:  # an Altair layer chart
     """One curve over time (seconds) with the reference band and the events, with a legend below."""
     step = max(1, int(np.ceil(len(times_s) / MAX_POINTS)))
@@ -116,12 +125,14 @@ def series_chart(
         .mark_line(color=CURVE_COLOUR)
         .encode(
             x=x,
-            y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
             tooltip=[alt.Tooltip("time_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".2f", title=title)],
         )
     )
     chart = alt.layer(*layers, line) if layers else line
-    return chart.properties(height=height)
+    # The height is the whole chart's (Streamlit fits the legend in it): the name is the title, not
+    # a y-axis title that a phone's width would cut short.
+    return chart.properties(height=height, title=alt.TitleParams(title, anchor="start", fontSize=14))
 
 
 def trend_frame(trend: MetricTrend) -> pd.DataFrame:
@@ -145,7 +156,7 @@ def trend_frame(trend: MetricTrend) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def trend_chart(trend: MetricTrend, height: int = 220) -> Any:  # an Altair layer chart
+def trend_chart(trend: MetricTrend, height: int = 280) -> Any:  # an Altair layer chart
     """One headline figure over an athlete's sessions: a line and point per session (one line per
     comparison group), its spread as a bar, the reference range shaded, all named in a legend."""
     data = trend_frame(trend)
@@ -160,10 +171,11 @@ def trend_chart(trend: MetricTrend, height: int = 220) -> Any:  # an Altair laye
         "legend:N",
         title=None,
         scale=alt.Scale(domain=labels, range=colours),
-        legend=alt.Legend(orient="bottom", direction="horizontal", columns=1, labelLimit=320),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=300, symbolOpacity=1.0),
     )
-    x = alt.X("date:T", title="session date", axis=alt.Axis(format="%d %b %y", labelAngle=-30))
-    y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
+    axis = alt.Axis(format="%d %b %Y", labelAngle=0, labelOverlap=True, tickCount=MAX_DATE_TICKS)
+    x = alt.X("date:T", title=None, axis=axis, scale=alt.Scale(nice=True, padding=12))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
     layers: list[Any] = []
     if not band.empty:
         layers.append(
@@ -188,4 +200,4 @@ def trend_chart(trend: MetricTrend, height: int = 220) -> Any:  # an Altair laye
             ],
         )
     )
-    return alt.layer(*layers).properties(height=height)
+    return alt.layer(*layers).properties(height=height, title=alt.TitleParams(title, anchor="start", fontSize=14))

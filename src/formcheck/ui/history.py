@@ -33,13 +33,11 @@ def signed(value: float | None) -> str:
 
 
 def session_rows(trend: Trend) -> list[dict[str, Any]]:
-    """The session list, oldest first: date, file, the comparison group (when the analysis has one)
-    and each headline figure as 'value (change since the first / since the previous)'."""
+    """The session list, oldest first: date, file and each headline figure as 'value (change since
+    the first / since the previous)' (the figures include the classes sessions are grouped by)."""
     rows = []
     for s in trend.sessions:
         row: dict[str, Any] = {"date": local_text(s.date), "file": s.source_name}
-        if trend.compare_by:
-            row[" and ".join(trend.compare_by)] = trend.groups.get(s.id, "")
         changes = trend.changes(s.id)
         for name, figure in s.headline.items():
             label = str(figure.get("label") or name)
@@ -137,9 +135,11 @@ def _open_session(store: Store, trend: Trend) -> None:
     listed: list[Session] = list(reversed(trend.sessions))
     ids = [s.id for s in listed]
     labels = {s.id: f"{local_text(s.date)} · {s.source_name}" for s in listed}
-    if st.session_state.get(SESSION_KEY) not in ids:
-        st.session_state.pop(SESSION_KEY, None)
-    chosen = st.selectbox("Open a session", ids, format_func=labels.__getitem__, key=SESSION_KEY)
+    # One picker per athlete and analysis: its choices are theirs (a shared key would keep showing
+    # a session of the analysis chosen before).
+    chosen = st.selectbox(
+        "Open a session", ids, format_func=labels.__getitem__, key=f"{SESSION_KEY}_{trend.athlete.name}_{trend.kind}"
+    )
     session = store.session(int(chosen))
     st.caption(f"Recorded {md_escape(date_words(session.date, session.date_source))}.")
     view = session_view(session, cache_root())
