@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck.ui.pages import analyse_page, compare_page, guide_page, live_page
+from formcheck.ui.pages import analyse_page, compare_page, guide_page, history_page, live_page
 
 #: The bundled examples (examples.json and the tracks it lists).
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -28,7 +28,7 @@ def main() -> None:
         ),
         st.Page(compare_page, title="Compare", icon=":material/compare:", url_path="compare"),
         st.Page(live_page, title="Live", icon=":material/timer:", url_path="live"),
-        # The History page goes here.
+        st.Page(history_page, title="History", icon=":material/timeline:", url_path="history"),
         st.Page(guide_page, title="How to film", icon=":material/videocam:", url_path="guide"),
     ]
     st.navigation(pages, position="top").run()

@@ -1,11 +1,13 @@
 """End to end in a real browser: `streamlit run app.py` headless, driven by Playwright with Debian's
 chromium (never `playwright install`), at a desktop size and at a phone's (390x844).
 
-A real running clip from the samples folder is uploaded through the page's file input (the real
-pose model runs once; the phone pass is served from the cache), the video tools are used (a tap
-on a step seeks the video there, a frame step moves one frame), two bundled examples are compared
-in sync, a download is fetched. Screenshots are saved in the test's tmp dir (`--basetemp` to keep
-them) and were looked at.
+A real running clip from the samples folder is uploaded through the page's file input for a new
+athlete (the real pose model runs once; the phone pass is served from the cache), the key frames
+and video tools are used (a tap on a step seeks the video there, a frame step moves one frame), the
+report is downloaded and read (HTML and PDF: pages, images, text), two bundled examples are
+compared in sync, two dated photos of the athlete are analysed and the History page shows their two
+sessions with a trend. Screenshots are saved under $FORMCHECK_SHOTS (default: the test's tmp dir)
+and were looked at.
 
 Run: pytest -m browser tests/test_browser_app.py
 """
@@ -22,6 +24,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from test_report import read_html, read_pdf
 
 from formcheck.kinds import kind_spec
 
@@ -37,6 +41,13 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 RUNNING_CLIP = "running/treadmill_side_phone60fps_mhuang.mp4"
+#: Two wall-test photos of one person, given EXIF dates a month apart: two sessions, a trend.
+PHOTOS = (
+    ("posture/standing_side_phone_fiton_a.jpg", "2026:03:01 10:00:00"),
+    ("posture/standing_side_phone_fiton_b.jpg", "2026:04:01 10:00:00"),
+)
+#: The athlete each window size adds (each pass starts its own history).
+ATHLETES = {"desktop": ("Ana", 178), "phone": ("Ben", 181)}
 #: Pose on 388 frames of 1080x1920 plus the H.264 rendering, on a shared 2-core machine.
 ANALYSIS_TIMEOUT_MS = 300_000
 #: The component's iframe (Streamlit names it after the component).
@@ -75,7 +86,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
     by both window sizes: the phone pass gets the desktop pass's results from it)."""
     folder = tmp_path_factory.mktemp("app")
     port = _free_port()
-    env = dict(os.environ, FORMCHECK_APP_CACHE=str(folder / "cache"))
+    env = dict(os.environ, FORMCHECK_APP_CACHE=str(folder / "cache"), FORMCHECK_HOME=str(folder / "home"))
     log_path = folder / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -187,31 +198,86 @@ def _open_page(page, name: str) -> None:
     _settled(page)
 
 
+def _add_athlete(page, name: str, stature_cm: int) -> None:
+    """Add an athlete with the picker (name and stature), which then chooses them."""
+    _select(page, "Athlete", "Add an athlete…")
+    page.get_by_role("textbox", name="New athlete's name").fill(name)
+    page.get_by_role("textbox", name="New athlete's name").press("Enter")
+    _settled(page)
+    page.get_by_role("spinbutton", name="Their stature (cm)").fill(str(stature_cm))
+    page.get_by_role("spinbutton", name="Their stature (cm)").press("Enter")
+    _settled(page)
+    page.get_by_role("button", name="Add athlete").click()
+    _settled(page)
+
+
+def _dated_photo(source: Path, target: Path, when: str) -> Path:
+    """A copy of a photo with an EXIF date taken (`YYYY:MM:DD HH:MM:SS`), as a phone writes it."""
+    with Image.open(source) as im:
+        exif = im.getexif()
+        exif[0x0132] = when  # DateTime
+        exif.get_ifd(0x8769)[0x9003] = when  # DateTimeOriginal
+        im.save(target, "JPEG", quality=95, exif=exif)
+    return target
+
+
+def _download(page, label: str, folder: Path) -> Path:
+    button = page.locator('[data-testid="stDownloadButton"]').filter(has_text=label).first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    saved = folder / info.value.suggested_filename
+    info.value.save_as(saved)
+    return saved
+
+
+def _upload(page, path: Path, heading: str) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    _expect_result(page, heading)
+
+
+def _kept_message(page) -> str:
+    kept = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="session of")
+    kept.first.wait_for(timeout=30_000)
+    return kept.first.inner_text()
+
+
 @pytest.mark.parametrize("size", [name for name, _ in SIZES])
-def test_analyse_seek_compare_and_download(size: str, app_url: str, browser, samples_dir: Path, tmp_path: Path) -> None:
+def test_analyse_seek_report_compare_and_history(
+    size: str, app_url: str, browser, samples_dir: Path, tmp_path: Path
+) -> None:
     viewport = dict(SIZES)[size]
+    athlete, stature = ATHLETES[size]
     clip = samples_dir / RUNNING_CLIP
     assert clip.is_file(), f"sample file missing under {samples_dir}"
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     page = context.new_page()
-    shots = tmp_path / size
-    shots.mkdir()
+    shots = Path(os.environ.get("FORMCHECK_SHOTS") or tmp_path) / size
+    shots.mkdir(parents=True, exist_ok=True)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
     try:
         page.goto(app_url)
         page.locator('[data-testid="stFileUploader"]').wait_for(timeout=60_000)
         _settled(page)
         # The settings that matter are in the main column, in view without opening anything.
-        for label in ("Analysis", "Stature (cm)", "Capture frame rate of a slow-motion clip (fps)"):
+        for label in ("Athlete", "Analysis", "Stature (cm)", "Capture frame rate of a slow-motion clip (fps)"):
             page.locator('[data-testid="stWidgetLabel"]', has_text=label).first.wait_for(
                 state="visible", timeout=60_000
             )
         page.screenshot(path=str(shots / "start.png"))
 
-        # Upload the running clip with the running analysis chosen.
+        # A new athlete with their stature: chosen, and their stature filled in.
+        _add_athlete(page, athlete, stature)
+        assert page.get_by_role("spinbutton", name="Stature (cm)", exact=True).input_value().startswith(str(stature))
+        page.screenshot(path=str(shots / "athlete_added.png"))
+
+        # Upload the running clip with the running analysis chosen: it is kept as their session.
         run_label = kind_spec("run").label
         _select(page, "Analysis", run_label)
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(clip))
-        _expect_result(page, f"{run_label}: {clip.name}")
+        _upload(page, clip, f"{run_label}: {clip.name}")
+        kept = _kept_message(page)
+        assert f"Kept as a new session of {athlete}," in kept and "the time of upload" in kept, kept
         tools = page.frame_locator(TOOLS).first
         state = _wait_video(page, tools)
         assert (state["w"], state["h"]) == (720, 1280)  # the annotated clip, portrait
@@ -221,6 +287,15 @@ def test_analyse_seek_compare_and_download(size: str, app_url: str, browser, sam
         page.locator('[data-testid="stMetric"]').nth(2).wait_for(timeout=30_000)
         page.locator('[data-testid="stMetric"]').first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "result_cards.png"))
+
+        # The key frames (a contact per side): a tap on one takes the video there.
+        frames = tools.locator('[data-testid="key-frame"]')
+        assert frames.count() == 2, frames.count()
+        frame = frames.nth(1)
+        frame.scroll_into_view_if_needed()
+        frame.click()
+        page.wait_for_timeout(800)
+        assert _video_state(tools)["t"] == pytest.approx(float(frame.get_attribute("data-time")), abs=0.02)
 
         # Tap a step: the video goes there. Then one frame forward.
         steps = tools.locator('[data-testid="seek-step"]')
@@ -242,13 +317,25 @@ def test_analyse_seek_compare_and_download(size: str, app_url: str, browser, sam
         page.get_by_text("Per step", exact=True).scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "steps_table.png"))
 
+        # The report, as HTML and as PDF: the athlete, the key frames, the figures, the trend.
+        html = _download(page, "Report (HTML)", downloads)
+        assert html.name == "treadmill_side_phone60fps_mhuang.report.html"
+        images, text, links = read_html(html)
+        assert not links  # self-contained
+        assert athlete in text and "Cadence" in text and "Key frames" in text
+        assert len(images) == 3  # the two contact frames and the trend chart
+        assert max(im.size[1] for im in images) >= 400
+        pdf = _download(page, "Report (PDF)", downloads)
+        pages, pdf_text, pdf_images = read_pdf(pdf)
+        assert pages >= 1 and athlete in pdf_text and "Cadence" in pdf_text, (pages, pdf_text[:300])
+        assert len(pdf_images) == 3
+        page.locator('[data-testid="stDownloadButton"]').filter(
+            has_text="Report (PDF)"
+        ).first.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "downloads.png"))
+
         # A download: the JSON result, parsed.
-        button = page.locator('[data-testid="stDownloadButton"]').filter(has_text="Result (JSON)")
-        button.scroll_into_view_if_needed()
-        with page.expect_download() as info:
-            button.click()
-        saved = shots / info.value.suggested_filename
-        info.value.save_as(saved)
+        saved = _download(page, "Result (JSON)", downloads)
         assert json.loads(saved.read_text())["kind"] == "run"
 
         # Two bundled examples of the same activity, compared in sync on the Compare page.
@@ -263,6 +350,7 @@ def test_analyse_seek_compare_and_download(size: str, app_url: str, browser, sam
         ):
             _select(page, "Example", title)
             _expect_result(page, f"{run_label}: {track}")
+        assert page.get_by_text(f"Examples are not kept in {athlete}'s history").count() == 1
         _open_page(page, "Compare")
         page.get_by_text("Compare two analyses", exact=True).wait_for(timeout=30_000)
         table = page.locator('[data-testid="stMarkdownContainer"] table').first
@@ -285,8 +373,39 @@ def test_analyse_seek_compare_and_download(size: str, app_url: str, browser, sam
         # Both have run the same time since their aligned events (first contacts), within 0.15 s.
         assert (a["t"] - args[0]) == pytest.approx(b["t"] - args[1], abs=0.15), (a, b, args)
         page.screenshot(path=str(shots / "compare.png"))
+
+        # Two photos of the athlete a month apart (EXIF dates): two wall-test sessions.
+        _open_page(page, "Analyse")
+        assert page.get_by_role("spinbutton", name="Stature (cm)", exact=True).input_value().startswith(str(stature))
+        wall_label = kind_spec("wall").label
+        _select(page, "Analysis", wall_label)
+        for (name, when), day in zip(PHOTOS, ("1 March 2026", "1 April 2026"), strict=True):
+            photo = _dated_photo(samples_dir / name, tmp_path / Path(name).name, when)
+            _upload(page, photo, f"{wall_label}: {photo.name}")
+            kept = _kept_message(page)
+            assert f"dated {day}, 10:00" in kept or f"dated {day}" in kept, kept
+            assert "EXIF date taken" in kept, kept
+        page.screenshot(path=str(shots / "photo_kept.png"))
+
+        # The History page: the athlete's two wall-test sessions, a trend chart per figure.
+        _open_page(page, "History")
+        assert page.get_by_text(f"{run_label}: 1 session", exact=True).count() == 1  # the latest-dated first
+        page.locator('[data-testid="stRadio"]').get_by_text(wall_label).click()
+        _settled(page)
+        page.get_by_text(f"{wall_label}: 2 sessions", exact=True).wait_for(timeout=30_000)
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        charts.nth(2).wait_for(timeout=30_000)
+        assert charts.count() >= 3  # gap in cm, gap in hands, craniovertebral angle
+        assert page.get_by_text("1 April 2026", exact=False).count() >= 1
+        # The latest wall-test session is opened (not a session of the analysis shown before).
+        page.get_by_text(f"{wall_label}: {Path(PHOTOS[1][0]).name}", exact=True).wait_for(timeout=30_000)
+        page.screenshot(path=str(shots / "history.png"))
+        charts.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "history_trend.png"))
+        page.get_by_text("Sessions", exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "history_sessions.png"))
     finally:
         page.screenshot(path=str(shots / "last.png"))  # where it stopped (kept with the others)
         context.close()
-    for name in ("start.png", "result_cards.png", "video_tools.png", "compare.png"):
+    for name in ("start.png", "result_cards.png", "video_tools.png", "compare.png", "history_trend.png"):
         assert (shots / name).stat().st_size > 10_000

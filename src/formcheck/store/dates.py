@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 #: EXIF tags: the Exif IFD, DateTimeOriginal, OffsetTimeOriginal (in the Exif IFD), DateTime (IFD0).
 EXIF_IFD, DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL, DATE_TIME = 0x8769, 0x9003, 0x9011, 0x0132
+#: The source of a date taken from the file's modification time (no date in its metadata).
+FILE_TIME = "file modification time"
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic")
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 
@@ -49,7 +51,7 @@ def clip_date(path: str | Path) -> ClipDate:
         found = _photo_date(p)
     if found is not None:
         return found
-    return ClipDate(datetime.fromtimestamp(os.stat(p).st_mtime, timezone.utc), "file modification time")
+    return ClipDate(datetime.fromtimestamp(os.stat(p).st_mtime, timezone.utc), FILE_TIME)
 
 
 def parse_iso(text: str) -> datetime | None:

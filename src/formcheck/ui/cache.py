@@ -30,6 +30,7 @@ from .. import __version__
 from ..kinds import kind_names
 from ..processes import TAG_PATTERN, process_tag, writer_alive
 from ..settings import Settings
+from ..store.dates import FILE_TIME, ClipDate, clip_date
 from .view import ENTRY_FILE, ResultFiles, ResultView, read_entry, write_entry
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: P
     from ..sources import PoseSource, TrackSource
     from ..synthetic import example_source as example_pose_source
 
+    recorded: ClipDate | None = None
     stem = Path(safe_file_name(source.name)).stem
     if source.origin == "example":
         if source.generator is not None:
@@ -182,6 +184,7 @@ def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: P
         path = inputs / safe_file_name(source.name)
         path.write_bytes(source.data)
         result, outputs = analyse_to(path, settings, work, stem=stem, on_progress=on_progress)
+        recorded = upload_date(path)
     shutil.rmtree(work / "input", ignore_errors=True)
     files = ResultFiles(json=outputs.json, annotated=outputs.annotated, chart=outputs.chart, tables=outputs.tables)
     write_entry(
@@ -192,7 +195,21 @@ def _analyse_into(work: Path, source: Source, settings: Settings, on_progress: P
         files=files,
         times_s=result.seq.timestamps_s,
         series=result.result.series,
+        recorded_at=recorded.when if recorded else None,
+        date_source=recorded.source if recorded else "",
+        input_sha256=source.sha256 if source.origin == "upload" else "",
     )
+
+
+#: Where an upload's date came from when its metadata has none (the copy's file time is the upload's).
+UPLOAD_TIME = "time of upload"
+
+
+def upload_date(path: Path) -> ClipDate:
+    """When an upload (its temporary copy at `path`) was recorded: its metadata's date (`clip_date`),
+    else the time it was uploaded (the copy was just written), said so in `source`."""
+    found = clip_date(path)
+    return ClipDate(found.when, UPLOAD_TIME) if found.source == FILE_TIME else found
 
 
 def cache_budget_bytes() -> int:

@@ -78,21 +78,27 @@ def too_large_text(name: str, size_bytes: int, limit_mb: int) -> str:
     )
 
 
-def settings_panel() -> Settings | None:
+def settings_panel(lead: Callable[[], object] | None = None) -> Settings | None:
     """The settings, in the main column (phone first): the analysis, the stature and the slow-motion
     capture rate in view, the rest under "More settings". Labels, help, choices (in plain words) and
-    ranges all come from the settings' own metadata (`settings_catalogue`). None (with a message
-    why) when they cannot be used."""
+    ranges all come from the settings' own metadata (`settings_catalogue`). lead: a field shown
+    first, beside the analysis (the athlete picker; it comes before the stature, which it may fill
+    in). None (with a message why) when the settings cannot be used."""
     st.markdown("#### Settings")
     values: dict[str, object] = {}
     kind_entry = _entry("kind")
-    values["kind"] = kind = st.selectbox(
-        kind_entry.spec.label,
-        ["auto", *kind_names()],
-        format_func=kind_label,
-        key="kind",
-        help=_help(kind_entry.spec),
-    )
+    first, second = st.columns(2) if lead is not None else (st.container(), st.container())
+    if lead is not None:
+        with first:
+            lead()
+    with second:
+        values["kind"] = kind = st.selectbox(
+            kind_entry.spec.label,
+            ["auto", *kind_names()],
+            format_func=kind_label,
+            key="kind",
+            help=_help(kind_entry.spec),
+        )
     stature, capture = st.columns(2)
     with stature:
         values["height_cm"] = setting_widget(_entry("height_cm"), placeholder="170 (assumed)")

@@ -3,6 +3,7 @@ tools, metric cards, findings, charts, tables, reliability, downloads."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import streamlit as st
 
 from ..feedback import SCREENING_NOTICE, Finding
 from ..verdict import range_words, verdict
+from .athletes import athlete_trend
 from .charts import plottable_series, series_chart
 from .errors import show_error
 from .formatting import (
@@ -23,6 +25,8 @@ from .formatting import (
     unit_of,
     value_words,
 )
+from .reports import report_buttons
+from .sessions import STORED
 from .video import has_video, media_tools
 from .view import ResultView, headline_metrics, text_metrics
 
@@ -37,17 +41,21 @@ MIME = {
 }
 
 
-def results_panel(view: ResultView, key: str = "main") -> None:
-    """Everything about one result; `key` keeps widget keys unique when shown more than once.
-    A fault while showing it is reported as a message (and logged), never as a traceback."""
+ORIGIN_WORDS = {"example": "the bundled example", "upload": "your upload", STORED: "the athletes' store"}
+
+
+def results_panel(view: ResultView, key: str = "main", athlete: str | None = None) -> None:
+    """Everything about one result; `key` keeps widget keys unique when shown more than once;
+    athlete: whose session the result is (the report then has their name and trend). A fault while
+    showing it is reported as a message (and logged), never as a traceback."""
     try:
-        _results(view, key)
+        _results(view, key, athlete)
     except Exception as exc:
         show_error(exc, view.name)
 
 
-def _results(view: ResultView, key: str) -> None:
-    origin = "the bundled example" if view.origin == "example" else "your upload"
+def _results(view: ResultView, key: str, athlete: str | None) -> None:
+    origin = ORIGIN_WORDS.get(view.origin, view.origin)
     cached = " · served from the cache (same file and settings)" if view.from_cache else ""
     st.subheader(f"{view.kind_label}: {md_escape(view.name)}")
     st.caption(f"From {origin}{cached}{_scores_text(view)}")
@@ -59,7 +67,7 @@ def _results(view: ResultView, key: str) -> None:
     charts_panel(view, key)
     tables_panel(view, key)
     reliability_panel(view)
-    downloads_panel(view, key)
+    downloads_panel(view, key, athlete)
     if view.kind != "wall":
         st.caption(SCREENING_NOTICE)
 
@@ -75,6 +83,14 @@ def _scores_text(view: ResultView) -> str:
 def media_panel(view: ResultView, key: str) -> None:
     """The annotated video with its tools (frame stepping, events, steps, key frames), or the photo."""
     path = view.files.annotated
+    if view.origin == STORED:
+        st.info(
+            "The video is not kept: the athletes' store keeps each session's figures and findings, not the clip. "
+            "The annotated " + ("photo" if view.is_photo else "video") + " and its key frames were in the app's "
+            "temporary cache, which no longer has them; analyse the file again to see them.",
+            icon=":material/videocam_off:",
+        )
+        return
     if path is None or not path.is_file():
         st.info("No annotated video or photo for this result.")
         return
@@ -272,10 +288,23 @@ def download_offers(view: ResultView) -> list[tuple[str, Path]]:
     return [(label, path) for label, path in offers if path is not None and path.is_file()]
 
 
-def downloads_panel(view: ResultView, key: str) -> None:
-    """Every file of the result as a download button (two to a row: readable on a phone)."""
+def downloads_panel(view: ResultView, key: str, athlete: str | None = None) -> None:
+    """The report to share (HTML and PDF, with the athlete's trend when the result is one of their
+    sessions), then every file of the result as a download button (two to a row: readable on a phone)."""
     st.subheader("Downloads")
+    report_buttons(view, key, athlete_trend(athlete, view.kind) if athlete else None, athlete)
     offered = download_offers(view)
+    if view.origin == STORED and view.stored_json is not None:
+        st.download_button(
+            "Result (JSON)",
+            json.dumps(view.stored_json, indent=1, ensure_ascii=False),
+            file_name=f"{view.stem}.json",
+            mime=MIME[".json"],
+            key=f"{key}_download_{view.key}_json",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
     columns = st.columns(2)
     for i, (label, path) in enumerate(offered):
         with columns[i % 2]:

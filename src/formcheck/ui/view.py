@@ -3,7 +3,9 @@
 A cache entry is a folder written by `cache.analyse_cached`: the files of `outputs.save_outputs`
 (`<stem>.json`, the annotated `<stem>.mp4` or `<stem>.jpg`, `<stem>.chart.png`, CSV tables), plus
 `series.npz` (the per-frame curves for the interactive charts) and `entry.json` (which file is which).
-A fresh result and a cached one are therefore shown by the same code.
+A fresh result and a cached one are therefore shown by the same code. A session read back from the
+athletes' store whose cache entry is gone is a ResultView too, with its JSON and without files
+(`sessions.session_view`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -28,9 +31,10 @@ _SERIES_PREFIX = "series__"
 
 @dataclass(frozen=True)
 class ResultFiles:
-    """Paths of one cache entry's files (None where the analysis has none)."""
+    """Paths of one cache entry's files (None where the analysis has none, or, for a stored session
+    whose cache entry is gone, all of them)."""
 
-    json: Path
+    json: Path | None
     annotated: Path | None = None
     chart: Path | None = None
     tables: dict[str, Path] = field(default_factory=dict)
@@ -51,6 +55,10 @@ class ResultView:
     doc:     the result JSON, typed (`ResultDocument`)
     times_s: (T,) seconds of the sequence rows; series: name -> (T,) per-frame curves
     key_frames: the key-frame images written beside the result, by time
+    recorded_at / date_source: when the input was recorded (an upload's metadata, else the time it
+        was uploaded) and where that came from, in words; None for an example
+    input_sha256: the input file's sha256 (an upload's; "" for an example)
+    stored_json: the result JSON itself when it is not on disk (a stored session without its files)
     """
 
     key: str
@@ -62,6 +70,10 @@ class ResultView:
     files: ResultFiles
     from_cache: bool = False
     key_frames: list[KeyFrame] = field(default_factory=list)
+    recorded_at: datetime | None = None
+    date_source: str = ""
+    input_sha256: str = ""
+    stored_json: dict[str, Any] | None = None
 
     @property
     def kind(self) -> str:
@@ -95,6 +107,27 @@ class ResultView:
     def label(self) -> str:
         """Short label for pick lists: file name and analysis."""
         return f"{self.name} ({self.kind_label})"
+
+    @property
+    def stem(self) -> str:
+        """The outputs' stem (`<stem>.json`, `<stem>.report.pdf`)."""
+        if self.files.json is not None:
+            return self.files.json.name.removesuffix(".json")
+        return Path(self.name).stem or "result"
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the result's files (None when it has none)."""
+        return self.files.json.parent if self.files.json is not None else None
+
+    def result_json(self) -> dict[str, Any]:
+        """The result JSON as written (from its file, else the stored copy)."""
+        if self.files.json is not None and self.files.json.is_file():
+            data: dict[str, Any] = json.loads(self.files.json.read_text(encoding="utf-8"))
+            return data
+        if self.stored_json is not None:
+            return self.stored_json
+        raise ValueError(f"the result of {self.name} is neither on disk nor stored")
 
 
 @dataclass(frozen=True)
@@ -137,8 +170,13 @@ def write_entry(
     files: ResultFiles,
     times_s: np.ndarray,
     series: dict[str, np.ndarray],
+    recorded_at: datetime | None = None,
+    date_source: str = "",
+    input_sha256: str = "",
 ) -> None:
-    """Write `series.npz` and `entry.json` into a cache entry folder (file names relative)."""
+    """Write `series.npz` and `entry.json` into a cache entry folder (file names relative);
+    recorded_at, date_source, input_sha256: an upload's date, its source and the file's sha256 (see
+    ResultView)."""
     arrays = {f"{_SERIES_PREFIX}{k}": np.asarray(v, dtype=float) for k, v in series.items()}
     arrays["times_s"] = np.asarray(times_s, dtype=float)
     np.savez_compressed(folder / SERIES_FILE, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
@@ -146,8 +184,11 @@ def write_entry(
         "name": name,
         "origin": origin,
         "stem": stem,
+        "recorded_at": recorded_at.isoformat() if recorded_at is not None else None,
+        "date_source": date_source,
+        "input_sha256": input_sha256,
         "files": {
-            "json": files.json.name,
+            "json": files.json.name if files.json else None,
             "annotated": files.annotated.name if files.annotated else None,
             "chart": files.chart.name if files.chart else None,
             "tables": {k: p.name for k, p in files.tables.items()},
@@ -160,13 +201,15 @@ def read_entry(folder: Path, key: str, from_cache: bool) -> ResultView:
     """The ResultView of a complete cache entry folder."""
     entry = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
     names = entry["files"]
+    recorded = entry.get("recorded_at")
+    json_path = folder / names["json"]
     files = ResultFiles(
-        json=folder / names["json"],
+        json=json_path,
         annotated=folder / names["annotated"] if names.get("annotated") else None,
         chart=folder / names["chart"] if names.get("chart") else None,
         tables={k: folder / v for k, v in (names.get("tables") or {}).items()},
     )
-    doc = ResultDocument.from_json(json.loads(files.json.read_text(encoding="utf-8")))
+    doc = ResultDocument.from_json(json.loads(json_path.read_text(encoding="utf-8")))
     with np.load(folder / SERIES_FILE) as arrays:
         times_s = arrays["times_s"]
         series = {k[len(_SERIES_PREFIX) :]: arrays[k] for k in arrays.files if k.startswith(_SERIES_PREFIX)}
@@ -179,6 +222,9 @@ def read_entry(folder: Path, key: str, from_cache: bool) -> ResultView:
         series=series,
         files=files,
         from_cache=from_cache,
+        recorded_at=datetime.fromisoformat(recorded) if recorded else None,
+        date_source=str(entry.get("date_source") or ""),
+        input_sha256=str(entry.get("input_sha256") or ""),
         key_frames=[
             KeyFrame(folder / k.file, k.label, k.time_s, k.caption)
             for k in key_frames(doc)
