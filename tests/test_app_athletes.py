@@ -276,3 +276,25 @@ def test_report_of_a_session_has_the_athlete_trend_and_key_frames(tmp_path: Path
     assert len(pdf_images) == 1  # the trend chart only: a stored session has no key frames
     step = trend.metrics["vertical_oscillation_cm"]
     assert step.label in pdf_text
+
+
+def test_history_opens_a_live_session_with_its_figures() -> None:
+    """A live plank session (the Live page's summary of the real pike track) in History: its hold as
+    a card, the video not kept, and the reports offered."""
+    from test_live_page import _pike_summary
+
+    from formcheck.ui.sessions import record_live
+
+    summary = _pike_summary()
+    with open_store() as store:
+        record_live(store, "Ben", summary, datetime(2026, 11, 30, 18, 30, tzinfo=timezone.utc))
+    at = AppTest.from_function(_history_script, default_timeout=TIMEOUT_S).run()
+    assert_clean(at)
+    assert at.selectbox(key="history_athlete").value == "Ben"
+    assert any("The video is not kept" in i for i in texts(at.info))
+    assert any(h.endswith("live session") for h in texts(at.subheader)), texts(at.subheader)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Hold time"] == f"{summary.hold_s:.1f} s"
+    assert cards["Time in good form"] == f"{summary.good_form_pct:.1f}%"
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Report (HTML)", "Report (PDF)"} <= set(labels), labels

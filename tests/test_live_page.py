@@ -99,3 +99,51 @@ def _live_script() -> None:
     from formcheck.ui.live import live_panel
 
     live_panel(None)
+
+
+def _pike_summary(hold_until_s: float | None = None):  # type: ignore[no-untyped-def]
+    """The live coach's summary of the recorded pike track (real landmarks), fed frame by frame;
+    hold_until_s: stop feeding there (a shorter session)."""
+    from conftest import TRACKS
+
+    from formcheck.kinds.plank.live import LivePlank
+    from formcheck.sequence import PoseSequence
+
+    raw = PoseSequence.load_npz(TRACKS / "plank__elbow_plank_pike_alternating_wahoo.npz")
+    coach = LivePlank(raw.frame_size, variant="auto")
+    for i in range(len(raw)):
+        if hold_until_s is not None and raw.timestamps_s[i] > hold_until_s:
+            break
+        coach.push(float(raw.timestamps_s[i]), raw.xy[i], raw.visibility[i])
+    return coach.summary()
+
+
+def test_a_live_session_is_kept_in_the_athletes_history(tmp_path: Path) -> None:
+    """Two live sessions of an athlete: two plank sessions dated when they started, with the live
+    hold, good-form share and score as headline figures, and a trend between them; the page saving
+    the same session again updates it."""
+    from datetime import datetime, timezone
+
+    from formcheck.store import open_store
+    from formcheck.ui.sessions import LIVE_TIME, record_live
+
+    whole, short = _pike_summary(), _pike_summary(hold_until_s=8.0)
+    assert whole.hold_s is not None and short.hold_s is not None and short.hold_s < whole.hold_s - 2
+    first_at = datetime(2026, 11, 2, 18, 30, tzinfo=timezone.utc)
+    later_at = datetime(2026, 11, 30, 18, 30, tzinfo=timezone.utc)
+    with open_store(tmp_path) as store:
+        one = record_live(store, "Ana", short, first_at, stature_cm=168.0)
+        two = record_live(store, "Ana", whole, later_at)
+        again = record_live(store, "Ana", whole, later_at)
+        assert (one.new, two.new, again.new) == (True, True, False)
+        assert again.session.id == two.session.id and one.stature_changed and not two.stature_changed
+        sessions = store.sessions("Ana", kind="plank")
+        trend = store.trend("Ana", "plank")
+    assert [s.date for s in sessions] == [first_at, later_at]
+    assert {s.date_source for s in sessions} == {LIVE_TIME} and sessions[1].source_name == "live session"
+    assert sessions[1].result["metrics"]["hold_s"] == pytest.approx(whole.hold_s, abs=0.01)
+    assert sessions[1].result["details"]["live"]["form_breaks"] == len(whole.breaks)
+    hold = trend.metrics["hold_s"]
+    assert [p.value for p in hold.points] == pytest.approx([short.hold_s, whole.hold_s], abs=0.01)
+    assert hold.points[1].since_first == pytest.approx(whole.hold_s - short.hold_s, abs=0.02)
+    assert trend.metrics["score"].points[1].value == pytest.approx(whole.score.total)

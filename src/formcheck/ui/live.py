@@ -16,21 +16,26 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from ..coach import DEFAULT_TARGET_S, CoachSnapshot, LiveCoach
+from ..errors import FormCheckError
 from ..kinds.plank.live import LiveSummary
 from ..kinds.plank.overlay import FAULT_TEXT, clock
 from ..kinds.plank.settings import VARIANT_LABELS, PlankSettings
 from ..kinds.plank.thresholds import THRESHOLDS
 from ..settings import Settings, settings_catalogue
+from .athletes import athlete_picker, open_app_store, store_error_text
 from .cache import upload_source
+from .formatting import md_escape
 from .inputs import setting_widget
 from .results import results_panel
 from .runner import analysis_panel, remember
+from .sessions import Recorded, date_words, record_live
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ class LiveOptions:
     target_s: float = DEFAULT_TARGET_S
     keep_recording: bool = False
     height_cm: float | None = None
+    athlete: str | None = None
 
 
 @dataclass
@@ -62,7 +68,8 @@ class LiveHolder:
     coach: LiveCoach | None = None
     summary: LiveSummary | None = None
     recorder: Any = None  # the running session's webrtc.LiveRecorder, when the recording is kept
-    saved: bool = False
+    saved: Recorded | None = None  # the summary kept in an athlete's history
+    started_at: datetime | None = None  # when the running (or last) session's first frame came
     ended_at: float = -1e9  # time.monotonic() of the last end()
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -74,7 +81,8 @@ class LiveHolder:
                 if time.monotonic() - self.ended_at < AFTER_STOP_S:
                     return None
                 self.coach = LiveCoach(self.options.variant, self.options.target_s, self.settings.common())
-                self.summary, self.saved = None, False
+                self.summary, self.saved = None, None
+                self.started_at = datetime.now(timezone.utc)
             return self.coach
 
     def end(self) -> None:
@@ -165,6 +173,7 @@ def _served() -> bool:
 
 
 def _options_panel() -> LiveOptions:
+    athlete = athlete_picker()  # before the stature field: it fills in the athlete's stature
     spec_labels: dict[str, str] = {"auto": "Auto-detect", **{k: v.capitalize() for k, v in VARIANT_LABELS.items()}}
     left, middle, stature, right = st.columns(4)
     with left:
@@ -201,6 +210,7 @@ def _options_panel() -> LiveOptions:
         target_s=float(target),
         keep_recording=bool(keep),
         height_cm=float(height) if isinstance(height, int | float) else None,
+        athlete=athlete,
     )
 
 
@@ -325,19 +335,38 @@ def summary_panel(holder: LiveHolder) -> None:
     st.info(s.progression, icon=":material/trending_up:")
     for note in s.notes:
         st.caption(note)
-    if not holder.saved and save_live_summary(None, s):
-        holder.saved = True
+    _history_note(holder)
     _recording_panel(holder)
 
 
-def save_live_summary(athlete: str | None, summary: LiveSummary) -> bool:
-    """Where a live summary is saved to an athlete's history. The history store (`formcheck.store`) is
-    not part of this version yet: with no athlete chosen nothing is saved, and False says so. The
-    entry the store will receive is `summary.to_json()`."""
+def _history_note(holder: LiveHolder) -> None:
+    """Keep the summary in the chosen athlete's history (once per session) and say so; with no
+    athlete chosen, say how to keep it."""
+    summary, athlete = holder.summary, holder.options.athlete
+    if summary is None or summary.hold_s is None:
+        return
     if athlete is None:
-        return False
-    log.info("live summary for %s not saved: no history store in this version (%s)", athlete, summary.to_json())
-    return False
+        st.caption("Not kept: choose an athlete above to keep live sessions in their history.")
+        return
+    if holder.saved is None:
+        store = open_app_store()
+        if store is None:
+            return
+        try:
+            with store:
+                holder.saved = record_live(
+                    store, athlete, summary, holder.started_at or datetime.now(timezone.utc), holder.options.height_cm
+                )
+        except FormCheckError as exc:
+            st.error(store_error_text(exc), icon=":material/error:")
+            return
+    recorded = holder.saved
+    if recorded is not None:
+        st.success(
+            f"Kept in **{md_escape(recorded.athlete.name)}**'s history, dated "
+            f"{md_escape(date_words(recorded.session.date, recorded.session.date_source))}. See the History page.",
+            icon=":material/event_available:",
+        )
 
 
 def _recording_panel(holder: LiveHolder) -> None:

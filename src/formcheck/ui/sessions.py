@@ -9,6 +9,7 @@ are there, else from the JSON the store keeps).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..kinds.plank.live import LiveSummary
 from ..result_document import ResultDocument
 from ..store import Athlete, Session, Store
 from .cache import UPLOAD_TIME
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 STORED = "stored"
 #: The date source of a result whose cache entry kept no upload date (made by an earlier version).
 ANALYSED_TIME = "time of recording"
+#: The date source of a live session (the Live page): when its first camera frame came.
+LIVE_TIME = "live session start"
 #: Where a date came from (`store.dates` and `cache.upload_date` sources), in a reader's words.
 SOURCE_WORDS = {
     "QuickTime creation date": "from the clip's metadata: its QuickTime creation date",
@@ -37,6 +41,7 @@ SOURCE_WORDS = {
     "file modification time": "the file's modification time: it has no recording date in its metadata",
     UPLOAD_TIME: "the time of upload: the file has no recording date in its metadata",
     ANALYSED_TIME: "the time it was recorded here: the upload's date was not kept",
+    LIVE_TIME: "when the live session started",
 }
 
 
@@ -84,6 +89,23 @@ def record_view(store: Store, athlete_name: str, view: ResultView, stature_cm: f
     if when is None:
         when, source = datetime.now(timezone.utc), ANALYSED_TIME
     session = store.record(athlete.name, view.result_json(), sha256, when, view.name, source)
+    return Recorded(session=session, athlete=athlete, new=session.id not in existing, stature_changed=changed)
+
+
+def record_live(
+    store: Store, athlete_name: str, summary: LiveSummary, started_at: datetime, stature_cm: float | None = None
+) -> Recorded:
+    """Keep a live plank session (the Live page's summary) as a session of the athlete, dated when it
+    started. Its identity (the store's input sha256) is that of the session itself: its start time
+    and summary, so the page saving it again updates it and another session is another entry."""
+    before = store.athlete(athlete_name)
+    changed = stature_cm is not None and (before is None or before.stature_cm != stature_cm)
+    athlete = store.upsert_athlete(athlete_name, stature_cm=stature_cm if changed else None)
+    result = summary.result_json()
+    identity = json.dumps({"started_at": started_at.isoformat(), "summary": summary.to_json()}, sort_keys=True)
+    sha256 = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    existing = {s.id for s in store.sessions(athlete.name, kind="plank", with_result=False) if s.input_sha256 == sha256}
+    session = store.record(athlete.name, result, sha256, started_at, "live session", LIVE_TIME)
     return Recorded(session=session, athlete=athlete, new=session.id not in existing, stature_changed=changed)
 
 

@@ -37,7 +37,7 @@ from .findings import progression_text
 from .measure import CLEAN, hold_quality
 from .overlay import FAULT_TEXT, PlankOverlay
 from .settings import VARIANT_LABELS
-from .thresholds import FAULT_ADVICE, THRESHOLDS, PlankThresholds
+from .thresholds import FAULT_ADVICE, REFERENCES, THRESHOLDS, PlankThresholds
 
 #: Nominal frame rate given to the one-row sequences of live frames (timing comes from timestamps).
 NOMINAL_FPS = 30.0
@@ -209,6 +209,35 @@ class LiveSummary:
             "progression": self.progression,
             "frames": self.frames,
             "notes": list(self.notes),
+        }
+
+    def result_json(self) -> dict[str, object]:
+        """The summary in the layout of a clip's result JSON (kind, metrics with their references,
+        details, reliability), so that a live session sits in an athlete's history beside their
+        clips: the same headline figures (variant, hold, good form, score) and trend. details.live
+        keeps the whole summary (`to_json`)."""
+        score = self.score
+        metrics: dict[str, object] = {
+            "variant": self.variant,
+            "hold_s": _r(self.hold_s),
+            "good_form_s": _r(self.good_form_s),
+            "good_form_pct": _r(self.good_form_pct, 1),
+            "longest_good_streak_s": _r(self.longest_good_streak_s),
+            "form_breaks": len(self.breaks),
+            "score": score.total if score else None,
+            "score_form_time": score.form_time if score else None,
+            "score_alignment": score.alignment if score else None,
+            "score_steadiness": score.steadiness if score else None,
+            "score_fatigue": score.fatigue if score else None,
+        }
+        return {
+            "kind": "plank",
+            "source": "live",
+            "metrics": metrics,
+            "references": {k: REFERENCES[k].to_json() for k in metrics if k in REFERENCES},
+            "details": {"variant": self.variant, "variant_label": self.variant_label, "live": self.to_json()},
+            "findings": [],
+            "reliability": [*self.notes, "timed live from the camera: no clip was kept with this session"],
         }
 
 
