@@ -430,3 +430,16 @@ def test_overlay_draws_line_and_timer() -> None:
 
 def test_time_format() -> None:
     assert pm.format_time(41.2) == "0:41" and pm.format_time(125.0) == "2:05"
+
+
+def test_every_plank_threshold_has_its_reason() -> None:
+    """Each field of PlankThresholds has a source in THRESHOLD_SOURCES, and no source names a
+    threshold that is gone."""
+    from dataclasses import fields
+
+    from formcheck.kinds.plank.thresholds import THRESHOLD_SOURCES, PlankThresholds
+
+    names = {f.name for f in fields(PlankThresholds)}
+    assert names - set(THRESHOLD_SOURCES) == set()
+    assert set(THRESHOLD_SOURCES) - names == set()
+    assert all(len(text) > 40 for text in THRESHOLD_SOURCES.values())

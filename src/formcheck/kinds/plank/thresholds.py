@@ -131,6 +131,33 @@ THRESHOLD_SOURCES = {
     "shoulder_stack_tolerance_deg": SRC_COACHING,
     "knees_bent_deg": SRC_COACHING,
     "progression_knee_hold_s": SRC_SEED,
+    "merge_gap_s": SRC_FIRST_PRINCIPLES
+    + " Two breaks of one fault less than 0.3 s apart (9 frames at 30 fps) are one break seen through a frame"
+    " or two of landmark noise.",
+    "cut_jump_trunk": "Physics of the hold: the torso centre cannot move a quarter of a trunk length (about"
+    " 12 cm) between two frames of a held plank (3.6 m/s at 30 fps); such a jump is a camera cut or an edit.",
+    "cut_scale_change": "Physics of the camera: the trunk's image length changing by a fifth in one frame needs"
+    " the camera to move a fifth of its distance in 1/30 s: a cut or a zoom, not the person.",
+    "cut_guard_s": SRC_FIRST_PRINCIPLES
+    + " The smoothing spreads a cut over a few frames; a quarter second either side keeps them out of the"
+    " judgement.",
+    "side_ratio": "Geometry of the positions: filmed side-on, a prone plank's shoulders overlap (separation"
+    " near 0); filmed from the front, a side plank's shoulders are stacked a shoulder width (about 0.7-0.8"
+    " trunk lengths) apart. 0.4 is halfway.",
+    "bent_knee_deg": "Geometry of the positions: a knee plank rests on knees flexed about 90 deg, a full"
+    " plank's are near 0 deg. 45 deg is halfway.",
+    "bent_elbow_deg": "Geometry of the positions: a forearm plank's elbows are flexed about 90 deg, a"
+    " straight-arm plank's near 0 deg. 45 deg is halfway.",
+    "settle_s": SRC_FIRST_PRINCIPLES + " The first second of a hold is spent settling into position.",
+    "sway_detrend_s": SRC_FIRST_PRINCIPLES
+    + " Sway is the hips' wandering over a second or two; a 2-s moving average takes out the slower sinking"
+    " (fatigue, reported on its own).",
+    "shake_band_hz": "Elble RJ, Koller WC. Tremor. Johns Hopkins University Press; 1990: physiological tremor"
+    " lies at about 8-12 Hz, and the shaking of fatigued muscles extends down to about 3 Hz; slower motion is"
+    " sway.",
+    "sag_growth_flag_cm": SRC_FIRST_PRINCIPLES
+    + " 2 cm of hip drop over the hold is beyond the landmark noise on the smoothed hip height (0.3-0.8 cm):"
+    " the hips sink as the hold tires.",
 }
 
 #: McGill et al. 1999, side bridge endurance (mean +- SD, seconds) in healthy young adults.
