@@ -10,3 +10,14 @@ def test_true_runs_are_half_open_row_ranges() -> None:
     assert true_runs(np.zeros(4, bool)) == []
     assert true_runs(np.array([], bool)) == []
     assert all(isinstance(v, int) for run in true_runs(mask) for v in run)
+
+
+def test_mean_of_present_takes_whichever_side_is_seen() -> None:
+    from formcheck.metrics.geometry import mean_of_present
+
+    nan = np.nan
+    left = np.array([[0.0, 10.0], [nan, nan], [4.0, 4.0], [nan, nan]])
+    right = np.array([[2.0, 20.0], [6.0, 8.0], [nan, nan], [nan, nan]])
+    out = mean_of_present(left, right)
+    np.testing.assert_array_equal(out[:3], [[1.0, 15.0], [6.0, 8.0], [4.0, 4.0]])
+    assert np.isnan(out[3]).all()

@@ -8,6 +8,15 @@ from __future__ import annotations
 import numpy as np
 
 
+def mean_of_present(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise mean of two arrays of one shape (e.g. (T, 2) left and right landmarks), or
+    whichever value is present where the other is NaN; NaN only where both are."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    with np.errstate(invalid="ignore"):
+        both = (a + b) / 2.0
+    return np.where(np.isnan(a), b, np.where(np.isnan(b), a, both))
+
+
 def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Angle at b between b->a and b->c, 0-180 deg (180 = a, b, c in a straight line)."""
     v1, v2 = np.asarray(a, float) - b, np.asarray(c, float) - b

@@ -28,7 +28,6 @@ Conventions (repeated in reference/plank.py):
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,7 @@ from scipy.ndimage import uniform_filter1d
 
 from ...landmarks import Landmark as L
 from ...masks import true_runs
-from ...metrics.geometry import flexion_deg, joint_angle_deg
+from ...metrics.geometry import flexion_deg, joint_angle_deg, mean_of_present
 from ...sequence import PoseSequence
 from .thresholds import PlankThresholds
 
@@ -63,22 +62,6 @@ def mask_out_of_frame(seq: PoseSequence, margin_fraction: float = 0.01) -> PoseS
     if out.world is not None:
         out.world[outside] = np.nan
     return out
-
-
-def _pair_mean(xy: np.ndarray, a: int, b: int) -> np.ndarray:
-    """(T, 2) midpoint of two landmarks, or whichever one is present."""
-    pa, pb = xy[:, a], xy[:, b]
-    with np.errstate(invalid="ignore"):
-        both = (pa + pb) / 2.0
-    return np.where(np.isnan(both), np.where(np.isnan(pa), pb, pa), both)
-
-
-def _nanmean2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Element-wise mean of two arrays, ignoring NaN (NaN only where both are NaN)."""
-    stack = np.stack([a, b])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(stack, axis=0)
 
 
 def _up_offset(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -137,17 +120,17 @@ class PlankFrames:
 def frame_features(seq: PoseSequence) -> PlankFrames:
     """Per-frame geometry of a (cleaned, out-of-frame-masked) sequence. See the module docstring."""
     xy = seq.xy
-    shoulder = _pair_mean(xy, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-    hip = _pair_mean(xy, L.LEFT_HIP, L.RIGHT_HIP)
-    knee = _pair_mean(xy, L.LEFT_KNEE, L.RIGHT_KNEE)
-    ankle = _pair_mean(xy, L.LEFT_ANKLE, L.RIGHT_ANKLE)
-    ear = _pair_mean(xy, L.LEFT_EAR, L.RIGHT_EAR)
+    shoulder = mean_of_present(xy[:, L.LEFT_SHOULDER], xy[:, L.RIGHT_SHOULDER])
+    hip = mean_of_present(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
+    knee = mean_of_present(xy[:, L.LEFT_KNEE], xy[:, L.RIGHT_KNEE])
+    ankle = mean_of_present(xy[:, L.LEFT_ANKLE], xy[:, L.RIGHT_ANKLE])
+    ear = mean_of_present(xy[:, L.LEFT_EAR], xy[:, L.RIGHT_EAR])
     trunk = np.linalg.norm(shoulder - hip, axis=1)
     head_dir = np.where(shoulder[:, 0] >= hip[:, 0], 1.0, -1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         side_ratio = np.linalg.norm(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER], axis=1) / trunk
         left_lower = xy[:, L.LEFT_SHOULDER, 1] > xy[:, L.RIGHT_SHOULDER, 1]
-    knee_flex = _nanmean2(
+    knee_flex = mean_of_present(
         flexion_deg(xy[:, L.LEFT_HIP], xy[:, L.LEFT_KNEE], xy[:, L.LEFT_ANKLE]),
         flexion_deg(xy[:, L.RIGHT_HIP], xy[:, L.RIGHT_KNEE], xy[:, L.RIGHT_ANKLE]),
     )
@@ -158,7 +141,7 @@ def frame_features(seq: PoseSequence) -> PlankFrames:
         ],
         axis=1,
     )
-    elbow_flex = _nanmean2(elbow_lr[:, 0], elbow_lr[:, 1])
+    elbow_flex = mean_of_present(elbow_lr[:, 0], elbow_lr[:, 1])
     thigh = _from_vertical_abs(knee, hip)
     stack_e: list[np.ndarray] = []
     stack_w: list[np.ndarray] = []
@@ -192,8 +175,8 @@ def frame_features(seq: PoseSequence) -> PlankFrames:
         knee_flexion_deg=knee_flex,
         elbow_flexion_deg=elbow_flex,
         thigh_from_vertical_deg=thigh,
-        shoulder_over_elbow_deg=_nanmean2(*stack_e),
-        shoulder_over_wrist_deg=_nanmean2(*stack_w),
+        shoulder_over_elbow_deg=mean_of_present(*stack_e),
+        shoulder_over_wrist_deg=mean_of_present(*stack_w),
         neck_deg=neck,
         stack_elbow_lr=np.stack(stack_e, axis=1),
         stack_wrist_lr=np.stack(stack_w, axis=1),
@@ -262,8 +245,8 @@ def detect_cuts(raw: PoseSequence, th: PlankThresholds) -> np.ndarray:
     cuts = np.zeros(n, dtype=bool)
     if n < 2:
         return cuts
-    s = _pair_mean(raw.xy, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-    h = _pair_mean(raw.xy, L.LEFT_HIP, L.RIGHT_HIP)
+    s = mean_of_present(raw.xy[:, L.LEFT_SHOULDER], raw.xy[:, L.RIGHT_SHOULDER])
+    h = mean_of_present(raw.xy[:, L.LEFT_HIP], raw.xy[:, L.RIGHT_HIP])
     centre = (s + h) / 2.0
     trunk = np.linalg.norm(s - h, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

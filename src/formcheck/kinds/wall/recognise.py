@@ -7,7 +7,7 @@ import numpy as np
 
 from ...analysis import AnalysisContext
 from ...landmarks import Landmark as L
-from ...metrics.geometry import flexion_deg, nan_percentile
+from ...metrics.geometry import flexion_deg, mean_of_present, nan_percentile
 from ...sequence import PoseSequence
 from . import geometry as W
 from . import thresholds as R
@@ -20,14 +20,6 @@ def _ramp(value: float, good: float, bad: float) -> float:
     if not np.isfinite(value):
         return 0.0
     return float(np.clip((value - bad) / (good - bad), 0.0, 1.0))
-
-
-def _either_mid(seq: PoseSequence, a: int, b: int) -> np.ndarray:
-    """(T, 2) midpoint of two landmarks, or the one that is seen when the other is missing."""
-    pa, pb = seq.point(a), seq.point(b)
-    mid = (pa + pb) / 2
-    mid = np.where(np.isfinite(mid), mid, pa)
-    return np.where(np.isfinite(mid), mid, pb)
 
 
 def standing_scores(seq: PoseSequence, th: R.StandingRecognition = R.STANDING) -> dict[str, float]:
@@ -49,9 +41,9 @@ def standing_scores(seq: PoseSequence, th: R.StandingRecognition = R.STANDING) -
         ]
     )
     knee = float(np.median(knees[np.isfinite(knees)])) if np.isfinite(knees).any() else float("nan")
-    hips = _either_mid(s, L.LEFT_HIP, L.RIGHT_HIP)
-    ankles = _either_mid(s, L.LEFT_ANKLE, L.RIGHT_ANKLE)
-    shoulders = _either_mid(s, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    hips = mean_of_present(s.point(L.LEFT_HIP), s.point(L.RIGHT_HIP))
+    ankles = mean_of_present(s.point(L.LEFT_ANKLE), s.point(L.RIGHT_ANKLE))
+    shoulders = mean_of_present(s.point(L.LEFT_SHOULDER), s.point(L.RIGHT_SHOULDER))
     with np.errstate(all="ignore"):
         ratio = (ankles[:, 1] - hips[:, 1]) / np.linalg.norm(shoulders - hips, axis=1)
     drop = float(np.median(ratio[np.isfinite(ratio)])) if np.isfinite(ratio).any() else float("nan")
