@@ -30,6 +30,7 @@ import numpy as np
 from ...clean import gate_visibility
 from ...config import DEFAULT_HEIGHT_CM, CommonSettings
 from ...landmarks import NUM_LANDMARKS
+from ...numbers import rounded
 from ...sequence import PoseSequence
 from . import body as pm
 from . import hold
@@ -188,17 +189,17 @@ class LiveSummary:
             "kind": "plank",
             "source": "live",
             "variant": self.variant,
-            "hold_s": _r(self.hold_s),
-            "good_form_s": _r(self.good_form_s),
-            "good_form_pct": _r(self.good_form_pct, 1),
-            "longest_good_streak_s": _r(self.longest_good_streak_s),
+            "hold_s": rounded(self.hold_s, 2),
+            "good_form_s": rounded(self.good_form_s, 2),
+            "good_form_pct": rounded(self.good_form_pct, 1),
+            "longest_good_streak_s": rounded(self.longest_good_streak_s, 2),
             "form_breaks": len(self.breaks),
             "breaks": [
                 {
                     "label": b.fault,
-                    "start_s": _r(b.start_s),
-                    "end_s": _r(b.end_s),
-                    "peak_value": _r(b.peak_deg, 1),
+                    "start_s": rounded(b.start_s, 2),
+                    "end_s": rounded(b.end_s, 2),
+                    "peak_value": rounded(b.peak_deg, 1),
                     "severity": b.severity,
                 }
                 for b in self.breaks
@@ -219,10 +220,10 @@ class LiveSummary:
         score = self.score
         metrics: dict[str, object] = {
             "variant": self.variant,
-            "hold_s": _r(self.hold_s),
-            "good_form_s": _r(self.good_form_s),
-            "good_form_pct": _r(self.good_form_pct, 1),
-            "longest_good_streak_s": _r(self.longest_good_streak_s),
+            "hold_s": rounded(self.hold_s, 2),
+            "good_form_s": rounded(self.good_form_s, 2),
+            "good_form_pct": rounded(self.good_form_pct, 1),
+            "longest_good_streak_s": rounded(self.longest_good_streak_s, 2),
             "form_breaks": len(self.breaks),
             "score": score.total if score else None,
             "score_form_time": score.form_time if score else None,
@@ -239,10 +240,6 @@ class LiveSummary:
             "findings": [],
             "reliability": [*self.notes, "timed live from the camera: no clip was kept with this session"],
         }
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None or not np.isfinite(value) else round(float(value), digits)
 
 
 class LivePlank:

@@ -8,6 +8,7 @@ import numpy as np
 from scipy.ndimage import minimum_filter1d
 
 from ...analysis import JsonValue, KindResult, TableRow
+from ...numbers import rounded
 from . import body as pm
 from .findings import findings_for
 from .key_frames import hold_key_frames
@@ -41,13 +42,6 @@ EVENT_KEYS = (
 PEAK_PHASE_FRACTION = 0.75
 
 
-def _round(value: Any, digits: int = 2) -> Any:
-    if value is None:
-        return None
-    value = float(value)
-    return round(value, digits) if np.isfinite(value) else None
-
-
 def _hold_metrics(m: PlankMeasurement) -> dict[str, Any]:
     t = m.t
     hold = m.main_hold
@@ -65,14 +59,14 @@ def _hold_metrics(m: PlankMeasurement) -> dict[str, Any]:
     a, b = hold
     judged = m.in_hold & ~m.unjudged
     return {
-        "hold_s": _round(pm.span_s(t, a, b)),
-        "hold_start_s": _round(t[a]),
-        "hold_end_s": _round(t[b] + pm.frame_interval_s(t)),
+        "hold_s": rounded(pm.span_s(t, a, b), 2),
+        "hold_start_s": rounded(t[a], 2),
+        "hold_end_s": rounded(t[b] + pm.frame_interval_s(t), 2),
         "holds": len(m.holds),
-        "good_form_s": _round(pm.time_s(t, m.good)),
-        "good_form_pct": _round(100.0 * pm.time_s(t, m.good) / pm.time_s(t, judged), 1) if judged.any() else None,
-        "longest_good_streak_s": _round(pm.longest_streak_s(t, m.good)),
-        "unjudged_s": _round(pm.time_s(t, m.unjudged)),
+        "good_form_s": rounded(pm.time_s(t, m.good), 2),
+        "good_form_pct": rounded(100.0 * pm.time_s(t, m.good) / pm.time_s(t, judged), 1) if judged.any() else None,
+        "longest_good_streak_s": rounded(pm.longest_streak_s(t, m.good), 2),
+        "unjudged_s": rounded(pm.time_s(t, m.unjudged), 2),
     }
 
 
@@ -95,18 +89,18 @@ def _line_metrics(m: PlankMeasurement) -> dict[str, Any]:
     f = m.frames
     stack = pm.shoulder_stack_deg(f, m.variant.variant, THRESHOLDS.bent_elbow_deg)
     out = {
-        "mean_body_line_deg": _round(np.nanmean(bl), 1) if has else None,
-        "mean_abs_body_line_deg": _round(np.nanmean(np.abs(bl)), 1) if has else None,
-        "max_sag_deg": _round(nanmax0(-bl), 1),
-        "max_pike_deg": _round(nanmax0(bl), 1),
-        "mean_hip_offset_cm": _round(np.nanmean(off), 1) if has else None,
-        "max_sag_cm": _round(nanmax0(-off), 1),
-        "max_pike_cm": _round(nanmax0(off), 1),
-        "max_sag_pct_trunk": _round(nanmax0(-pct), 1),
-        "max_pike_pct_trunk": _round(nanmax0(pct), 1),
-        "shoulder_stack_deg": _round(pm.median_over(stack, judged), 1),
-        "neck_deg": _round(pm.median_over(f.neck_deg, judged), 1),
-        "knee_flexion_deg": _round(pm.median_over(f.knee_flexion_deg, judged), 1),
+        "mean_body_line_deg": rounded(np.nanmean(bl), 1) if has else None,
+        "mean_abs_body_line_deg": rounded(np.nanmean(np.abs(bl)), 1) if has else None,
+        "max_sag_deg": rounded(nanmax0(-bl), 1),
+        "max_pike_deg": rounded(nanmax0(bl), 1),
+        "mean_hip_offset_cm": rounded(np.nanmean(off), 1) if has else None,
+        "max_sag_cm": rounded(nanmax0(-off), 1),
+        "max_pike_cm": rounded(nanmax0(off), 1),
+        "max_sag_pct_trunk": rounded(nanmax0(-pct), 1),
+        "max_pike_pct_trunk": rounded(nanmax0(pct), 1),
+        "shoulder_stack_deg": rounded(pm.median_over(stack, judged), 1),
+        "neck_deg": rounded(pm.median_over(f.neck_deg, judged), 1),
+        "knee_flexion_deg": rounded(pm.median_over(f.knee_flexion_deg, judged), 1),
     }
     if m.variant.variant in pm.SIDE_VARIANTS:
         out["max_hip_drop_cm"] = out["max_sag_cm"]
@@ -130,19 +124,19 @@ def _break_events(m: PlankMeasurement, th: PlankThresholds) -> list[dict[str, An
             while p1 + 1 <= b and strong[p1 + 1]:
                 p1 += 1
             ev = {
-                "start_s": _round(t[a], 3),
-                "end_s": _round(t[b] + dt, 3),
+                "start_s": rounded(t[a], 3),
+                "end_s": rounded(t[b] + dt, 3),
                 "label": name,
                 "severity": pm.fault_severity(name, peak, th),
-                "peak_value": _round(peak, 1),
+                "peak_value": rounded(peak, 1),
                 "peak_unit": "deg",
-                "peak_time_s": _round(t[k], 3),
-                "peak_phase_start_s": _round(t[p0], 3),
-                "peak_phase_end_s": _round(t[p1] + dt, 3),
+                "peak_time_s": rounded(t[k], 3),
+                "peak_phase_start_s": rounded(t[p0], 3),
+                "peak_phase_end_s": rounded(t[p1] + dt, 3),
             }
             if name in pm.BODY_LINE_FAULTS:
-                ev["peak_cm"] = _round(abs(m.offset_cm[k]), 1)
-                ev["peak_pct_trunk"] = _round(abs(m.offset_pct_trunk[k]), 1)
+                ev["peak_cm"] = rounded(abs(m.offset_cm[k]), 1)
+                ev["peak_pct_trunk"] = rounded(abs(m.offset_pct_trunk[k]), 1)
             events.append(ev)
     return sorted(events, key=lambda e: e["start_s"])
 
@@ -154,11 +148,11 @@ def _events(m: PlankMeasurement, th: PlankThresholds) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for a, b in m.holds:
         main = bool(m.in_hold[a])
-        events.append({"time_s": _round(t[a], 3), "label": "hold start", "main_hold": main})
-        events.append({"time_s": _round(t[b] + dt, 3), "label": "hold end", "main_hold": main})
+        events.append({"time_s": rounded(t[a], 3), "label": "hold start", "main_hold": main})
+        events.append({"time_s": rounded(t[b] + dt, 3), "label": "hold end", "main_hold": main})
     events.extend(_break_events(m, th))
     for i in np.flatnonzero(m.cuts):
-        events.append({"time_s": _round(t[i], 3), "label": "camera cut"})
+        events.append({"time_s": rounded(t[i], 3), "label": "camera cut"})
     # Every event has the same keys in the same order (CSV export takes its columns from the first row).
     uniform = [{k: e.get(k) for k in EVENT_KEYS} for e in events]
     return sorted(uniform, key=lambda e: e["start_s"] if e["start_s"] is not None else e["time_s"])
@@ -185,16 +179,16 @@ def build_result(m: PlankMeasurement, th: PlankThresholds = THRESHOLDS) -> KindR
     metrics.update(_hold_metrics(m))
     metrics.update(_line_metrics(m))
     if m.is_photo:
-        metrics["body_line_deg"] = _round(m.line.body_line_deg[0], 1)
-        metrics["hip_offset_cm"] = _round(m.offset_cm[0], 1)
-        metrics["hip_offset_pct_trunk"] = _round(m.offset_pct_trunk[0], 1)
+        metrics["body_line_deg"] = rounded(m.line.body_line_deg[0], 1)
+        metrics["hip_offset_cm"] = rounded(m.offset_cm[0], 1)
+        metrics["hip_offset_pct_trunk"] = rounded(m.offset_pct_trunk[0], 1)
     s = m.steadiness
     metrics.update(
         {
-            "hip_sway_cm": _round(s.hip_sway_cm),
-            "shaking_cm": _round(s.shaking_cm),
-            "sag_trend_cm_per_min": _round(s.sag_trend_cm_per_min),
-            "sag_growth_cm": _round(s.sag_growth_cm),
+            "hip_sway_cm": rounded(s.hip_sway_cm, 2),
+            "shaking_cm": rounded(s.shaking_cm, 2),
+            "sag_trend_cm_per_min": rounded(s.sag_trend_cm_per_min, 2),
+            "sag_growth_cm": rounded(s.sag_growth_cm, 2),
             "form_breaks": int(sum(len(v) for v in m.breaks.values())) if not m.is_photo else None,
             "camera_cuts": int(m.cuts.sum()),
             "score": m.score.total,
@@ -222,11 +216,11 @@ def build_result(m: PlankMeasurement, th: PlankThresholds = THRESHOLDS) -> KindR
         "variant": m.variant.variant,
         "variant_label": VARIANT_LABELS[m.variant.variant],
         "variant_source": m.variant.source,
-        "variant_evidence": {k: _round(v, 2) for k, v in m.variant.evidence.items()},
+        "variant_evidence": {k: rounded(v, 2) for k, v in m.variant.evidence.items()},
         "holds": [
             {
-                "start_s": _round(m.t[a], 3),
-                "end_s": _round(m.t[b] + pm.frame_interval_s(m.t), 3),
+                "start_s": rounded(m.t[a], 3),
+                "end_s": rounded(m.t[b] + pm.frame_interval_s(m.t), 3),
                 "first_frame": int(m.seq.frame_index[a]),
                 "last_frame": int(m.seq.frame_index[b]),
             }

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ...numbers import rounded
 from .events import Step
 from .rear import FrontalDetection
-from .signals import rounded
 from .thresholds import (
     CLOCK_AGREEMENT,
     MIN_STEP_SE_S,

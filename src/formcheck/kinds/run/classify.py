@@ -13,10 +13,11 @@ import numpy as np
 
 from ...landmarks import Landmark as L
 from ...metrics.geometry import joint_angle_deg
+from ...numbers import rounded
 from ...sequence import PoseSequence
 from .events import ToeOffOwners
 from .rows import StepRow
-from .signals import FEET, rounded
+from .signals import FEET
 from .thresholds import RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG
 
 

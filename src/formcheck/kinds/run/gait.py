@@ -24,6 +24,7 @@ from ...calibrate import TRUNK_FRACTION
 from ...clean import near_side
 from ...errors import ActivityNotFound, InsufficientData
 from ...masks import true_runs
+from ...numbers import rounded
 from ...sequence import PoseSequence
 from .cadence import CadenceEstimate, cadence_by_pass, cadence_from_steps, frontal_cadence
 from .classify import body_cues, classify_gait
@@ -42,7 +43,7 @@ from .reliability import (
 from .rows import StepRow
 from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
-from .signals import hip_centre, leg_signals, rounded, time_at_row
+from .signals import hip_centre, leg_signals, time_at_row
 from .steps import LEG_FRACTION, SideSeries, side_rows
 from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps

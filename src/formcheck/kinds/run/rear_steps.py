@@ -10,10 +10,11 @@ import numpy as np
 
 from ...calibrate import TRUNK_FRACTION
 from ...metrics.geometry import joint_angle_deg
+from ...numbers import rounded
 from ...sequence import PoseSequence
 from .rear import FrontalDetection
 from .rows import FrontalStepRow
-from .signals import LEG_IDS, interp_at, rounded
+from .signals import LEG_IDS, interp_at
 
 
 def frontal_rows(

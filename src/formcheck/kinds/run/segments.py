@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ...numbers import rounded
 from .rows import StepRow
-from .signals import rounded
 from .thresholds import DUTY_FACTOR_RUNNING, MIXED_CADENCE_SHARE, SEGMENT_MARGIN_STEPS
 
 

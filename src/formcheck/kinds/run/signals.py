@@ -174,8 +174,3 @@ def interp_at(series: np.ndarray, row: float) -> float:
 def time_at_row(row: float, timestamps_s: np.ndarray) -> float:
     """Seconds at a fractional row, interpolated between the sequence's own timestamps."""
     return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
-
-
-def rounded(value: float | None, nd: int = 1) -> float | None:
-    """`value` rounded to `nd` decimals; None for None or a non-finite value."""
-    return None if value is None or not np.isfinite(value) else round(float(value), nd)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...calibrate import SHANK_FRACTION, THIGH_FRACTION
+from ...numbers import rounded
 from ...sequence import PoseSequence
 from .events import Step
 from .rows import StepRow
-from .signals import FEET, LEG_IDS, interp_at, rounded
+from .signals import FEET, LEG_IDS, interp_at
 from .thresholds import FFS_MAX_DEG, LOADING_SHARE, RFS_MIN_DEG
 
 #: Leg length (hip joint to ankle joint) as a fraction of stature (Winter 2009, see calibrate.py).

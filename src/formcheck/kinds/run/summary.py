@@ -11,9 +11,9 @@ import numpy as np
 
 from ...landmarks import Landmark as L
 from ...metrics.geometry import angle_from_vertical_deg, joint_angle_deg
+from ...numbers import rounded
 from ...sequence import PoseSequence
 from .rows import StepRow
-from .signals import rounded
 
 #: Per-step columns summarised as metrics (median, IQR, left, right).
 SUMMARISED = (

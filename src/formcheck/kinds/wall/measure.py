@@ -21,6 +21,7 @@ from ...feedback import SCREENING_NOTICE
 from ...frames import SegmentedFrame
 from ...landmarks import Landmark as L
 from ...metrics.geometry import nan_percentile
+from ...numbers import rounded
 from ...reference import ReferenceRange
 from ...sequence import PoseSequence
 from . import contour as C
@@ -303,11 +304,6 @@ def rows_to_segment(seq: PoseSequence, fps: float) -> tuple[list[int], tuple[int
     return rows, (int(start), int(stop)), float(motion)
 
 
-def _rounded(value: float, digits: int) -> float | None:
-    """A finite value rounded; None (JSON null) for NaN."""
-    return round(float(value), digits) if np.isfinite(value) else None
-
-
 def _median_spread(values: list[float]) -> tuple[float, float]:
     arr = np.asarray(values, float)
     arr = arr[np.isfinite(arr)]
@@ -461,8 +457,8 @@ def summarise(
         "lumbar_gap_hands": round(gap_cm / hand_cm, 2),
         "lordosis_class": lordosis,
         "lordosis_confidence": round(confidence, 2),
-        **{k: _rounded(v[0], 1) for k, v in posture.items()},
-        "craniovertebral_angle_shoulder_deg": _rounded(_median_spread([m.shoulder_cva_deg for m in measures])[0], 1),
+        **{k: rounded(v[0], 1) for k, v in posture.items()},
+        "craniovertebral_angle_shoulder_deg": rounded(_median_spread([m.shoulder_cva_deg for m in measures])[0], 1),
         "wall_detected": wall_detected,
         "gap_reference": "wall" if any(m.gap_reference == "wall" for m in measures) else "back_line",
         "camera_roll_deg": round(roll_deg, 1) if np.isfinite(roll_deg) else None,
@@ -503,7 +499,7 @@ def summarise(
     if len(measures) > 1:
         details["spread"] = {
             "lumbar_gap_cm": round(gap_spread, 2),
-            **{k: _rounded(v[1], 1) for k, v in posture.items()},
+            **{k: rounded(v[1], 1) for k, v in posture.items()},
         }
         details["steady_stretch_s"] = [
             float(ctx.seq.timestamps_s[stretch[0]]),

@@ -1,3 +1,5 @@
+"""The small shared helpers: runs of True (masks), the mean of two sides (metrics.geometry), rounding (numbers)."""
+
 import numpy as np
 
 from formcheck.masks import true_runs
@@ -21,3 +23,11 @@ def test_mean_of_present_takes_whichever_side_is_seen() -> None:
     out = mean_of_present(left, right)
     np.testing.assert_array_equal(out[:3], [[1.0, 15.0], [6.0, 8.0], [4.0, 4.0]])
     assert np.isnan(out[3]).all()
+
+
+def test_rounded_gives_json_ready_figures() -> None:
+    from formcheck.numbers import rounded
+
+    assert rounded(np.float32(2.345678), 2) == 2.35 and type(rounded(np.float64(1.26))) is float
+    assert rounded(1.26) == 1.3  # one decimal unless told
+    assert rounded(None) is None and rounded(float("nan"), 3) is None and rounded(np.inf) is None
