@@ -216,12 +216,14 @@ INVARIANCE_CLIPS = (
 
 
 def headline(path: Path) -> dict:
-    """The headline figures of a clip through the real model (kind run, default settings)."""
+    """The headline figures of a clip through the real model (kind run, default settings), or of its
+    recorded landmark track (.npz: the real model's output kept, see --variant-tracks)."""
     from formcheck.pipeline import analyse
     from formcheck.settings import Settings
+    from formcheck.sources import TrackSource
 
     try:
-        res = analyse(path, Settings.build(kind="run"))
+        res = analyse(TrackSource(path) if path.suffix == ".npz" else path, Settings.build(kind="run"))
     except FormCheckError as exc:
         return {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}
     m = res.result.metrics
@@ -239,9 +241,11 @@ def running_tolerances() -> tuple[str, ...]:
     return tuple(TOLERANCES)
 
 
-def invariance_rows(samples: Path, work: Path, only: tuple[str, ...] = ()) -> list[dict]:
+def invariance_rows(samples: Path, work: Path, only: tuple[str, ...] = (), tracks: Path | None = None) -> list[dict]:
     """One row per clip and variant: its figures, and each figure's difference from the original's.
-    only: clip file names to run (default: all of INVARIANCE_CLIPS)."""
+    only: clip file names to run (default: all of INVARIANCE_CLIPS). tracks: a folder of recorded
+    tracks `<clip stem>.<variant>.npz` (the real model's landmarks of each variant, recorded once
+    with TrackSource's layout): analysed instead of running the model again."""
     from formcheck.clipvariants import VARIANTS, compare_figures, make_variant
 
     rows = []
@@ -249,15 +253,21 @@ def invariance_rows(samples: Path, work: Path, only: tuple[str, ...] = ()) -> li
         if only and name not in only:
             continue
         source = samples / "running" / name
-        original = headline(source)
+        original = headline(tracks / f"{source.stem}.original.npz" if tracks else source)
         rows.append({"clip": source.stem, "variant": "original", "figures": original, "checks": []})
         sys.stderr.write(f"{source.stem} original: {original}\n")
         for variant in VARIANTS:
-            made = make_variant(source, variant, work, fps)
-            if made is None:
-                continue
-            figures = headline(made.path)
-            made.path.unlink()
+            if tracks is not None:
+                recorded = tracks / f"{source.stem}.{variant}.npz"
+                if not recorded.is_file():
+                    continue
+                figures = headline(recorded)
+            else:
+                made = make_variant(source, variant, work, fps)
+                if made is None:
+                    continue
+                figures = headline(made.path)
+                made.path.unlink()
             checks = compare_figures(original, figures) if "error" not in original and "error" not in figures else []
             same_class = figures.get("gait") == original.get("gait") and figures.get("view") == original.get("view")
             rows.append(
@@ -479,6 +489,11 @@ def main() -> int:
     parser.add_argument("--work", default=None, help="folder for the variant files (default: a temporary one)")
     parser.add_argument("--clips", default="", help="with --variants: only these clips (comma-separated file names)")
     parser.add_argument("--rows-out", default=None, help="with --variants: also write the rows as JSON (to merge runs)")
+    parser.add_argument(
+        "--variant-tracks",
+        default=None,
+        help="with --variants: a folder of recorded variant tracks <clip stem>.<variant>.npz to analyse instead",
+    )
     parser.add_argument("--rows-in", nargs="*", default=[], help="invariance rows (JSON) of earlier runs to tabulate")
     args = parser.parse_args()
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -488,7 +503,10 @@ def main() -> int:
 
         with tempfile.TemporaryDirectory() as tmp:
             rows = invariance_rows(
-                Path(args.samples), Path(args.work or tmp), tuple(filter(None, args.clips.split(",")))
+                Path(args.samples),
+                Path(args.work or tmp),
+                tuple(filter(None, args.clips.split(","))),
+                Path(args.variant_tracks) if args.variant_tracks else None,
             )
         if args.rows_out:
             Path(args.rows_out).write_text(json.dumps(rows, default=vars), encoding="utf-8")

@@ -6,7 +6,9 @@ re-encode of each walking clip; the full table of every clip is in `bench/runnin
 
 Known gaps, measured and kept as strict expected failures (they fail the suite the day they hold):
 contact time moves by 27-40 ms on the walkers' re-encodes (30 fps, noisy feet: wide trousers, low
-sun) and on the treadmill clip's hand-held look, beyond the 20 ms tolerance."""
+sun) and on the treadmill clip's hand-held look, beyond the 20 ms tolerance; the indoor walker's
+vertical oscillation moves by 2.1 cm on its CRF 30 copy (its headline is the first, forward pass:
+7 steps; the second pass is walked backwards and not used)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ CLIPS = {
 }
 #: (clip, variant, the figures known to miss their tolerance there: measured, see the module docstring).
 CASES = [("treadmill", v, ("contact_ms",) if v == "handheld" else ()) for v in VARIANTS] + [
-    ("walking", "h264_crf30", ("contact_ms",)),
+    ("walking", "h264_crf30", ("contact_ms", "vertical_oscillation_cm")),
     ("walking2", "h264_crf30", ("contact_ms",)),
 ]
 

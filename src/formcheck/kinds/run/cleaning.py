@@ -72,6 +72,11 @@ def adapted_config(seq: PoseSequence) -> CleanConfig:
     motion), from the step period of the sequence cleaned with CLEAN."""
     if len(seq) < 8:
         return CLEAN
+    rate = uniform_rate(seq.timestamps_s)
+    if rate is not None:
+        # The step period in rows of a clip with uneven frames is not a period in time: measure it
+        # on the uniform grid (a 30%-dropped clip would otherwise read 30% fast).
+        seq = on_grid(seq, rate, max_bridge_s=SLOW_MAX_GAP_S)
     per, _, _ = gait_periodicity(seq, detect_view(seq))
     if not np.isfinite(per.step_s) or per.step_s <= SLOW_STEP_S:
         return CLEAN
@@ -162,5 +167,8 @@ def gridded(seq: PoseSequence, raw: PoseSequence, rate_hz: float) -> tuple[PoseS
     """(smoothed, unsmoothed, raw) on the uniform grid: the unsmoothed cleaned copy resampled, then
     low-pass filtered on the grid with the cleaning's cut-off (see `on_grid`)."""
     config = seq.config if isinstance(seq, GaitSequence) else CLEAN
-    unsmoothed = on_grid(unsmoothed_copy(seq, raw), rate_hz)
-    return _smoothed(unsmoothed, config), unsmoothed, on_grid(raw, rate_hz)
+    # A gap the cleaning would fill is bridged on the grid too: in slow motion the movement's own
+    # time scale is longer and so is the gap that loses nothing of it (see `adapted_config`).
+    bridge = max(GRID_MAX_BRIDGE_S, config.max_gap_s)
+    unsmoothed = on_grid(unsmoothed_copy(seq, raw), rate_hz, bridge)
+    return _smoothed(unsmoothed, config), unsmoothed, on_grid(raw, rate_hz, bridge)

@@ -43,7 +43,7 @@ from .reliability import (
 from .rows import StepRow
 from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
-from .signals import hip_centre, leg_signals, time_at_row
+from .signals import hip_centre, leg_signals, time_at_row, travel_direction
 from .steps import LEG_FRACTION, SideSeries, side_rows
 from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
@@ -276,6 +276,13 @@ def check_enough_steps(det: Detected, fixed: PoseSequence, view: str, rate: floa
     )
 
 
+def backward_gait(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray) -> np.ndarray:
+    """(T,) bool: the pelvis travels across the picture against the way the body faces (`fwd`):
+    walking or running backwards (a drill, or a demo's return pass)."""
+    travel = travel_direction(seq, leg_px)
+    return (travel != 0) & (travel == -np.sign(fwd))
+
+
 def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     """The whole gait analysis. Raises ActivityNotFound (no cyclic leg motion) or InsufficientData
     (fewer than two strides)."""
@@ -329,7 +336,13 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     near_foot = (
         ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
     )
-    segs = segments(det.estimate.passes, rows, per.step_s, gait)
+    backward_rows = backward_gait(fixed, fwd, leg_px) if view == "side" else np.zeros(len(seq), dtype=bool)
+
+    def goes_backward(start_s: float, end_s: float) -> bool:
+        inside = (seq.timestamps_s >= start_s) & (seq.timestamps_s <= end_s)
+        return bool(inside.any() and backward_rows[inside].mean() > 0.5)
+
+    segs = segments(det.estimate.passes, rows, per.step_s, gait, goes_backward)
     head = headline_segment(segs) if len(segs) > 1 else None
     head_rows: list[StepRow] = rows
     head_frames = np.ones(len(seq), dtype=bool)

@@ -36,7 +36,7 @@ def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
 @dataclass(frozen=True)
 class Periodicity:
     """step_rows: step period in rows (fractional); step_s: the same in seconds; strength: the
-    autocorrelation at that lag (0-1: how cyclic the legs move); amplitude: robust range of the
+    autocorrelation at that lag, or at the stride's when higher (0-1: how cyclic the legs move); amplitude: robust range of the
     feet's separation in leg lengths (how much the legs move at all)."""
 
     step_rows: float
@@ -52,11 +52,27 @@ def separation_signal(signals: dict[str, dict[str, np.ndarray]], view: str) -> n
     return np.abs(signals["L"][key] - signals["R"][key])
 
 
+def fundamental_lag(ac: np.ndarray, peaks: np.ndarray, lag: int) -> int:
+    """The step lag given a chosen autocorrelation peak `lag`: a peak at about half of it (0.4-0.6)
+    with a positive autocorrelation is the step, and `lag` a stride. The feet's separation repeats
+    every step (the legs alternate); a difference between the legs (a limp, or the model placing the
+    far leg's ankle off) adds a component that repeats only every stride and can make the stride's
+    peak the higher one. A signal whose true period is `lag` is anti-correlated at half of it (the
+    separation's single hump per step: about -0.9), so a positive peak there means the movement
+    repeats at the half lag: the legs' alternation is the fundamental. Applied again while it holds."""
+    while True:
+        near = [int(p) for p in peaks if 0.4 * lag <= p <= 0.6 * lag and np.isfinite(ac[p]) and ac[p] > 0.0]
+        if not near:
+            return lag
+        lag = max(near, key=lambda p: float(ac[p]))
+
+
 def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, timestamps_s: np.ndarray) -> Periodicity:
     """The step period from the autocorrelation of the feet's separation (label-free, so label swaps
     do not matter): its first strong peak (at least 80% of the strongest) between 3 rows and half
     the clip (compared with peaks up to 2.2 x the first one). A left/right asymmetry adds a stride
-    peak; the 80% rule keeps the step."""
+    peak; the 80% rule keeps the step, and a chosen stride peak gives way to a positive peak at half
+    its lag (`fundamental_lag`)."""
     sep = separation_signal(signals, view)
     n = len(sep)
     finite = sep[np.isfinite(sep)]
@@ -69,6 +85,7 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, times
     valid = np.isfinite(ac)
     peaks, _ = find_peaks(np.where(valid, ac, -1.0))
     peaks = peaks[peaks >= 3]
+    all_peaks = peaks
     if not peaks.size:
         return nothing
     positive = peaks[np.nan_to_num(ac[peaks], nan=-1.0) > 0.1]
@@ -82,5 +99,9 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, times
     if best <= 0:
         return nothing
     first = int(peaks[np.flatnonzero(np.nan_to_num(vals, nan=-1.0) >= 0.8 * best)[0]])
+    chosen = first
+    first = fundamental_lag(ac, all_peaks, first)
     step = parabolic_vertex(ac, first)
-    return Periodicity(step, step * dt, float(max(0.0, ac[first])), amplitude)
+    # How cyclic: at the step, or at the stride when the legs differ (the stride repeats either way).
+    strength = float(np.nanmax([ac[first], ac[chosen] if chosen != first else -1.0]))
+    return Periodicity(step, step * dt, max(0.0, strength), amplitude)

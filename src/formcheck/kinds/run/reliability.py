@@ -193,16 +193,25 @@ def unreliable_notes(unreliable: Mapping[str, str]) -> list[str]:
 def segment_notes(found: Sequence[Segment], head: Segment | None) -> list[str]:
     """Where the headline figures come from when the clip has several steady segments, and, for a
     clip that mixes paces or gaits, how to analyse another part."""
+    notes = [
+        f"segment {s.index} ({s.start_s:.1f}-{s.end_s:.1f} s) goes backwards (the pelvis travels against the way "
+        f"the body faces): its step events assume a forward gait, so its figures are not comparable"
+        + ("" if s is head else " and are left out of the headline figures")
+        for s in found
+        if s.backward
+    ]
     if head is None or len(found) < 2:
-        return []
+        return notes
     table = "; ".join(
         f"{s.index}: {s.start_s:.1f}-{s.end_s:.1f} s, {s.steps} steps, {s.gait}"
         + (f", {s.cadence_spm:.0f} steps/min" if s.cadence_spm else "")
+        + (", backwards" if s.backward else "")
         for s in found
     )
-    notes = [
+    notes += [
         f"the clip has {len(found)} steady segments ({table}): the headline figures come from the longest, "
         f"segment {head.index} ({head.start_s:.1f}-{head.end_s:.1f} s)"
+        + (" (of those going forwards)" if any(s.backward for s in found) and not head.backward else "")
     ]
     if mixed(found):
         notes.append(

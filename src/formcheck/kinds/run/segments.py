@@ -6,7 +6,7 @@ different paces or gaits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ class Segment:
     """One steady segment: index (1-based), start_s / end_s (its first and last step instant),
     steps spanned, cadence (steps/min), contact time (median, ms, None when not measured), duty
     factor (median contact / stride), gait ('running', 'walking' or the clip's class when the duty
-    factor is unknown)."""
+    factor is unknown); backward: the pelvis travels against the way the body faces over most of it
+    (walking or running backwards: the events assume a forward gait)."""
 
     index: int
     start_s: float
@@ -32,6 +33,7 @@ class Segment:
     contact_ms: float | None
     duty_factor: float | None
     gait: str
+    backward: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class Segment:
             "contact_ms": self.contact_ms,
             "duty_factor": self.duty_factor,
             "gait": self.gait,
+            "backward": self.backward,
         }
 
 
@@ -62,8 +65,15 @@ def rows_in(rows: Sequence[StepRow], start_s: float, end_s: float, margin_s: flo
     return out
 
 
-def segments(passes: Sequence[dict[str, Any]], rows: Sequence[StepRow], step_s: float, gait: str) -> list[Segment]:
-    """The steady segments from the cadence's passes and the per-step table."""
+def segments(
+    passes: Sequence[dict[str, Any]],
+    rows: Sequence[StepRow],
+    step_s: float,
+    gait: str,
+    backward: Callable[[float, float], bool] = lambda start_s, end_s: False,
+) -> list[Segment]:
+    """The steady segments from the cadence's passes and the per-step table; `backward(start_s,
+    end_s)`: whether the gait goes backwards over that span."""
     out: list[Segment] = []
     for p in passes:
         inside = rows_in(rows, p["start_s"], p["end_s"], SEGMENT_MARGIN_STEPS * step_s)
@@ -84,14 +94,18 @@ def segments(passes: Sequence[dict[str, Any]], rows: Sequence[StepRow], step_s: 
                 rounded(contact, 0),
                 rounded(duty, 3),
                 kind,
+                backward(float(p["start_s"]), float(p["end_s"])),
             )
         )
     return out
 
 
 def headline_segment(found: Sequence[Segment]) -> Segment | None:
-    """The longest segment (most steps; the earlier of equals)."""
-    return max(found, key=lambda s: (s.steps, -s.index)) if found else None
+    """The longest forward segment (most steps; the earlier of equals); the longest backward one
+    when the clip has no other. A backward pass is another movement: its foot events (the heel
+    foremost at landing, the toe hindmost at push-off) do not hold, however long it is."""
+    forward = [s for s in found if not s.backward] or list(found)
+    return max(forward, key=lambda s: (s.steps, -s.index)) if forward else None
 
 
 def mixed(found: Sequence[Segment]) -> bool:

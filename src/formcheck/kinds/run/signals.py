@@ -19,7 +19,7 @@ from scipy.signal import find_peaks
 from ...landmarks import Landmark as L
 from ...masks import true_runs
 from ...sequence import PoseSequence
-from .thresholds import FACING_WINDOW_S, LEG_LENGTH_WINDOW_S
+from .thresholds import FACING_WINDOW_S, LEG_LENGTH_WINDOW_S, TRAVEL_SPEED_LEGS_S, TRAVEL_WINDOW_S
 
 #: Leg landmarks used per foot: (hip, knee, ankle, heel, toe).
 LEG_IDS = {
@@ -75,7 +75,9 @@ def frame_rate(seq: PoseSequence) -> float:
 def forward_sign(seq: PoseSequence) -> np.ndarray:
     """(T,) +1 where the person faces image right, -1 image left (side view), from the nose ahead
     of the ears' midpoint, median-filtered over ~0.5 s; frames without a face use the direction of
-    travel of the hip centre, then the nearest decided frame. 0 only when nothing is known."""
+    travel of the hip centre, then the nearest decided frame. 0 only when nothing is known. (Not
+    the direction of travel where both are known: people also walk backwards; see
+    `travel_direction`.)"""
     n = len(seq)
     ears = seq.midpoint(L.LEFT_EAR, L.RIGHT_EAR)
     dx = seq.xy[:, L.NOSE, 0] - ears[:, 0]
@@ -94,6 +96,26 @@ def forward_sign(seq: PoseSequence) -> np.ndarray:
     smoothed = median_filter(np.sign(filled), size=min(width, max(1, n) | 1), mode="nearest")
     smoothed[smoothed == 0] = 1.0
     return smoothed
+
+
+def travel_direction(seq: PoseSequence, leg: np.ndarray) -> np.ndarray:
+    """(T,) +1 / -1 where the pelvis moves right / left across the picture by at least
+    TRAVEL_SPEED_LEGS_S leg lengths (`leg`: (T,) px) per second over a centred window of
+    TRAVEL_WINDOW_S (its displacement over the window, so the within-step speed changes do not
+    matter), else 0 (a treadmill, a camera panning with the runner)."""
+    n = len(seq)
+    out = np.zeros(n)
+    hip = hip_centre(seq)[:, 0]
+    rate = frame_rate(seq)
+    half = max(1, int(round(TRAVEL_WINDOW_S * rate / 2)))
+    for i in range(n):
+        a, b = max(0, i - half), min(n - 1, i + half)
+        if b - a < half or not (np.isfinite(hip[a]) and np.isfinite(hip[b]) and np.isfinite(leg[i])) or leg[i] <= 0:
+            continue
+        speed = (hip[b] - hip[a]) / leg[i] / ((b - a) / rate)
+        if abs(speed) >= TRAVEL_SPEED_LEGS_S:
+            out[i] = np.sign(speed)
+    return out
 
 
 def leg_signals(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray) -> dict[str, dict[str, np.ndarray]]:

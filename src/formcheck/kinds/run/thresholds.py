@@ -358,6 +358,10 @@ LEG_SEEN_VISIBILITY = 0.5
 LEG_LENGTH_WINDOW_S = 2.0
 #: Window of the facing direction's median filter (s).
 FACING_WINDOW_S = 0.5
+#: The pelvis travelling across the picture this fast (leg lengths per second, over this window in
+#: seconds) against the way the body faces is a backward gait.
+TRAVEL_SPEED_LEGS_S = 0.5
+TRAVEL_WINDOW_S = 1.0
 
 # -- gait type --------------------------------------------------------------------------------------
 #: Peak knee flexion in swing above which the gait votes running (deg).
@@ -493,6 +497,9 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "LEG_LENGTH_WINDOW_S": "a few strides: foreshortening only shortens segments, the 90th percentile finds "
     "the full length",
     "FACING_WINDOW_S": "a runner does not turn around within half a second",
+    "TRAVEL_SPEED_LEGS_S": "the slowest walk (~0.5 m/s) is ~0.6 leg lengths/s; a treadmill runner's pelvis, or a "
+    "panning camera's following error, moves well under that over a second",
+    "TRAVEL_WINDOW_S": "about two steps of walking: the pelvis's speed changes within a step, not its direction",
     "RUN_SWING_KNEE_DEG": f"{NOVACHECK_1998}: peak swing knee flexion > 90 deg running, 60-70 deg walking",
     "RUN_ELBOW_ANGLE_DEG": f"{NOVACHECK_1998}: runners hold the elbow near 90 deg, walkers nearly straight",
     "STEP_TOLERANCE": "step-to-step variability of steady gait is a few per cent; 0.6/1.45 catch a missed or "
