@@ -227,11 +227,13 @@ def headline(path: Path) -> dict:
     except FormCheckError as exc:
         return {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}
     m = res.result.metrics
-    steps = list(res.result.steps)
     out = {k: m.get(k) for k in ("gait", "view", *running_tolerances())}
     # A slow-motion clip has no real-time cadence: its file-rate cadence is compared instead.
     out["cadence_spm"] = m.get("cadence_spm") or m.get("cadence_at_file_rate_spm")
-    out["toe_off_share"] = sum(s["toe_off_s"] is not None for s in steps[:-1]) / max(1, len(steps) - 1)
+    # Toe-offs found among the steps whose toe-off should have been seen (details: toe_offs_found /
+    # toe_offs_expected, over the forward passes; see reliability.toe_off_coverage).
+    d = res.result.details
+    out["toe_off_share"] = d.get("toe_offs_found", 0) / max(1, d.get("toe_offs_expected", 0))
     return out
 
 

@@ -35,6 +35,7 @@ from .thresholds import (
     STEP_TOLERANCE,
     TOE_OFF_PHASE_RUNNING,
     TOE_OFF_PHASE_WALKING,
+    TOE_OFF_SEARCH_STEPS,
     VERTICAL_SEARCH,
     VERTICAL_TOLERANCE,
     WALKING_CADENCE_SPM,
@@ -336,7 +337,7 @@ def build_steps(events: list[GaitEvent], step_period_s: float) -> list[Step]:
     """Steps from sorted events. A step's next contact counts only if it is of the other foot and
     its step time lies within STEP_TOLERANCE of the clip's step period (else a contact was missed
     or a spurious one found: the step is left out of timing figures); a toe-off belongs to the contact of the
-    same foot before it, within 0.9 of a stride."""
+    same foot before it, before that foot's next contact and within TOE_OFF_SEARCH_STEPS step periods."""
     contacts = [e for e in events if e.kind == "contact"]
     toe_offs = [e for e in events if e.kind == "toe_off"]
     steps: list[Step] = []
@@ -350,7 +351,7 @@ def build_steps(events: list[GaitEvent], step_period_s: float) -> list[Step]:
         ):
             next_s = nxt.time_s
         same_next = next((d.time_s for d in contacts[i + 1 :] if d.foot == c.foot), np.inf)
-        limit = min(same_next, c.time_s + 1.8 * step_period_s)
+        limit = min(same_next, c.time_s + TOE_OFF_SEARCH_STEPS * step_period_s)
         to = next((e for e in toe_offs if e.foot == c.foot and c.time_s < e.time_s < limit), None)
         steps.append(Step(len(steps) + 1, c.foot, c, to, next_s))
     return steps

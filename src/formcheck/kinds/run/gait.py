@@ -38,6 +38,8 @@ from .reliability import (
     gait_type_notes,
     segment_notes,
     slow_motion_factor,
+    toe_off_coverage,
+    toe_off_notes,
     withhold_timing,
 )
 from .rows import StepRow
@@ -369,10 +371,15 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     if view == "side" and "trunk_lean_deg" in spread:
         metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
     periodic_spm = 60.0 / per.step_s
+    seen_s = seq.timestamps_s[inputs.raw.present] if inputs.raw.present.any() else seq.timestamps_s
+    forward_spans = [(g.start_s, g.end_s) for g in segs if not g.backward] or [(float(seen_s[0]), float(seen_s[-1]))]
+    head_spans = [(head.start_s, head.end_s)] if head is not None else forward_spans
+    toe_found, toe_expected = toe_off_coverage(rows, per.step_s, forward_spans)
     reliability = (
         doubts
         + gait_type_notes(gait, evidence)
         + segment_notes(segs, head)
+        + toe_off_notes(*toe_off_coverage(rows, per.step_s, head_spans))
         + gait_notes(
             GaitFacts(
                 gait=gait,
@@ -433,6 +440,8 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         "segments": [g.to_json() for g in segs],
         "headline_segment": head.index if head is not None else (1 if segs else None),
         "cadence_first_to_last_spm": rounded(det.simple_spm),
+        "toe_offs_found": toe_found,
+        "toe_offs_expected": toe_expected,
     }
     if frontal is not None:
         details.update(frontal_details(frontal, rate))

@@ -25,6 +25,7 @@ from .thresholds import (
     MIN_RUNNING_CADENCE_SPM,
     MIN_WALKING_CADENCE_SPM,
     OCCLUSION_NOTE_FRACTION,
+    TOE_OFF_SEARCH_STEPS,
     TYPICAL_CADENCE_SPM,
 )
 
@@ -183,6 +184,46 @@ def frontal_notes(det: FrontalDetection, rate: float) -> list[str]:
             f"removed from the pelvic drop figures"
         )
     return notes
+
+
+def _step_instant(row: StepRow) -> float | None:
+    """A step's instant (s): its mid stance in a rear/front view (the clock of its steps and
+    segments), else its contact."""
+    t = row.get("midstance_s", row.contact_s)
+    return float(t) if isinstance(t, (int, float)) else None
+
+
+def toe_off_coverage(rows: Sequence[StepRow], step_s: float, spans: Sequence[tuple[float, float]]) -> tuple[int, int]:
+    """(found, expected): the steps with a toe-off, and those whose toe-off should have been seen,
+    over the forward passes `spans` ((start_s, end_s), file time). A step's toe-off is expected when it
+    was found, or when its search window (from the step's instant, `_step_instant`, to the same foot's next one, at most TOE_OFF_SEARCH_STEPS step periods of `step_s`, as
+    `events.build_steps` searches) ends within its pass: the stance of a step before a stop, a turn or
+    the edge of the picture ends outside it."""
+    timed = [(t, r) for r in rows if (t := _step_instant(r)) is not None]
+    found = expected = 0
+    for start_s, end_s in spans:
+        for t, r in timed:
+            if not start_s - 1e-6 <= t <= end_s + 1e-6:
+                continue
+            if r.toe_off_s is not None:
+                found += 1
+                expected += 1
+                continue
+            same_next = min((u for u, q in timed if q.foot == r.foot and u > t), default=np.inf)
+            if min(same_next, t + TOE_OFF_SEARCH_STEPS * step_s) <= end_s:
+                expected += 1
+    return found, expected
+
+
+def toe_off_notes(found: int, expected: int) -> list[str]:
+    """How many steps of the headline figures lost their toe-off (their contact and flight times are
+    unmeasured, never guessed); see `toe_off_coverage`."""
+    if found >= expected:
+        return []
+    return [
+        f"toe-off not seen in {expected - found} of {expected} steps (the foot hidden or its track too "
+        f"unsteady): their contact and flight times are unmeasured, the medians come from the other {found}"
+    ]
 
 
 def unreliable_notes(unreliable: Mapping[str, str]) -> list[str]:

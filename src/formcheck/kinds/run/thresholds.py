@@ -372,6 +372,9 @@ RUN_ELBOW_ANGLE_DEG = 125.0
 # -- events (side view) -----------------------------------------------------------------------------
 #: A step counts for timing when its duration is within these factors of the clip's step period.
 STEP_TOLERANCE = (0.6, 1.45)
+#: A contact's toe-off is searched until the same foot's next contact, at most this many step periods
+#: after it: a stance lasts 2 DF steps (DF <= 0.8 even in a slow walk: 1.6 steps; Novacheck 1998).
+TOE_OFF_SEARCH_STEPS = 1.8
 #: Vertical refinement: search this many step periods after a contact / before a toe-off ...
 VERTICAL_SEARCH = 0.35
 #: ... for where the heel / toe is within this many leg lengths (~2 cm) of its ground level.
