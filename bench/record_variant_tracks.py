@@ -8,6 +8,7 @@ Usage: python bench/record_variant_tracks.py OUT [clip file names...]
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -54,16 +55,19 @@ def record(src: Path, fps: float, out: Path, work: Path) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) < 2:
-        sys.stderr.write(__doc__ or "")
-        return 2
-    out = Path(sys.argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    samples = Path(os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples")) / "running"
     fps_of = dict(INVARIANCE_CLIPS)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path, help="the folder for the tracks (outside the repository)")
+    parser.add_argument("clips", nargs="*", help=f"clip file names (default: all): {', '.join(fps_of)}")
+    args = parser.parse_args()
+    unknown = [c for c in args.clips if c not in fps_of]
+    if unknown:
+        parser.error(f"not an invariance clip: {', '.join(unknown)} (choose from {', '.join(fps_of)})")
+    args.out.mkdir(parents=True, exist_ok=True)
+    samples = Path(os.environ.get("FORMCHECK_SAMPLES", ROOT.parent / "shared" / "samples")) / "running"
     with tempfile.TemporaryDirectory() as tmp:
-        for name in sys.argv[2:] or list(fps_of):
-            record(samples / name, fps_of[name], out, Path(tmp))
+        for name in args.clips or list(fps_of):
+            record(samples / name, fps_of[name], args.out, Path(tmp))
     return 0
 
 
