@@ -1,13 +1,15 @@
 """`MediaPipeSource`: a photo or video through the pose model (the PoseSource of real files).
 
-Probe -> decode (in a decoder process for a video, see `decoder_process`) -> PoseLandmarker ->
-people linked into tracks; plus what decoding found (truncation, variable frame rate) and how to
-get the frames back for drawing and for person masks.
+Probe -> decode (in a decoder process for a video, see `decoder_process`; a long enough clip as two
+parts side by side, see `clip_parts`) -> PoseLandmarker -> people linked into tracks; plus what
+decoding found (truncation, variable frame rate) and how to get the frames back for drawing (the
+proxy made during the pose pass, else the clip again) and for person masks.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -15,55 +17,77 @@ from pathlib import Path
 
 import numpy as np
 
+from .clip_parts import PARTS, ClipPart, PartMismatch, frame_table, iter_part_frames, rest_of
 from .config import CommonSettings
 from .decoder_process import open_frames
 from .frames import DecodeReport, Frame, SegmentedFrame
-from .media import iter_frames, probe
-from .model import load_model
-from .pose import estimate_poses, segment_frames
+from .media import iter_frames, prefetch, probe
+from .model import ModelBundle, load_model
+from .pose import PartFrames, estimate_poses, segment_frames
+from .pose import PoseRun as Found
+from .render.proxy import ProxyFiles, proxy_supported
+from .render.video import OUTPUT_MAX_SIDE, output_size
 from .sequence import MediaInfo
 from .sources import ModelFacts, PoseRun, ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class MediaPipeSource:
     """path: a photo or video. live_video: for landmarks only (`kind = pose`), an MP4 path that the
     decoder process draws the skeleton video into during the pose pass (`PoseRun.live_video` says
-    whether it did)."""
+    whether it did). proxy: for an analysis's annotated video, have the decoder process keep a
+    downscaled copy of the clip during the pose pass (`render.proxy`); `PoseRun.frames` at the
+    annotated video's size then reads it instead of decoding the clip again."""
 
     path: str | Path
     live_video: Path | None = None
+    proxy: bool = False
 
     def estimate(self, settings: CommonSettings, on_progress: ProgressCallback | None = None) -> PoseRun:
         info = probe(self.path, settings.capture_fps)
+        try:
+            return self._estimate(info, settings, on_progress, PARTS)
+        except PartMismatch as exc:  # the file does not decode as its packets say: one stream, as ever
+            log.info("%s: pose pass as one stream (%s)", Path(info.path).name, exc)
+            return self._estimate(info, settings, on_progress, 1)
+
+    def _estimate(
+        self, info: MediaInfo, settings: CommonSettings, on_progress: ProgressCallback | None, parts: int
+    ) -> PoseRun:
         report = DecodeReport()
         total = expected_frames(info, settings)
-        with open_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report, self.live_video) as src:
-            model = load_model(settings.model_path)  # while the decoder process starts
-            run = estimate_poses(
-                src.frames(), info, model, on_frame=_on_pose_frame(total, on_progress), on_detections=src.draw
-            )
-        release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
+        proxy = ProxyFiles(parts) if self.proxy and not info.is_photo and proxy_supported() else None
+        try:
+            with open_frames(
+                info,
+                settings.start_s,
+                settings.end_s,
+                settings.max_side_px,
+                report,
+                self.live_video,
+                proxy.fds if proxy is not None else (),
+                parts,
+            ) as src:
+                model = load_model(settings.model_path)  # while the decoder process starts
+                streams = src.streams()
+                pose_parts = [
+                    PartFrames(s.frames(), s.keep, s.draw, _frames_after(info, src.plan, k, settings.max_side_px))
+                    for k, s in enumerate(streams)
+                ]
+                run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress))
+                if proxy is not None and not src.proxy_fds:  # decoded here after all: no proxy was made
+                    proxy.close()
+                    proxy = None
+                proxy_streams = len(streams)
+        except BaseException:
+            if proxy is not None:
+                proxy.close()
+            raise
+        release_freed_memory()  # the landmarkers and the per-frame detections are gone: give the heap back
         check_complete(report, total)
         info = with_decoded_facts(info, report, len(run.sequence))
-
-        def frames(max_side: int | None, fast: bool) -> Iterator[Frame]:
-            return iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
-
-        def frames_by_index(indices: Iterable[int]) -> Iterator[Frame]:
-            wanted = set(indices)
-            if not wanted:
-                return
-            for frame in iter_frames(info, settings.start_s, settings.end_s, settings.max_side_px):
-                if frame.index in wanted:
-                    yield frame
-                    wanted.discard(frame.index)
-                    if not wanted:
-                        return
-
-        def segment(indices: Iterable[int]) -> Iterator[SegmentedFrame | None]:
-            return segment_frames(frames_by_index(indices), info, model)
-
         return PoseRun(
             info=info,
             people=run.candidates,
@@ -71,10 +95,65 @@ class MediaPipeSource:
             multi_person_fraction=run.multi_person_fraction,
             decode=report,
             model=ModelFacts(model.path.name, model.sha256),
-            frames=frames,
-            segment=segment,
-            live_video=src.live_video,
+            frames=_frames_getter(info, settings, run, proxy, proxy_streams),
+            segment=_segmenter(info, settings, model),
+            live_video=None if run.resumed else src.live_video,  # drawn from the dropped part's people
         )
+
+
+def _frames_after(
+    info: MediaInfo, plan: list[ClipPart], k: int, max_side: int | None
+) -> Callable[[], Iterator[Frame]] | None:
+    """For part k's landmarker to go on through the rest of the clip: those frames, decoded here."""
+    if not plan or k == len(plan) - 1:
+        return None
+
+    def frames() -> Iterator[Frame]:
+        table = frame_table(info)
+        if table is None:
+            raise PartMismatch("the frame table could not be read again")
+        return prefetch(iter_part_frames(info, table, rest_of(plan, k), max_side, DecodeReport(), threads=2))
+
+    return frames
+
+
+def _frames_getter(
+    info: MediaInfo, settings: CommonSettings, run: Found, proxy: ProxyFiles | None, streams: int
+) -> Callable[[int | None, bool], Iterator[Frame]]:
+    """PoseRun.frames: the proxy's frames at the annotated video's size, else the clip decoded again."""
+    index, times = run.sequence.frame_index, run.sequence.timestamps_s
+
+    def frames(max_side: int | None, fast: bool) -> Iterator[Frame]:
+        if proxy is not None and max_side == OUTPUT_MAX_SIDE and fast:
+            scale = output_size(info.width, info.height, OUTPUT_MAX_SIDE)[2]
+            for i, time_s, image in zip(index.tolist(), times.tolist(), proxy.images(streams), strict=False):
+                yield Frame(int(i), float(time_s), image, scale)
+            return
+        yield from iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
+
+    return frames
+
+
+def _segmenter(
+    info: MediaInfo, settings: CommonSettings, model: ModelBundle
+) -> Callable[[Iterable[int]], Iterator[SegmentedFrame | None]]:
+    """PoseRun.segment: person masks of chosen frames (decoded again, at the pose pass's size)."""
+
+    def frames_by_index(indices: Iterable[int]) -> Iterator[Frame]:
+        wanted = set(indices)
+        if not wanted:
+            return
+        for frame in iter_frames(info, settings.start_s, settings.end_s, settings.max_side_px):
+            if frame.index in wanted:
+                yield frame
+                wanted.discard(frame.index)
+                if not wanted:
+                    return
+
+    def segment(indices: Iterable[int]) -> Iterator[SegmentedFrame | None]:
+        return segment_frames(frames_by_index(indices), info, model)
+
+    return segment
 
 
 def _on_pose_frame(total: int, on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
