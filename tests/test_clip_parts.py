@@ -1,6 +1,6 @@
 """A clip cut into parts for the pose pass: the frame table from the packets, the plan, each part's
 frames exactly as one stream gives them (rotated, trimmed, variable frame rate), the merged decode
-report, and the decoder process's streams, live video and proxy."""
+report, and the decoder process's streams and live video."""
 
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ from formcheck.clip_parts import (
 from formcheck.decoder_process import DecoderProcess, InProcessFrames
 from formcheck.frames import DecodeReport, Detection
 from formcheck.media import iter_frames, probe
-from formcheck.render.proxy import ProxyFiles
-from formcheck.render.video import OUTPUT_MAX_SIDE
 
 
 def write_clip(
@@ -188,19 +186,3 @@ def test_live_video_of_two_parts_is_one_video_in_the_clips_timing(tmp_path: Path
     assert [round(float(f.time) * 30) for f in frames] == list(range(150))
     plain, drawn = (frames[k].to_ndarray(format="rgb24").astype(int) for k in (99, 100))
     assert np.abs(drawn - plain)[28:68, 70:90].mean() > 5  # the person drawn on frame 100 only
-
-
-def test_proxy_holds_every_kept_frame_at_the_annotated_videos_size(tmp_path: Path) -> None:
-    info = probe(write_clip(tmp_path / "clip.mp4", size=(320, 192)))
-    proxy = ProxyFiles(2)
-    with DecoderProcess(info, None, None, None, DecodeReport(), proxy_fds=proxy.fds, parts=2) as decoder:
-        for stream in decoder.streams():
-            for _ in stream.frames():
-                pass
-        streams = len(decoder.plan)
-    images = list(proxy.images(streams))
-    expected = [f.image for f in iter_frames(info, max_side=OUTPUT_MAX_SIDE, fast_scaling=True)]
-    assert len(images) == 150 and images[0].shape == expected[0].shape
-    errors = [np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(images, expected, strict=True)]
-    assert max(errors) < 2.0  # near-lossless: the bars that number the frames are all in place
-    proxy.close()

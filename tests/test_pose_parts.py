@@ -1,17 +1,15 @@
 """The pose pass in two parts side by side, with the real model on real footage: exactly the landmarks
-of one stream for one person, both people of a two-person clip, the fallback to one stream, and the
-analyses' video drawn on the proxy (the clip decoded once)."""
+of one stream, for one person and for two people tracked across the seam, and the fallback to one
+stream."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
 import formcheck.decoder_process as decoder_process
-import formcheck.mediapipe_source as mediapipe_source
 from formcheck.clip_parts import PartMismatch
 from formcheck.media import iter_frames, probe
 from formcheck.mediapipe_source import MediaPipeSource
@@ -85,23 +83,3 @@ def test_a_part_that_does_not_decode_as_planned_falls_back_to_one_stream(
     run = MediaPipeSource(clip).estimate(Settings.build(end_s=2.5).common())
     reference, _ = one_stream(clip, 2.5)
     assert np.array_equal(run.people[0].xy, reference.astype(np.float32).astype(np.float64), equal_nan=True)
-
-
-def test_an_analysis_draws_its_video_on_the_proxy_without_decoding_the_clip_again(
-    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from formcheck.outputs import analyse_to
-
-    def no_second_decode(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the clip was decoded again for the annotated video")
-
-    monkeypatch.setattr(mediapipe_source, "iter_frames", no_second_decode)
-    clip = samples_dir / TREADMILL
-    result, files = analyse_to(clip, Settings.build(kind="run", end_s=3.0), tmp_path)
-    assert result.kind == "run" and files.annotated is not None
-    with av.open(str(files.annotated)) as container:
-        stream = container.streams.video[0]
-        frames = list(container.decode(stream))
-    assert (stream.codec_context.width, stream.codec_context.height) == (720, 1280)
-    assert len(frames) == len(result.raw) == 181
-    assert [round(float(f.time) * 60) for f in frames] == list(range(181))

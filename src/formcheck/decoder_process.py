@@ -3,10 +3,8 @@
 Why a process and not a thread: mediapipe's Python API hands each frame to a dispatcher thread and
 back; with decoding (and drawing) in threads of the same process those hand-offs wait for the GIL,
 and the model ran 10-15% slower here. The decoder process writes each upright frame into a small
-ring of shared buffers (anonymous shared memory) and, as the frames go by, writes what the video
-outputs need: for `kind = pose` the annotated video itself (`render.live`), for the analyses a
-downscaled copy of the clip (`render.proxy`) that their annotated video is drawn on afterwards, so
-the clip is decoded once.
+ring of shared buffers (anonymous shared memory) and, for `kind = pose`, also draws and encodes the
+annotated video (`render.live`) from the people the pose pass sends back for each frame.
 
 A long enough clip is decoded as the parts of `clip_parts` (one stream and one ring each, side by
 side), one landmarker per part in the pose pass.
@@ -28,10 +26,9 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -40,10 +37,14 @@ from .frames import Detection
 from .media import DecodeReport, Frame, frame_shape, iter_frames, prefetch
 from .sequence import MediaInfo
 
+if TYPE_CHECKING:
+    from .render.live import LiveSkeletonVideo
+
 log = logging.getLogger(__name__)
 
-#: Frames decoded ahead of the model, per stream.
-SLOTS = 3
+#: Frame buffers per stream (6 MB each at 1080p): the one the model is on and the next, decoded
+#: meanwhile (decoding a frame takes about a fifth of the model's time on it).
+SLOTS = 2
 
 #: One person as sent back for the live video: xy (33, 2) full-resolution pixels and visibility (33,).
 Person = tuple[np.ndarray, np.ndarray]
@@ -68,21 +69,13 @@ class FrameStream(Protocol):
     def draw(self, frame: Frame, people: Sequence[Detection]) -> None: ...
 
 
-@dataclass(frozen=True)
-class VideoJob:
-    """What the decoder process writes besides the frames: the live video of `kind = pose` (a path),
-    or the proxy of the analyses (one file descriptor per possible stream, from `render.proxy`)."""
-
-    live_video: Path | None = None
-    proxy_fds: tuple[int, ...] = ()
-
-
 class DecoderProcess:
-    """A video decoded (and, with a video job, drawn or copied) in a child process.
+    """A video decoded (and, with `live_video`, drawn) in a child process.
 
-    parts: decode the clip as `clip_parts` parts when it is long enough (else one stream).
-    `streams()` gives the streams once the decoder has planned them; `frames()` and `draw()` are
-    the single stream's (parts=1). `close()` waits for the videos to be finished."""
+    live_video: where to write the annotated MP4 of `kind = pose`; each stream's `draw(frame, people)`
+    gives the people found in the frame last taken. parts: decode the clip as `clip_parts` parts when
+    it is long enough (else one stream). `streams()` gives the streams once the decoder has planned
+    them; `frames()` and `draw()` are the single stream's (parts=1). `close()` waits for the video."""
 
     def __init__(
         self,
@@ -92,26 +85,24 @@ class DecoderProcess:
         max_side: int | None,
         report: DecodeReport,
         live_video: Path | None = None,
-        proxy_fds: Sequence[int] = (),
         parts: int = 1,
     ) -> None:
         self.report = report
         self.live_video = live_video
-        self.proxy_fds = tuple(proxy_fds)
         self.shape = frame_shape(info, max_side)
         self.plan: list[ClipPart] = []
         self._streams_max = max(1, parts)  # streams the decoder may plan (a ring and a connection each)
         fd = _ring_file(self._streams_max * SLOTS * int(np.prod(self.shape)))
         try:
             self._ring: list[np.ndarray] | None = _map_ring(fd, self.shape, self._streams_max * SLOTS)
-            self._process, self._conns = _start(fd, self._streams_max, self.proxy_fds)
+            self._process, self._conns = _start(fd, self._streams_max)
         finally:
             os.close(fd)  # mapped here; the child was given its own copy of the descriptor
         self._job = (info, start_s, end_s, max_side)
         self._decoding_here: InProcessFrames | None = None  # the decoder process died at the start
         self._streams: list[FrameStream] | None = None
         with contextlib.suppress(OSError):  # a child that died at once shows up at the first message
-            self._conns[0].send((self.shape, *self._job, parts, VideoJob(live_video, self.proxy_fds)))
+            self._conns[0].send((self.shape, *self._job, parts, None if live_video is None else str(live_video)))
 
     def streams(self) -> list[FrameStream]:
         """The streams of the pose pass, in clip order (one, or the planned parts). If the decoder
@@ -123,7 +114,7 @@ class DecoderProcess:
             message = _receive(self._conns[0], self._process)
         except DecoderDied as exc:
             log.warning("decoding in this process instead: %s", exc)
-            self.live_video, self.proxy_fds = None, ()
+            self.live_video = None
             self._decoding_here = InProcessFrames(*self._job, self.report, parts=self._streams_max)
             self._streams = self._decoding_here.streams()
             self.plan = self._decoding_here.plan
@@ -228,9 +219,8 @@ def _ring_file(size: int) -> int:
     return fd
 
 
-def _start(ring_fd: int, streams: int, proxy_fds: Sequence[int]) -> tuple[subprocess.Popen, list[Connection]]:
-    """Start `python -m formcheck.decoder_process` with the ring, one end of a socket pair per
-    stream, and the proxy files."""
+def _start(ring_fd: int, streams: int) -> tuple[subprocess.Popen, list[Connection]]:
+    """Start `python -m formcheck.decoder_process` with the ring and one end of a socket pair per stream."""
     pairs = [socket.socketpair() for _ in range(streams)]
     package_root = str(Path(__file__).resolve().parents[1])  # this formcheck, however it was imported
     paths = [package_root, os.environ.get("PYTHONPATH", "")]
@@ -239,7 +229,7 @@ def _start(ring_fd: int, streams: int, proxy_fds: Sequence[int]) -> tuple[subpro
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "formcheck.decoder_process", str(ring_fd), ",".join(map(str, theirs))],
-            pass_fds=[*theirs, ring_fd, *proxy_fds],
+            pass_fds=[*theirs, ring_fd],
             stdin=subprocess.DEVNULL,
             env=env,
         )
@@ -259,35 +249,24 @@ def _map_ring(fd: int, shape: tuple[int, int, int], slots: int) -> list[np.ndarr
     return [frames[k] for k in range(slots)]
 
 
-class _Sink(Protocol):
-    """What a stream of the decoder process makes of its kept frames besides handing them over:
-    `take` a frame when it is decoded, `finish` it once its people are known (in frame order)."""
-
-    def take(self, image: np.ndarray, time_s: float) -> object: ...
-
-    def finish(self, taken: Any, people: Any, time_s: float) -> None: ...
-
-    def close(self) -> None: ...
-
-
 def _decode_stream(
     conn: Connection,
     slots: list[np.ndarray],
     make_frames: Callable[[Callable[[], np.ndarray], DecodeReport], Iterator[Frame]],
     keep: int,
-    sink: _Sink | None,
+    video: LiveSkeletonVideo | None,
 ) -> None:
     """Decode one stream into its ring slots and announce each frame; the kept frames (index >=
-    keep) go to the sink. Out: ("frame", slot, index, time_s, scale), then ("end", DecodeReport);
+    keep) are drawn into the live video, if any, once their people come back. Out: ("frame", slot, index, time_s, scale), then ("end", DecodeReport);
     in: ("done", slot, people) per frame."""
     free = deque(range(len(slots)))
-    waiting: dict[int, tuple[object, float] | None] = {}  # slot -> (what the sink took, time_s)
+    waiting: dict[int, tuple[np.ndarray, float] | None] = {}  # slot -> (shrunk frame, time_s)
 
     def finish_one() -> None:
         _, slot, people = conn.recv()
         taken = waiting.pop(slot)
-        if sink is not None and taken is not None:
-            sink.finish(taken[0], people, taken[1])
+        if video is not None and taken is not None:
+            video.finish(taken[0], people, taken[1])
         free.append(slot)
 
     report = DecodeReport()
@@ -299,14 +278,14 @@ def _decode_stream(
         if frame is None:
             break
         slot = free.popleft()
-        kept = sink is not None and frame.index >= keep
-        waiting[slot] = (sink.take(frame.image, frame.time_s), frame.time_s) if kept and sink is not None else None
+        kept = video is not None and frame.index >= keep
+        waiting[slot] = (video.take(frame.image, frame.time_s), frame.time_s) if kept and video is not None else None
         conn.send(("frame", slot, frame.index, frame.time_s, frame.scale))
     conn.send(("end", report))
     while waiting:
         finish_one()
-    if sink is not None:
-        sink.close()
+    if video is not None:
+        video.close()
 
 
 def _send_error(conn: Connection, exc: BaseException) -> None:
@@ -318,15 +297,13 @@ def _send_error(conn: Connection, exc: BaseException) -> None:
 
 
 def decode_into_ring(conns: list[Connection], ring_fd: int) -> None:
-    """The decoder process: plan the streams, decode each into its ring (a thread each), write the
-    video outputs. In, on stream 0's connection: the job (shape, info, start_s, end_s, max_side,
-    parts, VideoJob); out: ("plan", parts) on stream 0 ([]: one stream), each stream's frames on
-    its own connection (`_decode_stream`), and ("closed",) on stream 0 once the videos are written.
+    """The decoder process: plan the streams, decode each into its ring (a thread each), draw the live
+    video. In, on stream 0's connection: the job (shape, info, start_s, end_s, max_side, parts, live
+    video path or None); out: ("plan", parts) on stream 0 ([]: one stream), each stream's frames on
+    its own connection (`_decode_stream`), and ("closed",) on stream 0 once the video is written.
     Errors go to the stream they happened in as ("error", exception)."""
-    from .render.sinks import VideoSinks
-
     try:
-        shape, info, start_s, end_s, max_side, parts, job = conns[0].recv()
+        shape, info, start_s, end_s, max_side, parts, live_video = conns[0].recv()
         try:
             ring = _map_ring(ring_fd, shape, len(conns) * SLOTS)
         finally:
@@ -334,7 +311,11 @@ def decode_into_ring(conns: list[Connection], ring_fd: int) -> None:
         table = frame_table(info) if parts > 1 else None
         plan = plan_parts(table, info, start_s, end_s, parts)
         conns[0].send(("plan", plan))
-        sinks = VideoSinks(info, job.live_video, job.proxy_fds, streams=len(plan) or 1)
+        live = None
+        if live_video is not None:
+            from .render.live import LiveVideoParts
+
+            live = LiveVideoParts(live_video, info, streams=len(plan) or 1)
 
         def make_frames(k: int) -> Callable[[Callable[[], np.ndarray], DecodeReport], Iterator[Frame]]:
             def frames(into: Callable[[], np.ndarray], report: DecodeReport) -> Iterator[Frame]:
@@ -350,7 +331,8 @@ def decode_into_ring(conns: list[Connection], ring_fd: int) -> None:
         def run(k: int) -> None:
             try:
                 slots = ring[k * SLOTS : (k + 1) * SLOTS]
-                _decode_stream(conns[k], slots, make_frames(k), plan[k].keep if plan else 0, sinks.stream(k))
+                video = live.parts[k] if live is not None else None
+                _decode_stream(conns[k], slots, make_frames(k), plan[k].keep if plan else 0, video)
             except (KeyboardInterrupt, EOFError, BrokenPipeError, ConnectionResetError) as exc:
                 failed.append(exc)  # interrupted, or the pose pass stopped early: it has what it needs
             except BaseException as exc:  # handed to the pose pass, raised there
@@ -364,7 +346,8 @@ def decode_into_ring(conns: list[Connection], ring_fd: int) -> None:
             thread.join()
         if failed:
             return
-        sinks.close()
+        if live is not None:
+            live.close()
         conns[0].send(("closed",))
     except (KeyboardInterrupt, EOFError, BrokenPipeError, ConnectionResetError):
         pass  # interrupted, or the pose pass stopped early
@@ -392,7 +375,6 @@ class InProcessFrames:
     then drawn after the analysis, from the clip."""
 
     live_video = None
-    proxy_fds: tuple[int, ...] = ()
 
     def __init__(
         self,
@@ -450,14 +432,13 @@ def open_frames(
     max_side: int | None,
     report: DecodeReport,
     live_video: Path | None = None,
-    proxy_fds: Sequence[int] = (),
     parts: int = 1,
 ) -> DecoderProcess | InProcessFrames:
-    """The frames of the pose pass: from a decoder process for a video (writing `live_video` or the
-    proxy if asked), else decoded in this process."""
+    """The frames of the pose pass: from a decoder process for a video (drawing `live_video` if
+    given), else decoded in this process."""
     if not info.is_photo:
         try:
-            return DecoderProcess(info, start_s, end_s, max_side, report, live_video, proxy_fds, parts)
+            return DecoderProcess(info, start_s, end_s, max_side, report, live_video, parts)
         except DecoderUnavailable as exc:
             log.info("decoding in this process (no decoder process: %s)", exc)
     return InProcessFrames(info, start_s, end_s, max_side, report, parts)

@@ -2,8 +2,8 @@
 
 Probe -> decode (in a decoder process for a video, see `decoder_process`; a long enough clip as two
 parts side by side, see `clip_parts`) -> PoseLandmarker -> people linked into tracks; plus what
-decoding found (truncation, variable frame rate) and how to get the frames back for drawing (the
-proxy made during the pose pass, else the clip again) and for person masks.
+decoding found (truncation, variable frame rate) and how to get the frames back for drawing and
+for person masks.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ from .frames import DecodeReport, Frame, SegmentedFrame
 from .media import iter_frames, prefetch, probe
 from .model import ModelBundle, load_model
 from .pose import PartFrames, estimate_poses, segment_frames
-from .pose import PoseRun as Found
-from .render.proxy import ProxyFiles, proxy_supported
-from .render.video import OUTPUT_MAX_SIDE, output_size
 from .sequence import MediaInfo
 from .sources import ModelFacts, PoseRun, ProgressCallback
 
@@ -37,13 +34,10 @@ log = logging.getLogger(__name__)
 class MediaPipeSource:
     """path: a photo or video. live_video: for landmarks only (`kind = pose`), an MP4 path that the
     decoder process draws the skeleton video into during the pose pass (`PoseRun.live_video` says
-    whether it did). proxy: for an analysis's annotated video, have the decoder process keep a
-    downscaled copy of the clip during the pose pass (`render.proxy`); `PoseRun.frames` at the
-    annotated video's size then reads it instead of decoding the clip again."""
+    whether it did)."""
 
     path: str | Path
     live_video: Path | None = None
-    proxy: bool = False
 
     def estimate(self, settings: CommonSettings, on_progress: ProgressCallback | None = None) -> PoseRun:
         info = probe(self.path, settings.capture_fps)
@@ -58,33 +52,14 @@ class MediaPipeSource:
     ) -> PoseRun:
         report = DecodeReport()
         total = expected_frames(info, settings)
-        proxy = ProxyFiles(parts) if self.proxy and not info.is_photo and proxy_supported() else None
-        try:
-            with open_frames(
-                info,
-                settings.start_s,
-                settings.end_s,
-                settings.max_side_px,
-                report,
-                self.live_video,
-                proxy.fds if proxy is not None else (),
-                parts,
-            ) as src:
-                model = load_model(settings.model_path)  # while the decoder process starts
-                streams = src.streams()
-                pose_parts = [
-                    PartFrames(s.frames(), s.keep, s.draw, _frames_after(info, src.plan, k, settings.max_side_px))
-                    for k, s in enumerate(streams)
-                ]
-                run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress))
-                if proxy is not None and not src.proxy_fds:  # decoded here after all: no proxy was made
-                    proxy.close()
-                    proxy = None
-                proxy_streams = len(streams)
-        except BaseException:
-            if proxy is not None:
-                proxy.close()
-            raise
+        start_s, end_s, max_side = settings.start_s, settings.end_s, settings.max_side_px
+        with open_frames(info, start_s, end_s, max_side, report, self.live_video, parts) as src:
+            model = load_model(settings.model_path)  # while the decoder process starts
+            pose_parts = [
+                PartFrames(s.frames(), s.keep, s.draw, _frames_after(info, src.plan, k, max_side))
+                for k, s in enumerate(src.streams())
+            ]
+            run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress))
         release_freed_memory()  # the landmarkers and the per-frame detections are gone: give the heap back
         check_complete(report, total)
         info = with_decoded_facts(info, report, len(run.sequence))
@@ -95,7 +70,7 @@ class MediaPipeSource:
             multi_person_fraction=run.multi_person_fraction,
             decode=report,
             model=ModelFacts(model.path.name, model.sha256),
-            frames=_frames_getter(info, settings, run, proxy, proxy_streams),
+            frames=_frames_getter(info, settings),
             segment=_segmenter(info, settings, model),
             live_video=None if run.resumed else src.live_video,  # drawn from the dropped part's people
         )
@@ -117,19 +92,11 @@ def _frames_after(
     return frames
 
 
-def _frames_getter(
-    info: MediaInfo, settings: CommonSettings, run: Found, proxy: ProxyFiles | None, streams: int
-) -> Callable[[int | None, bool], Iterator[Frame]]:
-    """PoseRun.frames: the proxy's frames at the annotated video's size, else the clip decoded again."""
-    index, times = run.sequence.frame_index, run.sequence.timestamps_s
+def _frames_getter(info: MediaInfo, settings: CommonSettings) -> Callable[[int | None, bool], Iterator[Frame]]:
+    """PoseRun.frames: the clip decoded again (for the annotated video)."""
 
     def frames(max_side: int | None, fast: bool) -> Iterator[Frame]:
-        if proxy is not None and max_side == OUTPUT_MAX_SIDE and fast:
-            scale = output_size(info.width, info.height, OUTPUT_MAX_SIDE)[2]
-            for i, time_s, image in zip(index.tolist(), times.tolist(), proxy.images(streams), strict=False):
-                yield Frame(int(i), float(time_s), image, scale)
-            return
-        yield from iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
+        return iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
 
     return frames
 

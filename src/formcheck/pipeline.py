@@ -68,14 +68,14 @@ class AnalysisResult:
         return self.run.live_video
 
 
-def open_source(path: str | Path, live_video: Path | None = None, proxy: bool = False) -> PoseSource:
+def open_source(path: str | Path, live_video: Path | None = None) -> PoseSource:
     """The source for a file: a recorded landmark track (.npz), else a photo or video through the
-    pose model. live_video, proxy: see MediaPipeSource."""
+    pose model. live_video: see MediaPipeSource."""
     if Path(path).suffix.lower() == TRACK_SUFFIX:
         return TrackSource(Path(path))
     from .mediapipe_source import MediaPipeSource  # mediapipe loads only when a model is needed
 
-    return MediaPipeSource(path, live_video, proxy)
+    return MediaPipeSource(path, live_video)
 
 
 def analyse(

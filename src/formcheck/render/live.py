@@ -9,15 +9,17 @@ The analyses (wall, plank, running) draw their overlays after the analysis, in `
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
 from ..sequence import MediaInfo
 from .skeleton import draw_skeleton
 from .style import put_clock
-from .video import OUTPUT_MAX_SIDE, H264Writer, output_size, shrink
+from .video import OUTPUT_MAX_SIDE, H264Writer, concat_videos, output_size, shrink
 
 #: One person as sent by the pose pass: xy (33, 2) full-resolution pixels and visibility (33,).
 Person = tuple[np.ndarray, np.ndarray]
@@ -52,3 +54,29 @@ class LiveSkeletonVideo:
 
     def close(self) -> None:
         self._writer.close()
+
+
+def fd_path(fd: int) -> str:
+    """A path that opens file descriptor `fd` of this process (Linux), for FFmpeg."""
+    return f"/proc/self/fd/{fd}"
+
+
+class LiveVideoParts:
+    """The live video of a pose pass in `streams` streams: one `LiveSkeletonVideo` per stream, written
+    to `path` directly (one stream) or in parts (unnamed temporary files, gone however the process
+    ends) that `close()` joins into `path` once every part is closed."""
+
+    def __init__(self, path: str | Path, info: MediaInfo, streams: int) -> None:
+        self._target = path
+        self._files: list[IO[bytes]] = []
+        if streams == 1:
+            self.parts = [LiveSkeletonVideo(path, info)]
+            return
+        self._files = [tempfile.TemporaryFile(prefix="formcheck-live-") for _ in range(streams)]  # noqa: SIM115
+        self.parts = [LiveSkeletonVideo(fd_path(f.fileno()), info) for f in self._files]
+
+    def close(self) -> None:
+        if self._files:
+            concat_videos([fd_path(f.fileno()) for f in self._files], self._target)
+        for f in self._files:
+            f.close()
