@@ -12,8 +12,10 @@ re-encoding), `--runs` times (3 by default), back to back in each run:
 - the app's analysis of the same clip as an upload (`ui.cache.analyse_cached`).
 
 Printed per clip: each ratio (bare time / our time: 1.0 = the model's own rate) with min and max over
-the runs, start-up, and peak memory (the command's RSS; the command and its decoder process
-together, PSS). Then the landmarks of formcheck's pose pass against today's reference pass (one
+the runs; the CPU-bound ratios (the bare model's CPU-seconds / ours spread over the cores: the best
+wall ratio an idle machine allows, and much less noisy than wall time where other jobs run);
+start-up, and peak memory (the command's RSS; the command and its decoder process together, PSS,
+sampled every 0.25 s). Then the landmarks of formcheck's pose pass against today's reference pass (one
 stream, two people, full resolution), median pixel difference per landmark; with --before DIR (a
 snapshot from `bench/sample_outputs.py record DIR` on the code before), every sample's figures
 against the running issue's tolerances.
@@ -55,9 +57,10 @@ TOLERANCES = {
 }
 
 
-def bare_inference_s(clip: Path) -> tuple[float, int]:
+def bare_inference_s(clip: Path) -> tuple[float, int, float]:
     """Seconds the bare landmarker (one person, VIDEO mode, full resolution) spends in its calls on
-    every frame of `clip`, and the frame count."""
+    every frame of `clip`, the frame count, and the CPU-seconds of those calls (this process's, which
+    include mediapipe's own threads: nothing else runs meanwhile)."""
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
@@ -71,34 +74,46 @@ def bare_inference_s(clip: Path) -> tuple[float, int]:
         running_mode=vision.RunningMode.VIDEO,
         num_poses=1,
     )
-    spent, n, last_ms = 0.0, 0, -1
+    spent, cpu, n, last_ms = 0.0, 0.0, 0, -1
     with native_stderr_silenced(), vision.PoseLandmarker.create_from_options(options) as landmarker:
         for frame in iter_frames(info):
             ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.image), ms)
             spent += time.perf_counter() - t0
+            cpu += time.process_time() - c0
             last_ms, n = ms, n + 1
-    return spent, n
+    return spent, n, cpu
 
 
 def timed_run(mode: str, args: list[str]) -> dict:
-    """Run bench/timed_command.py (a command as users run it); wall seconds, stage times relative to
-    the start, peak RSS of the command (MiB) and peak PSS of its process tree (MiB)."""
+    """Run bench/timed_command.py (a command as users run it); wall seconds, CPU-seconds (the command
+    and the processes it waited for: its decoder process), stage times relative to the start, peak
+    RSS of the command (MiB) and peak PSS of its process tree (MiB)."""
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "timings.json"
         load = os.getloadavg()[0]
         started = time.time()
         t0 = time.perf_counter()
         child = subprocess.Popen([sys.executable, str(TIMED), str(timings), mode, *args], stdout=subprocess.DEVNULL)
-        with PeakTreeMemory(child.pid) as tree:
+        # Every 0.25 s: reading a process's PSS walks its page tables (about 5-10 ms of CPU for the
+        # command), which at the default 0.05 s took a fifth of a core from what is timed.
+        with PeakTreeMemory(child.pid, interval_s=0.25) as tree:
             _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - t0
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{mode} {' '.join(args)} failed (exit {os.waitstatus_to_exitcode(status)})")
         data = json.loads(timings.read_text())
     stages = {k: {**v, "first": v["first"] - started, "last": v["last"] - started} for k, v in data["stages"].items()}
-    return {"wall": wall, "rss": usage.ru_maxrss / 1024.0, "pss": tree.peak_mib, "stages": stages, "load": load}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "rss": usage.ru_maxrss / 1024.0,
+        "pss": tree.peak_mib,
+        "stages": stages,
+        "load": load,
+    }
 
 
 def pose_pass_s(run: dict) -> float:
@@ -144,33 +159,43 @@ def measure_clip(clip: Path, label: str, runs: int, app: bool) -> None:
     ratios: dict[str, list[float]] = {"whole": [], "pose pass (in the whole command)": [], "pose pass alone": []}
     if app:
         ratios["app"] = []
+    # CPU-bound ratios: the bare landmarker's CPU-seconds against ours spread over every core (the
+    # wall-time ratio the command would reach with the machine to itself; far less noisy under load)
+    cpu_ratios: dict[str, list[float]] = {"whole": [], "pose pass alone": []}
+    cores = os.cpu_count() or 1
     startup, rss, pss, frames = [], [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(1, runs + 1):
-            bare, frames = bare_inference_s(clip)
+            bare, frames, bare_cpu = bare_inference_s(clip)
             whole = timed_run("cli", [str(clip), "--out", f"{tmp}/whole{r}", "-q"])
             alone = timed_run("cli", [str(clip), "--out", f"{tmp}/pose{r}", "-q", "--kind", "pose", "--no-video"])
             ratios["whole"].append(bare / whole["wall"])
             ratios["pose pass (in the whole command)"].append(bare / pose_pass_s(whole))
             ratios["pose pass alone"].append(bare / pose_pass_s(alone))
+            cpu_ratios["whole"].append(bare_cpu / (whole["cpu"] / cores))
+            cpu_ratios["pose pass alone"].append(bare_cpu / (alone["cpu"] / cores))
             startup.append(whole["stages"]["pose"]["first"])
             rss.append(whole["rss"])
             pss.append(whole["pss"])
             line = (
-                f"run {r}: bare {bare:.2f} s ({frames / bare:.1f} frames/s), whole {whole['wall']:.2f} s "
-                f"(pose pass {pose_pass_s(whole):.2f} s, first frame at {startup[-1]:.2f} s), "
-                f"pose alone {alone['wall']:.2f} s (pass {pose_pass_s(alone):.2f} s)"
+                f"run {r}: bare {bare:.2f} s ({frames / bare:.1f} frames/s, {bare_cpu:.2f} CPU-s), "
+                f"whole {whole['wall']:.2f} s ({whole['cpu']:.2f} CPU-s; pose pass {pose_pass_s(whole):.2f} s, "
+                f"first frame at {startup[-1]:.2f} s), pose alone {alone['wall']:.2f} s "
+                f"({alone['cpu']:.2f} CPU-s; pass {pose_pass_s(alone):.2f} s)"
             )
             if app:
                 shown = timed_run("app", [str(clip), f"{tmp}/app{r}"])
                 ratios["app"].append(bare / shown["wall"])
-                line += f", app {shown['wall']:.2f} s"
+                line += f", app {shown['wall']:.2f} s ({shown['cpu']:.2f} CPU-s)"
             print(f"{line}; load average {whole['load']:.1f}", flush=True)
     print(f"{frames} frames. Ratios (bare landmarker time / ours; 1.0 = the model's own rate), {runs} runs:")
     targets = {"whole": 0.9, "pose pass alone": 1.0, "app": 0.9}
     for name, values in ratios.items():
         target = f" (target >= {targets[name]})" if name in targets else ""
         print(f"  {name}: {span(values)}{target}")
+    print(f"  CPU-bound (bare CPU-s / (our CPU-s / {cores} cores): the best wall ratio on an idle machine):")
+    for name, values in cpu_ratios.items():
+        print(f"    {name}: {span(values)}")
     print(f"  start-up to the first frame of the pose pass: {span(startup)} s (target < 1)")
     print(
         f"  peak memory of the whole command: RSS {max(rss):.0f} MiB; with its decoder process PSS {max(pss):.0f} MiB"

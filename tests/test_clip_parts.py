@@ -10,11 +10,13 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from av.video.frame import PictureType
 
 from formcheck.clip_parts import (
     MIN_PART_FRAMES,
     WARMUP_FRAMES,
     PartMismatch,
+    decoded_frames,
     frame_table,
     iter_part_frames,
     merge_part_reports,
@@ -34,6 +36,7 @@ def write_clip(
     rotation: int = 0,
     gop: int = 12,
     b_frames: bool = True,
+    b_pyramid: bool = True,
 ) -> Path:
     """An H.264 clip with a keyframe every `gop` frames, each frame telling its number (a bar whose
     length is the frame number in pixels, a grey level) and an asymmetric mark (rotation shows)."""
@@ -44,6 +47,8 @@ def write_clip(
         stream.time_base = stream.codec_context.time_base = Fraction(1, 1000)
         stream.codec_context.gop_size = gop
         stream.options = {"bframes": "2" if b_frames else "0", "crf": "12"}
+        if not b_pyramid:  # then no B-frame is a reference
+            stream.options |= {"b-pyramid": "none"}
         if rotation:
             stream.set_display_rotation(rotation)
         for i in range(frames):
@@ -78,6 +83,7 @@ def parts_frames(info, plan, table, max_side=None):
         ("plain", {}, None, None),
         ("rotated, trimmed", {"rotation": 90}, 0.4, 4.8),
         ("no B-frames, one keyframe", {"b_frames": False, "gop": 1000}, None, 4.0),
+        ("B-frames, one keyframe", {"gop": 1000}, None, None),
         ("variable frame rate", {"times_s": [i / 30 + (0.01 if i % 7 == 3 else 0.0) for i in range(150)]}, None, None),
     ],
 )
@@ -114,11 +120,32 @@ def test_a_table_that_does_not_match_the_decoded_frames_is_caught(tmp_path: Path
     plan = plan_parts(table, info, None, None)
     missing = int(table.pts[plan[1].keep + 3])  # a frame the packets did not list (or decoded twice)
     wrong = type(table)(table.pts, table.time_base, {p: i for p, i in table.index_of.items() if p != missing})
-    with pytest.raises(PartMismatch, match="out of the order"):
+    with pytest.raises(PartMismatch, match="not in the container's frame table"):
         list(iter_part_frames(info, wrong, plan[1], None, DecodeReport()))
     skipped = type(table)(table.pts, table.time_base, {**table.index_of, missing: plan[1].keep + 4})
     with pytest.raises(PartMismatch, match="out of the order"):  # the decoder skipped a frame
         list(iter_part_frames(info, skipped, plan[1], None, DecodeReport()))
+
+
+def test_a_later_part_does_not_decode_the_frames_before_it_that_nothing_refers_to(tmp_path: Path) -> None:
+    """One keyframe, B-frames that are never references: before the second part's first frame only
+    the I- and P-frames are decoded; from it on, every frame."""
+    clip = write_clip(tmp_path / "clip.mp4", gop=1000, b_pyramid=False)
+    info = probe(clip)
+    table = frame_table(info)
+    plan = plan_parts(table, info, None, None)
+    first_pts = int(table.pts[plan[1].first])
+    with av.open(str(clip)) as container:
+        kinds = {int(f.pts): f.pict_type for f in container.decode(video=0)}
+    references_before = sum(1 for pts, kind in kinds.items() if pts < first_pts and kind != PictureType.B)
+    assert 0 < references_before < plan[1].first  # the clip has B-frames before the part
+    with av.open(str(clip)) as container:
+        decoded = [int(f.pts) for f in decoded_frames(container, container.streams.video[0], first_pts)]
+    before = [pts for pts in decoded if pts < first_pts]
+    assert len(before) == references_before
+    assert decoded[len(before) :] == table.pts[plan[1].first :].tolist()
+    with av.open(str(clip)) as container:  # no skipping asked for: every frame
+        assert len(list(decoded_frames(container, container.streams.video[0]))) == 150
 
 
 def test_merged_report_is_the_one_stream_report(tmp_path: Path) -> None:

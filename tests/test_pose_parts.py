@@ -83,3 +83,19 @@ def test_a_part_that_does_not_decode_as_planned_falls_back_to_one_stream(
     run = MediaPipeSource(clip).estimate(Settings.build(end_s=2.5).common())
     reference, _ = one_stream(clip, 2.5)
     assert np.array_equal(run.people[0].xy, reference.astype(np.float32).astype(np.float64), equal_nan=True)
+
+
+def test_a_landmarker_made_before_the_frames_gives_the_same_landmarks_and_is_closed(samples_dir: Path) -> None:
+    """MediaPipeSource makes the first part's landmarker while the decoder process starts: the same
+    options as one made in the pose pass, so the same landmarks, and the pass closes it."""
+    from formcheck.pose import estimate_poses
+
+    clip = samples_dir / TREADMILL
+    info, model = probe(clip), load_model()
+    first = PoseEstimator(model, video=True)
+    early = estimate_poses(iter_frames(info, None, 1.0), info, model, first=first)
+    assert first._landmarker is None
+    late = estimate_poses(iter_frames(info, None, 1.0), info, model)
+    assert len(early.sequence) == len(late.sequence) == 61
+    assert early.sequence.present.all()
+    assert np.array_equal(early.sequence.xy, late.sequence.xy, equal_nan=True)

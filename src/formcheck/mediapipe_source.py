@@ -23,7 +23,7 @@ from .decoder_process import open_frames
 from .frames import DecodeReport, Frame, SegmentedFrame
 from .media import iter_frames, prefetch, probe
 from .model import ModelBundle, load_model
-from .pose import PartFrames, estimate_poses, segment_frames
+from .pose import PartFrames, PoseEstimator, estimate_poses, segment_frames
 from .sequence import MediaInfo
 from .sources import ModelFacts, PoseRun, ProgressCallback
 
@@ -54,12 +54,19 @@ class MediaPipeSource:
         total = expected_frames(info, settings)
         start_s, end_s, max_side = settings.start_s, settings.end_s, settings.max_side_px
         with open_frames(info, start_s, end_s, max_side, report, self.live_video, parts) as src:
-            model = load_model(settings.model_path)  # while the decoder process starts
-            pose_parts = [
-                PartFrames(s.frames(), s.keep, s.draw, _frames_after(info, src.plan, k, max_side))
-                for k, s in enumerate(src.streams())
-            ]
-            run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress))
+            # While the decoder process starts and plans the parts (on the other core): the model,
+            # mediapipe's import and the first part's landmarker (the others are made in their threads).
+            model = load_model(settings.model_path)
+            first = PoseEstimator(model, video=not info.is_photo)
+            try:
+                pose_parts = [
+                    PartFrames(s.frames(), s.keep, s.draw, _frames_after(info, src.plan, k, max_side))
+                    for k, s in enumerate(src.streams())
+                ]
+            except BaseException:
+                first.close()
+                raise
+            run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress), first=first)
         release_freed_memory()  # the landmarkers and the per-frame detections are gone: give the heap back
         check_complete(report, total)
         info = with_decoded_facts(info, report, len(run.sequence))

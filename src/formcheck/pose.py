@@ -204,23 +204,27 @@ def estimate_poses(
     model: ModelBundle,
     on_frame: ProgressCallback | None = None,
     on_detections: DetectionsCallback | None = None,
+    first: PoseEstimator | None = None,
 ) -> PoseRun:
     """Run the landmarker over a clip's frames and link the detections into people.
 
     frames: one stream of frames, or the parts of a clip, run side by side (one landmarker and one
     thread each): the landmarks are those of one stream (see `_run_parts_side_by_side`).
     `on_frame(frames_done, time_s)` is called after each frame, from the calling thread;
-    `on_detections(frame, people)` too for a single stream (a part has its own)."""
+    `on_detections(frame, people)` too for a single stream (a part has its own). first: a landmarker
+    made beforehand for the first part (`PoseEstimator(model, video=not info.is_photo)`, e.g. while
+    the decoder starts; the same options, so the same landmarks); it is closed here."""
     if isinstance(frames, Sequence) and frames and isinstance(frames[0], PartFrames):
         parts = list(frames)
     else:
         parts = [PartFrames(frames, on_detections=on_detections)]  # type: ignore[arg-type]
-    if len(parts) == 1:
-        logs = [DetectionLog()]
-        _run_part(parts[0], logs[0], info, model, on_frame)
-        resumed = False
-    else:
-        logs, resumed = _run_parts_side_by_side(parts, info, model, on_frame)
+    with first if first is not None else contextlib.nullcontext():
+        if len(parts) == 1:
+            logs = [DetectionLog()]
+            _run_part(parts[0], logs[0], info, model, on_frame, first)
+            resumed = False
+        else:
+            logs, resumed = _run_parts_side_by_side(parts, info, model, on_frame, first)
     linker = TrackLinker()
     times, indices = array("d"), array("l")
     for log in logs:
@@ -251,9 +255,10 @@ def _run_part(
     info: MediaInfo,
     model: ModelBundle,
     on_frame: ProgressCallback | None = None,
+    first: PoseEstimator | None = None,
 ) -> None:
-    """The pose pass over a single stream (or a photo)."""
-    with PoseEstimator(model, video=not info.is_photo) as estimator:
+    """The pose pass over a single stream (or a photo), with `first` if given (else a landmarker of its own)."""
+    with first or PoseEstimator(model, video=not info.is_photo) as estimator:
         for frame in part.frames:
             people, _ = estimator.detect(frame, info.width, info.height)
             log.add(frame.index, frame.time_s, people)
@@ -270,10 +275,14 @@ def _same_people(a: list[Detection], b: list[Detection]) -> bool:
 
 
 def _run_parts_side_by_side(
-    parts: list[PartFrames], info: MediaInfo, model: ModelBundle, on_frame: ProgressCallback | None
+    parts: list[PartFrames],
+    info: MediaInfo,
+    model: ModelBundle,
+    on_frame: ProgressCallback | None,
+    first: PoseEstimator | None = None,
 ) -> tuple[list[DetectionLog], bool]:
     """Each part in its own thread with its own landmarker (mediapipe's calls release the GIL: they
-    run on separate cores); progress is reported from this thread.
+    run on separate cores; the first part's is `first` if given); progress is reported from this thread.
 
     A landmarker's output depends on the previous frame only through the regions it tracks from it.
     Part k+1 starts a few frames early; if on its last warm-up frame it found exactly what part k
@@ -306,7 +315,7 @@ def _run_parts_side_by_side(
 
     def work(k: int) -> None:
         try:
-            with PoseEstimator(model, video=True) as estimator:
+            with first if k == 0 and first is not None else PoseEstimator(model, video=True) as estimator:
                 detect_all(estimator, k, parts[k].frames)
                 warmed[k].set()
                 if k + 1 < len(parts):
