@@ -1,13 +1,15 @@
 """`MediaPipeSource`: a photo or video through the pose model (the PoseSource of real files).
 
-Probe -> decode (in a decoder process for a video, see `decoder_process`) -> PoseLandmarker ->
-people linked into tracks; plus what decoding found (truncation, variable frame rate) and how to
-get the frames back for drawing and for person masks.
+Probe -> decode (in a decoder process for a video, see `decoder_process`; a long enough clip as two
+parts side by side, see `clip_parts`) -> PoseLandmarker -> people linked into tracks; plus what
+decoding found (truncation, variable frame rate) and how to get the frames back for drawing and
+for person masks.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -15,14 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .clip_parts import PARTS, ClipPart, PartMismatch, frame_table, iter_part_frames, rest_of
 from .config import CommonSettings
 from .decoder_process import open_frames
 from .frames import DecodeReport, Frame, SegmentedFrame
-from .media import iter_frames, probe
-from .model import load_model
-from .pose import estimate_poses, segment_frames
+from .media import iter_frames, prefetch, probe
+from .model import ModelBundle, load_model
+from .pose import PartFrames, PoseEstimator, estimate_poses, segment_frames
 from .sequence import MediaInfo
 from .sources import ModelFacts, PoseRun, ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,34 +41,35 @@ class MediaPipeSource:
 
     def estimate(self, settings: CommonSettings, on_progress: ProgressCallback | None = None) -> PoseRun:
         info = probe(self.path, settings.capture_fps)
+        try:
+            return self._estimate(info, settings, on_progress, PARTS)
+        except PartMismatch as exc:  # the file does not decode as its packets say: one stream, as ever
+            log.info("%s: pose pass as one stream (%s)", Path(info.path).name, exc)
+            return self._estimate(info, settings, on_progress, 1)
+
+    def _estimate(
+        self, info: MediaInfo, settings: CommonSettings, on_progress: ProgressCallback | None, parts: int
+    ) -> PoseRun:
         report = DecodeReport()
         total = expected_frames(info, settings)
-        with open_frames(info, settings.start_s, settings.end_s, settings.max_side_px, report, self.live_video) as src:
-            model = load_model(settings.model_path)  # while the decoder process starts
-            run = estimate_poses(
-                src.frames(), info, model, on_frame=_on_pose_frame(total, on_progress), on_detections=src.draw
-            )
-        release_freed_memory()  # the landmarker and the per-frame detections are gone: give the heap back
+        start_s, end_s, max_side = settings.start_s, settings.end_s, settings.max_side_px
+        with open_frames(info, start_s, end_s, max_side, report, self.live_video, parts) as src:
+            # While the decoder process starts and plans the parts (on the other core): the model,
+            # mediapipe's import and the first part's landmarker (the others are made in their threads).
+            model = load_model(settings.model_path)
+            first = PoseEstimator(model, video=not info.is_photo)
+            try:
+                pose_parts = [
+                    PartFrames(s.frames(), s.keep, s.draw, _frames_after(info, src.plan, k, max_side))
+                    for k, s in enumerate(src.streams())
+                ]
+            except BaseException:
+                first.close()
+                raise
+            run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress), first=first)
+        release_freed_memory()  # the landmarkers and the per-frame detections are gone: give the heap back
         check_complete(report, total)
         info = with_decoded_facts(info, report, len(run.sequence))
-
-        def frames(max_side: int | None, fast: bool) -> Iterator[Frame]:
-            return iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
-
-        def frames_by_index(indices: Iterable[int]) -> Iterator[Frame]:
-            wanted = set(indices)
-            if not wanted:
-                return
-            for frame in iter_frames(info, settings.start_s, settings.end_s, settings.max_side_px):
-                if frame.index in wanted:
-                    yield frame
-                    wanted.discard(frame.index)
-                    if not wanted:
-                        return
-
-        def segment(indices: Iterable[int]) -> Iterator[SegmentedFrame | None]:
-            return segment_frames(frames_by_index(indices), info, model)
-
         return PoseRun(
             info=info,
             people=run.candidates,
@@ -71,10 +77,57 @@ class MediaPipeSource:
             multi_person_fraction=run.multi_person_fraction,
             decode=report,
             model=ModelFacts(model.path.name, model.sha256),
-            frames=frames,
-            segment=segment,
-            live_video=src.live_video,
+            frames=_frames_getter(info, settings),
+            segment=_segmenter(info, settings, model),
+            live_video=None if run.resumed else src.live_video,  # drawn from the dropped part's people
         )
+
+
+def _frames_after(
+    info: MediaInfo, plan: list[ClipPart], k: int, max_side: int | None
+) -> Callable[[], Iterator[Frame]] | None:
+    """For part k's landmarker to go on through the rest of the clip: those frames, decoded here."""
+    if not plan or k == len(plan) - 1:
+        return None
+
+    def frames() -> Iterator[Frame]:
+        table = frame_table(info)
+        if table is None:
+            raise PartMismatch("the frame table could not be read again")
+        return prefetch(iter_part_frames(info, table, rest_of(plan, k), max_side, DecodeReport(), threads=2))
+
+    return frames
+
+
+def _frames_getter(info: MediaInfo, settings: CommonSettings) -> Callable[[int | None, bool], Iterator[Frame]]:
+    """PoseRun.frames: the clip decoded again (for the annotated video)."""
+
+    def frames(max_side: int | None, fast: bool) -> Iterator[Frame]:
+        return iter_frames(info, settings.start_s, settings.end_s, max_side, fast_scaling=fast)
+
+    return frames
+
+
+def _segmenter(
+    info: MediaInfo, settings: CommonSettings, model: ModelBundle
+) -> Callable[[Iterable[int]], Iterator[SegmentedFrame | None]]:
+    """PoseRun.segment: person masks of chosen frames (decoded again, at the pose pass's size)."""
+
+    def frames_by_index(indices: Iterable[int]) -> Iterator[Frame]:
+        wanted = set(indices)
+        if not wanted:
+            return
+        for frame in iter_frames(info, settings.start_s, settings.end_s, settings.max_side_px):
+            if frame.index in wanted:
+                yield frame
+                wanted.discard(frame.index)
+                if not wanted:
+                    return
+
+    def segment(indices: Iterable[int]) -> Iterator[SegmentedFrame | None]:
+        return segment_frames(frames_by_index(indices), info, model)
+
+    return segment
 
 
 def _on_pose_frame(total: int, on_progress: ProgressCallback | None) -> Callable[[int, float], None]:

@@ -1,9 +1,18 @@
 """Pose estimation: the only module that imports mediapipe.
 
-`estimate_poses()` runs MediaPipe's PoseLandmarker over a stream of frames (VIDEO mode for clips,
-IMAGE mode for a photo) and returns the main subject's `PoseSequence`. Up to `num_poses` people are
-detected per frame; the subject is the track that is largest and most consistently present.
-`segment_frames()` gives the person mask of a few chosen frames (for body contours).
+`estimate_poses()` runs MediaPipe's PoseLandmarker over a clip's frames (VIDEO mode for clips, IMAGE
+mode for a photo), as one stream or as the parts of `clip_parts` side by side (one landmarker each),
+and returns the people found, main subject first (the track that is largest and most consistently
+present). Up to `num_poses` people are detected per frame. `segment_frames()` gives the person mask
+of a few chosen frames (for body contours).
+
+Why two people, and why not the model's one-person tracking: with `num_poses = 2` and one person in
+view the detector runs on every frame and the landmarks are those of IMAGE mode, frame by frame
+(measured: identical), so the parts of a clip give exactly the landmarks of one stream. The
+one-person mode tracks the person from the previous frame's landmarks and smooths them; measured on
+the samples it is 1.7x quicker but moves the landmarks (median 4.9 px a coordinate on the 60 fps
+treadmill clip) and the running figures well beyond their tolerances (contact time 310 -> 186-213
+ms there), so it is not used.
 """
 
 from __future__ import annotations
@@ -12,8 +21,9 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -71,7 +81,11 @@ class PoseEstimator:
     """A PoseLandmarker opened for one file; use as a context manager (it must be closed explicitly)."""
 
     def __init__(
-        self, model: ModelBundle, video: bool, num_poses: int = DEFAULT_NUM_POSES, segmentation: bool = False
+        self,
+        model: ModelBundle,
+        video: bool,
+        num_poses: int = DEFAULT_NUM_POSES,
+        segmentation: bool = False,
     ) -> None:
         with native_stderr_silenced():
             import mediapipe as mp
@@ -157,6 +171,7 @@ class PoseRun:
     others: tuple[PoseSequence, ...]
     max_people: int
     multi_person_fraction: float
+    resumed: bool = False  # a part's landmarker went on through the later parts (see estimate_poses)
 
     @property
     def candidates(self) -> tuple[PoseSequence, ...]:
@@ -171,30 +186,53 @@ MIN_OTHER_FRACTION = 0.2
 DetectionsCallback = Callable[[Frame, list[Detection]], None]
 
 
+@dataclass
+class PartFrames:
+    """One part of a clip for `estimate_poses`: its frames in order, the first frame index whose
+    results are kept (earlier ones warm the landmarker up), what to call after each frame, and the
+    frames after the part (from its end to the clip's), should its landmarker have to go on."""
+
+    frames: Iterable[Frame]
+    keep: int = 0
+    on_detections: DetectionsCallback | None = None
+    rest: Callable[[], Iterable[Frame]] | None = None
+
+
 def estimate_poses(
-    frames: Iterable[Frame],
+    frames: Iterable[Frame] | Sequence[PartFrames],
     info: MediaInfo,
     model: ModelBundle,
-    num_poses: int = DEFAULT_NUM_POSES,
     on_frame: ProgressCallback | None = None,
     on_detections: DetectionsCallback | None = None,
+    first: PoseEstimator | None = None,
 ) -> PoseRun:
-    """Run the landmarker over streamed frames and link the detections into people as they come.
+    """Run the landmarker over a clip's frames and link the detections into people.
 
-    `on_frame(frames_done, time_s)` is called after each frame (progress); `on_detections(frame,
-    people)` too, with the people found in it."""
-    times, indices = array("d"), array("l")
+    frames: one stream of frames, or the parts of a clip, run side by side (one landmarker and one
+    thread each): the landmarks are those of one stream (see `_run_parts_side_by_side`).
+    `on_frame(frames_done, time_s)` is called after each frame, from the calling thread;
+    `on_detections(frame, people)` too for a single stream (a part has its own). first: a landmarker
+    made beforehand for the first part (`PoseEstimator(model, video=not info.is_photo)`, e.g. while
+    the decoder starts; the same options, so the same landmarks); it is closed here."""
+    if isinstance(frames, Sequence) and frames and isinstance(frames[0], PartFrames):
+        parts = list(frames)
+    else:
+        parts = [PartFrames(frames, on_detections=on_detections)]  # type: ignore[arg-type]
+    with first if first is not None else contextlib.nullcontext():
+        if len(parts) == 1:
+            logs = [DetectionLog()]
+            _run_part(parts[0], logs[0], info, model, on_frame, first)
+            resumed = False
+        else:
+            logs, resumed = _run_parts_side_by_side(parts, info, model, on_frame, first)
     linker = TrackLinker()
-    with PoseEstimator(model, video=not info.is_photo, num_poses=num_poses) as estimator:
-        for n, frame in enumerate(frames, start=1):
-            people, _ = estimator.detect(frame, info.width, info.height)
+    times, indices = array("d"), array("l")
+    for log in logs:
+        for index, time_s, people in log.replay():
             linker.add(people)
-            times.append(frame.time_s)
-            indices.append(frame.index)
-            if on_detections is not None:
-                on_detections(frame, people)
-            if on_frame is not None:
-                on_frame(n, frame.time_s)
+            times.append(time_s)
+            indices.append(index)
+        log.clear()
     timestamps = np.asarray(times, dtype=np.float64)
     frame_index = np.asarray(indices, dtype=np.int64)
     n = len(times)
@@ -203,8 +241,117 @@ def estimate_poses(
     found = [_track_sequence(tr, n, info, timestamps, frame_index) for tr in [tracks[0], *others]]
     counts = np.asarray(linker.counts)
     return PoseRun(
-        found[0], tuple(found[1:]), int(counts.max(initial=0)), float(np.mean(counts > 1)) if len(counts) else 0.0
+        found[0],
+        tuple(found[1:]),
+        int(counts.max(initial=0)),
+        float(np.mean(counts > 1)) if len(counts) else 0.0,
+        resumed,
     )
+
+
+def _run_part(
+    part: PartFrames,
+    log: DetectionLog,
+    info: MediaInfo,
+    model: ModelBundle,
+    on_frame: ProgressCallback | None = None,
+    first: PoseEstimator | None = None,
+) -> None:
+    """The pose pass over a single stream (or a photo), with `first` if given (else a landmarker of its own)."""
+    with first or PoseEstimator(model, video=not info.is_photo) as estimator:
+        for frame in part.frames:
+            people, _ = estimator.detect(frame, info.width, info.height)
+            log.add(frame.index, frame.time_s, people)
+            if part.on_detections is not None:
+                part.on_detections(frame, people)
+            if on_frame is not None:
+                on_frame(len(log), frame.time_s)
+
+
+def _same_people(a: list[Detection], b: list[Detection]) -> bool:
+    return len(a) == len(b) and all(
+        np.array_equal(x.values, y.values, equal_nan=True) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _run_parts_side_by_side(
+    parts: list[PartFrames],
+    info: MediaInfo,
+    model: ModelBundle,
+    on_frame: ProgressCallback | None,
+    first: PoseEstimator | None = None,
+) -> tuple[list[DetectionLog], bool]:
+    """Each part in its own thread with its own landmarker (mediapipe's calls release the GIL: they
+    run on separate cores; the first part's is `first` if given); progress is reported from this thread.
+
+    A landmarker's output depends on the previous frame only through the regions it tracks from it.
+    Part k+1 starts a few frames early; if on its last warm-up frame it found exactly what part k
+    found there, it tracks from the same regions and every later frame is what one stream gives.
+    Otherwise (two people tracked across the seam, say) part k's landmarker goes on through the rest
+    of the clip and the later parts are dropped, so the landmarks are always one stream's.
+    Returns the logs to use and whether a landmarker went on (`PoseRun.resumed`)."""
+    logs = [DetectionLog() for _ in parts]
+    seams: list[list[Detection] | None] = [None] * len(parts)  # part k's people on frame keep - 1
+    warmed = [threading.Event() for _ in parts]
+    stop = threading.Event()
+    dropped_from = [len(parts)]
+    errors: list[BaseException] = []
+
+    def detect_all(estimator: PoseEstimator, k: int, frames: Iterable[Frame]) -> None:
+        part, log = parts[k], logs[k]
+        for frame in frames:
+            if stop.is_set():
+                return
+            if k >= dropped_from[0]:
+                continue  # dropped: its stream is still taken to its end, so that its decoder finishes
+            people, _ = estimator.detect(frame, info.width, info.height)
+            if frame.index >= part.keep:
+                log.add(frame.index, frame.time_s, people)
+            elif frame.index == part.keep - 1:
+                seams[k] = people
+                warmed[k].set()
+            if part.on_detections is not None:
+                part.on_detections(frame, people)
+
+    def work(k: int) -> None:
+        try:
+            with first if k == 0 and first is not None else PoseEstimator(model, video=True) as estimator:
+                detect_all(estimator, k, parts[k].frames)
+                warmed[k].set()
+                if k + 1 < len(parts):
+                    warmed[k + 1].wait()
+                    seam = seams[k + 1]
+                    if not stop.is_set() and (seam is None or not _same_people(logs[k].last_people, seam)):
+                        dropped_from[0] = min(dropped_from[0], k + 1)
+                        rest = parts[k].rest
+                        if rest is None:
+                            raise ValueError(f"part {k} cannot go on: no frames after it were given")
+                        detect_all(estimator, k, rest())
+        except BaseException as exc:  # handed to the calling thread, raised there
+            errors.append(exc)
+            stop.set()
+        finally:
+            warmed[k].set()
+
+    threads = [
+        threading.Thread(target=work, args=(k,), name=f"formcheck-pose-{k}", daemon=True) for k in range(len(parts))
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        reported = 0
+        while alive := [t for t in threads if t.is_alive()]:
+            alive[0].join(timeout=0.05)
+            done = sum(len(log) for log in logs[: dropped_from[0]])
+            if on_frame is not None and done > reported:
+                on_frame(done, logs[0].last_time_s)
+                reported = done
+    except BaseException:
+        stop.set()  # interrupted: the parts stop at their next frame
+        raise
+    if errors:
+        raise errors[0]
+    return logs[: dropped_from[0]], dropped_from[0] < len(parts)
 
 
 def _track_sequence(
@@ -217,6 +364,42 @@ def _track_sequence(
         seq.xy[rows], seq.z[rows], seq.visibility[rows] = values[:, :, :2], values[:, :, 2], values[:, :, 3]
         seq.world[rows] = values[:, :, 4:]  # type: ignore[index]
     return seq
+
+
+class DetectionLog:
+    """The people found in each kept frame of a part, stored compactly (float32 chunks, as `Track`),
+    to be linked into tracks once every part is done."""
+
+    def __init__(self) -> None:
+        self.counts = array("b")
+        self.indices = array("l")
+        self.times = array("d")
+        self.last_time_s = 0.0
+        self.last_people: list[Detection] = []
+        self._values = Track()  # every person of every frame, in order (a track used as storage)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def add(self, index: int, time_s: float, people: list[Detection]) -> None:
+        self.counts.append(len(people))
+        self.indices.append(index)
+        self.times.append(time_s)
+        self.last_time_s = time_s
+        self.last_people = people
+        for det in people:
+            self._values.add(index, det)
+
+    def replay(self) -> Iterator[tuple[int, float, list[Detection]]]:
+        """(frame index, time_s, people) of each frame, in order."""
+        values = self._values.values()
+        at = 0
+        for count, index, time_s in zip(self.counts, self.indices, self.times, strict=True):
+            yield index, time_s, [Detection(values[at + k]) for k in range(count)]
+            at += count
+
+    def clear(self) -> None:
+        self._values = Track()
 
 
 class Track:

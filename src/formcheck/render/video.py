@@ -25,6 +25,14 @@ def output_size(width: int, height: int, max_side: int = OUTPUT_MAX_SIDE) -> tup
     return w, h, w / width
 
 
+def shrink(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """An upright (H, W, 3) RGB frame at (height, width) for an output video (bilinear: for display;
+    a copy even at the same size)."""
+    if image.shape[1] == width and image.shape[0] == height:
+        return image.copy()
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
 class H264Writer:
     """Write RGB frames with timestamps to an MP4. Use as a context manager.
 
@@ -44,9 +52,11 @@ class H264Writer:
         preset: str = "superfast",
         threads: int = 0,
         b_frames: bool = True,
+        faststart: bool = True,
     ) -> None:
         self.width, self.height = width, height
-        self._container = av.open(str(path), mode="w", options={"movflags": "+faststart"})
+        options = {"movflags": "+faststart"} if faststart else {}
+        self._container = av.open(str(path), mode="w", format="mp4", options=options)
         rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = width, height
@@ -85,3 +95,27 @@ class H264Writer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def concat_videos(parts: list[str], out_path: str | Path) -> int:
+    """Join MP4 files made by `H264Writer` with the same settings (and without B-frames) into one
+    MP4, packets copied (no re-encoding); their timestamps already follow each other. parts: paths
+    (or `/proc/self/fd/N`). Returns the packets written."""
+    packets = 0
+    with av.open(parts[0]) as first:
+        template = first.streams.video[0]
+        extradata = template.codec_context.extradata
+        with av.open(str(out_path), mode="w", format="mp4", options={"movflags": "+faststart"}) as out:
+            stream = out.add_stream_from_template(template)
+            for k, part in enumerate(parts):
+                with av.open(part) as inp:
+                    source = inp.streams.video[0]
+                    if source.codec_context.extradata != extradata:
+                        raise ValueError(f"video part {k} was encoded with other parameters than part 0")
+                    for packet in inp.demux(source):
+                        if packet.size == 0:
+                            continue
+                        packet.stream = stream
+                        out.mux(packet)
+                        packets += 1
+    return packets
