@@ -122,3 +122,18 @@ def test_the_checker_sees_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert graph["formcheck.a"] == {"formcheck.b"} and graph["formcheck.b"] == {"formcheck.a"}
     with pytest.raises(AssertionError, match="import cycles"):
         test_there_are_no_import_cycles()
+
+
+def test_the_command_line_starts_without_scipy_and_the_pose_pass_imports_it() -> None:
+    """The registry does not import the analyses' SciPy-based stages (about 1 s of start-up); the
+    modules the pose pass imports in the background exist and bring SciPy with them."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, formcheck.cli; print('scipy' in sys.modules);"
+        "from formcheck.mediapipe_source import ANALYSIS_MODULES, import_analyses; import_analyses();"
+        "print(all(m in sys.modules for m in ANALYSIS_MODULES), 'scipy.signal' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True"]

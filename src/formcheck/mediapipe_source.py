@@ -130,14 +130,30 @@ def _segmenter(
     return segment
 
 
+#: What the analyses import when they first run (with SciPy, about 1 s), imported during the pose pass.
+ANALYSIS_MODULES = (
+    "formcheck.kinds.run.gait",
+    "formcheck.kinds.run.findings",
+    "formcheck.kinds.plank.measure",
+    "formcheck.kinds.plank.result",
+    "formcheck.kinds.plank.recognise",
+)
+
+
+def import_analyses() -> None:
+    """Import ANALYSIS_MODULES (in the background thread of `_on_pose_frame`)."""
+    for name in ANALYSIS_MODULES:
+        importlib.import_module(name)
+
+
 def _on_pose_frame(total: int, on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
     """Called after each frame of the pose pass: reports progress, and after the first frame starts
-    importing what the analysis needs next (SciPy's signal package takes about 0.5 s to import) in a
-    background thread: while the model runs, this process's interpreter is mostly idle."""
+    importing what the analyses need next (ANALYSIS_MODULES) in a background thread: while the model
+    runs, this process's interpreter is mostly idle."""
 
     def report(done: int, _time_s: float) -> None:
         if done == 1:
-            threading.Thread(target=importlib.import_module, args=("scipy.signal",), daemon=True).start()
+            threading.Thread(target=import_analyses, daemon=True).start()
         if on_progress is not None:
             on_progress("pose", done, max(total, done))
 

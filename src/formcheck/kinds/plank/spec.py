@@ -1,14 +1,28 @@
-"""The plank analysis as the pipeline sees it: measure -> result (metrics, events, findings, overlay)."""
+"""The plank analysis as the pipeline sees it: measure -> result (metrics, events, findings, overlay).
+
+The measurement (and SciPy under it) is imported when the analysis first runs, not with the
+registry (see kinds/run/spec.py)."""
 
 from __future__ import annotations
 
 from ...analysis import AnalysisContext, KindResult, KindSpec
 from ...config import CommonSettings
 from ...sequence import PoseSequence
-from .measure import clean_plank, measure_plank
-from .recognise import recognise
-from .result import build_result
 from .settings import PlankSettings
+
+
+def clean(raw: PoseSequence) -> PoseSequence:
+    """The plank's cleaning (`measure.clean_plank`)."""
+    from .measure import clean_plank
+
+    return clean_plank(raw)
+
+
+def recognise(ctx: AnalysisContext) -> float:
+    """0-1: a plank held (`recognise.recognise`)."""
+    from .recognise import recognise as plank_score
+
+    return plank_score(ctx)
 
 
 def analyse_sequence(
@@ -18,11 +32,17 @@ def analyse_sequence(
     source: str = "",
 ) -> KindResult:
     """The plank analysis of a raw sequence without a pipeline (a recorded track, a generated plank)."""
+    from .measure import measure_plank
+    from .result import build_result
+
     return build_result(measure_plank(raw, settings, options, source=source))
 
 
 def analyse(ctx: AnalysisContext) -> KindResult:
     """The plank analysis on the context's person; raises ActivityNotFound when there is no plank."""
+    from .measure import measure_plank
+    from .result import build_result
+
     options = ctx.options
     assert isinstance(options, PlankSettings)
     return build_result(measure_plank(ctx.raw, ctx.settings, options, source=ctx.info.path, seq=ctx.seq))
@@ -33,7 +53,7 @@ SPEC = KindSpec(
     label="Plank hold",
     headline=("variant", "hold_s", "good_form_pct", "score"),
     settings=PlankSettings,
-    clean=clean_plank,
+    clean=clean,
     recognise=recognise,
     analyse=analyse,
     summary="how long a plank is held, how long in good form, sag and pike, steadiness",

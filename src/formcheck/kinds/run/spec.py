@@ -6,26 +6,40 @@ Side view: cadence, step/contact/flight times, trunk lean, overstride, shank ang
 foot strike, vertical oscillation, arm swing, left/right symmetry. Rear/front view: pelvic drop,
 step width, knee medial collapse (2D proxies). Walking is recognised (no flight phase) and gets the
 metrics that apply.
+
+The stages (and SciPy under them, about 0.7 s to import) are imported when the analysis first runs,
+not with the registry: the command line and the app read the registry at start-up, and the pose
+pass imports them in the background (the pose source's ANALYSIS_MODULES).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...analysis import AnalysisContext, KindResult, KindSpec
-from .cleaning import clean_for_gait, gridded, uniform_rate, unsmoothed_copy
-from .findings import build_result
-from .gait import GaitAnalysis, GaitInputs, analyse_gait
+from ...sequence import PoseSequence
 from .settings import RunSettings
-from .view import gait_score
+
+if TYPE_CHECKING:
+    from .gait import GaitAnalysis
+
+
+def clean(raw: PoseSequence) -> PoseSequence:
+    """The gait's cleaning (`cleaning.clean_for_gait`)."""
+    from .cleaning import clean_for_gait
+
+    return clean_for_gait(raw)
 
 
 def recognise(ctx: AnalysisContext) -> float:
     """0-1: cyclic, alternating leg motion of an upright person (walking or running)."""
     if ctx.info.is_photo or len(ctx.seq) < 8:
         return 0.0
+    from .view import gait_score
+
     return gait_score(ctx.seq)
 
 
@@ -33,6 +47,10 @@ def analyse(ctx: AnalysisContext) -> KindResult:
     """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData). A clip whose
     frames are not evenly spaced in time is analysed on a uniform time grid (`cleaning.on_grid`);
     the result's per-frame series and marks are then read back at the frames' own times."""
+    from .cleaning import gridded, uniform_rate, unsmoothed_copy
+    from .findings import build_result
+    from .gait import GaitInputs, analyse_gait
+
     options = ctx.options
     assert isinstance(options, RunSettings)
     rate = uniform_rate(ctx.seq.timestamps_s)
@@ -90,7 +108,7 @@ SPEC = KindSpec(
         "vertical_oscillation_cm",
     ),
     settings=RunSettings,
-    clean=clean_for_gait,
+    clean=clean,
     recognise=recognise,
     analyse=analyse,
     summary="cadence, contact time, trunk lean, overstride, knee flexion, oscillation, pelvic drop, symmetry",
