@@ -217,26 +217,17 @@ class LiveSummary:
         details, reliability), so that a live session sits in an athlete's history beside their
         clips: the same headline figures (variant, hold, good form, score) and trend. details.live
         keeps the whole summary (`to_json`)."""
-        score = self.score
-        metrics: dict[str, object] = {
-            "variant": self.variant,
-            "hold_s": rounded(self.hold_s, 2),
-            "good_form_s": rounded(self.good_form_s, 2),
-            "good_form_pct": rounded(self.good_form_pct, 1),
-            "longest_good_streak_s": rounded(self.longest_good_streak_s, 2),
-            "form_breaks": len(self.breaks),
-            "score": score.total if score else None,
-            "score_form_time": score.form_time if score else None,
-            "score_alignment": score.alignment if score else None,
-            "score_steadiness": score.steadiness if score else None,
-            "score_fatigue": score.fatigue if score else None,
-        }
+        entry, score = self.to_json(), self.score
+        shared = ("variant", "hold_s", "good_form_s", "good_form_pct", "longest_good_streak_s", "form_breaks", "score")
+        metrics: dict[str, object] = {k: entry[k] for k in shared}
+        for part in ("form_time", "alignment", "steadiness", "fatigue"):  # as a clip's score_* metrics
+            metrics[f"score_{part}"] = getattr(score, part) if score else None
         return {
             "kind": "plank",
             "source": "live",
             "metrics": metrics,
             "references": {k: REFERENCES[k].to_json() for k in metrics if k in REFERENCES},
-            "details": {"variant": self.variant, "variant_label": self.variant_label, "live": self.to_json()},
+            "details": {"variant": self.variant, "variant_label": self.variant_label, "live": entry},
             "findings": [],
             "reliability": [*self.notes, "timed live from the camera: no clip was kept with this session"],
         }
