@@ -514,6 +514,9 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "and 2 DF - 1 of the next in walking; running duty factors are 0.25-0.45 (phase 0.5-0.9), walking "
     "0.55-0.7 (phase 0.1-0.4); a frame at 30 fps is ~0.1 of a step, so 0.4-0.6 is left to the cadence",
     "TOE_OFF_PHASE_WALKING": "see TOE_OFF_PHASE_RUNNING",
+    "TOE_OFF_SEARCH_STEPS": f"{NOVACHECK_1998}: a stance lasts 2 DF steps and the duty factor DF is at most"
+    " about 0.8 even in a slow walk (1.6 steps); 1.8 steps covers that and stays before the same foot's next"
+    " contact, 2 steps later",
     "RUNNING_CADENCE_SPM": f"{LIEBERMAN_2015}; {HEIDERSCHEIT_2011}: running cadences lie ~150-200 spm; nobody "
     "walks at 140 (race walking aside)",
     "WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; running below 135 spm does not occur "
