@@ -101,12 +101,6 @@ def _hold_seconds(page) -> int | None:
     return int(found.group(1)) * 60 + int(found.group(2)) if found else None
 
 
-@pytest.mark.xfail(
-    reason="regressed in the last merges of 2026-12-01: after Start the page loses its Streamlit connection "
-    "('Streamlit server is not responding') and the timer never starts; passed on the live branch and on main "
-    "at 15:06 UTC; bench/live_loop.py (the same coach without the page) meets its targets. Open in issue 16.",
-    strict=False,
-)
 def test_live_page_times_the_hold_and_cues_the_pike(live_app: str, samples_dir: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

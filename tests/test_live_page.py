@@ -5,6 +5,10 @@ configuration; the session holder around Stop."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import textwrap
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,6 +17,7 @@ import numpy as np
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
+from formcheck.ui import webrtc
 from formcheck.ui.webrtc import RTC_CONFIGURATION, LiveRecorder
 
 
@@ -58,6 +63,76 @@ def test_recorder_keeps_every_frame_with_its_time(tmp_path: Path) -> None:
         decoded = [float(f.time) for f in container.decode(stream)]
     assert len(decoded) == len(times)
     assert decoded == pytest.approx([t - times[0] for t in times], abs=0.002)
+
+
+def test_stop_with_a_full_queue_leaves_the_event_loop_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An encoder far behind the camera (0.05 s a frame): the queue fills, and Stop must wait for the
+    # backlog off the event loop (Streamlit's server runs on that loop: blocked, the page says
+    # "Streamlit server is not responding").
+    slow = webrtc.frame_rgb
+
+    def slow_rgb(frame: av.VideoFrame) -> np.ndarray:
+        time.sleep(0.05)
+        return slow(frame)
+
+    monkeypatch.setattr(webrtc, "frame_rgb", slow_rgb)
+    times = [0.033 * i for i in range(200)]
+    recorder = LiveRecorder(tmp_path / "live.mp4")
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    async def run() -> float:
+        recorder.addTrack(FakeCameraTrack(times))
+        await recorder.start()
+        while recorder._queue.qsize() < webrtc.RECORDER_QUEUE:  # the camera is ahead: the queue is full
+            await asyncio.sleep(0.01)
+        tick = asyncio.ensure_future(ticker())
+        started = time.monotonic()
+        await recorder.stop()
+        tick.cancel()
+        return started
+
+    started = asyncio.run(run())
+    during = [t for t in ticks if t >= started]
+    gaps = np.diff(during)
+    assert len(during) > 50 and float(gaps.max()) < 0.5  # the loop kept running through the 4-s drain
+    assert recorder.done.is_set() and recorder.error == ""
+    # What was queued when Stop came is written (Stop ends the pull: the rest of the track is not read).
+    assert recorder.frames >= webrtc.RECORDER_QUEUE and recorder.frames + recorder.dropped < len(times)
+
+
+def test_one_frame_converted_by_three_threads_at_once_gives_its_pixels() -> None:
+    # The relay gives the model's thread and the recorder's the same frame object; PyAV's own
+    # frame.to_ndarray() then shares one scaler between them (it crashed the server: a segfault or a
+    # hang in FFmpeg's slice threads). In a child process, so that a crash fails only this test.
+    code = textwrap.dedent(
+        """
+        import threading, av, numpy as np
+        from formcheck.ui.webrtc import frame_rgb
+        rng = np.random.default_rng(0)
+        rgb = [rng.integers(0, 256, (480, 640, 3), dtype=np.uint8) for _ in range(12)]
+        yuv = [av.VideoFrame.from_ndarray(x, format="rgb24").reformat(format="yuv420p").to_ndarray() for x in rgb]
+        expected = [av.VideoFrame.from_ndarray(y, format="yuv420p").to_ndarray(format="rgb24") for y in yuv]
+        frames = [av.VideoFrame.from_ndarray(y, format="yuv420p") for y in yuv]
+        wrong = []
+        def work():
+            for _ in range(40):
+                for k, f in enumerate(frames):
+                    if not np.array_equal(frame_rgb(f), expected[k]):
+                        wrong.append(k)
+        threads = [threading.Thread(target=work) for _ in range(3)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print("wrong", len(wrong), "of", 3 * 40 * len(frames))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["wrong", "0", "of", "1440"]
 
 
 def test_no_ice_server_is_configured() -> None:

@@ -119,10 +119,12 @@ def live_panel(settings: Settings | None = None) -> None:
     def on_frame(frame: Any) -> Any:
         import av
 
+        from .webrtc import frame_rgb
+
         coach = holder.coach_for_frame()
         if coach is None:
             return frame
-        image = frame.to_ndarray(format="rgb24")
+        image = frame_rgb(frame)
         coach.process(image, float(frame.time or 0.0))
         return av.VideoFrame.from_ndarray(image, format="rgb24")
 

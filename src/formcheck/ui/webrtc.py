@@ -6,6 +6,10 @@
 - `LiveRecorder`: streamlit-webrtc's `in_recorder_factory` product: every camera frame (not only
   those the model processed) written to an H.264 MP4 with its own timestamp, encoded in a thread so
   that the WebRTC event loop never waits for the encoder.
+- `frame_rgb`: a received frame as RGB pixels, converted with the calling thread's own scaler. The
+  relay hands the same frame object to the model's thread and to the recorder's, and PyAV keeps one
+  scaler (SwsContext) per frame: two threads converting the same frame at once used it together and
+  hung in FFmpeg's slice threads, taking the server's event loop with them (seen on 2026-12-01).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..render.video import H264Writer
 
 log = logging.getLogger(__name__)
@@ -29,6 +35,21 @@ MEDIA_CONSTRAINTS: dict[str, Any] = {
     "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
     "audio": False,
 }
+_thread_scalers = threading.local()
+
+
+def frame_rgb(frame: Any) -> np.ndarray:
+    """(H, W, 3) uint8 RGB pixels of a received `av.VideoFrame`, converted by this thread's own
+    `VideoReformatter` (never the frame's, which other threads may be using)."""
+    from av.video.reformatter import VideoReformatter
+
+    scaler = getattr(_thread_scalers, "scaler", None)
+    if scaler is None:
+        scaler = _thread_scalers.scaler = VideoReformatter()
+    rgb: np.ndarray = scaler.reformat(frame, format="rgb24").to_ndarray()
+    return rgb
+
+
 #: Frames waiting for the encoder before new ones are dropped (about 3 s at 30 frames/s).
 RECORDER_QUEUE = 90
 
@@ -82,15 +103,17 @@ class LiveRecorder:
                 await self._task
             self._task = None
         if self._thread.is_alive():
-            self._queue.put(None)
-            await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+            # Off the event loop: with the queue full, put() waits until the encoder takes a frame.
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, self._queue.put, None)
+            await loop.run_in_executor(None, self._thread.join)
 
     def _encode(self) -> None:
         writer: H264Writer | None = None
         t0 = None
         try:
             while (frame := self._queue.get()) is not None:
-                image = frame.to_ndarray(format="rgb24")
+                image = frame_rgb(frame)
                 if writer is None:
                     h, w = image.shape[:2]
                     # x264 needs even sizes.
