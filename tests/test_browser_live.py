@@ -9,9 +9,11 @@ Run: pytest -m browser tests/test_browser_live.py
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -59,31 +61,41 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def live_app(tmp_path: Path):
-    """A headless `streamlit run app.py` on a free localhost port (no STUN server reachable or used)."""
+@contextlib.contextmanager
+def served_app(tmp_path: Path, address: str = "127.0.0.1", certificate: tuple[Path, Path] | None = None):
+    """A headless `streamlit run app.py` on a free port of `address` (no STUN server reachable or
+    used), over HTTPS with `certificate` (cert.pem, key.pem); yields its URL. The app must log no
+    traceback."""
     port = _free_port()
     env = dict(os.environ, FORMCHECK_APP_CACHE=str(tmp_path / "cache"))
     log_path = tmp_path / "streamlit.log"
+    tls = (
+        ["--server.sslCertFile", str(certificate[0]), "--server.sslKeyFile", str(certificate[1])] if certificate else []
+    )
+    scheme = "https" if certificate else "http"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+             "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
+             *tls],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE  # our own certificate
     try:
         deadline = time.monotonic() + 90
         while True:
             assert proc.poll() is None, f"streamlit exited with code {proc.returncode}"
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                url = f"{scheme}://{address}:{port}/_stcore/health"
+                with urllib.request.urlopen(url, timeout=2, context=unverified) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             assert time.monotonic() < deadline, "streamlit did not start within 90 s"
             time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}"
+        yield f"{scheme}://{address}:{port}"
     finally:
         proc.terminate()
         try:
@@ -93,6 +105,25 @@ def live_app(tmp_path: Path):
             proc.wait(timeout=10)
     text = log_path.read_text(errors="replace")
     assert "Traceback" not in text, f"the app logged a traceback:\n{text[-3000:]}"
+
+
+@pytest.fixture
+def live_app(tmp_path: Path):
+    """The app on localhost (plain HTTP: a browser gives localhost its camera without HTTPS)."""
+    with served_app(tmp_path) as url:
+        yield url
+
+
+def _browser_args(camera: Path) -> list[str]:
+    return [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}",
+    ]
 
 
 def _hold_seconds(page) -> int | None:
@@ -106,17 +137,8 @@ def test_live_page_times_the_hold_and_cues_the_pike(live_app: str, samples_dir: 
 
     # 480 px wide: what the fake camera and the server encode and decode (VP8) costs less CPU.
     camera = make_y4m(samples_dir / PIKE_CLIP, tmp_path / "camera.y4m", side=480)
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={camera}",
-    ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args(camera))
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         # Record what the page asks the browser to say (headless chromium has no voices).
         page.add_init_script(
@@ -185,3 +207,47 @@ def _live_session(page, live_app: str, tmp_path: Path) -> None:
     page.get_by_text("Plank hold: live-plank.mp4", exact=True).wait_for(timeout=LIVE_TIMEOUT_MS)
     page.screenshot(path=str(tmp_path / "recording.png"), full_page=True)
     expect(page.get_by_text(re.compile(r"^Hips piked")).first).to_be_visible()  # the clip analysis finds them too
+
+
+def _lan_address() -> str | None:
+    """This machine's address on its network (what a phone would open), or None without one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+        except OSError:
+            return None
+        address = str(sock.getsockname()[0])
+    return None if address.startswith("127.") else address
+
+
+def test_live_page_from_another_device_over_https(samples_dir: Path, tmp_path: Path) -> None:
+    """The set-up docs/app.md gives for a phone: a self-signed certificate made with its openssl command,
+    the app on the machine's network address over HTTPS, the page opened at that address (not
+    localhost: a browser gives the camera there only over HTTPS), Start, and the timer runs."""
+    from playwright.sync_api import sync_playwright
+
+    address = _lan_address()
+    assert address is not None, "this machine has no network address other than localhost"
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-keyout", str(key),
+         "-out", str(cert), "-subj", "/CN=formcheck", "-addext", f"subjectAltName=IP:{address}"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    camera = make_y4m(samples_dir / PIKE_CLIP, tmp_path / "camera.y4m", side=480)
+    with served_app(tmp_path, address, (cert, key)) as url, sync_playwright() as p:
+        assert url.startswith(f"https://{address}:")
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args(camera))
+        page = browser.new_page(ignore_https_errors=True)  # the user accepts their own certificate
+        try:
+            page.goto(f"{url}/live")
+            assert page.evaluate("window.isSecureContext") is True  # else the browser keeps the camera
+            webrtc = page.frame_locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
+            webrtc.get_by_role("button", name="Start").click()
+            page.get_by_text(re.compile(r"Hold 0:0[1-9] · good form")).wait_for(timeout=LIVE_TIMEOUT_MS)
+            webrtc.get_by_role("button", name="Stop").click()
+            page.get_by_text(re.compile(r"^Your .*plank")).first.wait_for(timeout=60_000)
+        except BaseException:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            raise
+        browser.close()
