@@ -16,6 +16,7 @@ from formcheck.kinds.run import spec as running
 from formcheck.kinds.run.cleaning import on_grid, uniform_rate
 from formcheck.kinds.run.findings import findings_for, mark_unreliable
 from formcheck.kinds.run.gait import GaitInputs, analyse_gait
+from formcheck.kinds.run.series import knee_flexion_series
 from formcheck.kinds.run.summary import sides_differ
 from formcheck.kinds.run.thresholds import RANGES
 from formcheck.sequence import PoseSequence
@@ -280,3 +281,23 @@ def test_an_undecided_gait_gets_no_gait_ranges_until_set():
     assert ran.metrics["gait"] == "running" and ran.references["cadence_spm"].low == 150.0
     walked = running.analyse(context_for(seq, Settings.build(kind="run", gait="walking")))
     assert walked.references["cadence_spm"].low == 100.0
+
+
+def test_peak_knee_flexion_in_stance_is_the_stance_legs_loading_peak():
+    """Known answer: the largest flexion of the stance leg's knee in the first 60% of its true stance
+    (the generated landmarks, true contact and toe-off times). The measured figure comes from the
+    detected events and the stance leg's own knee; the other leg, in swing, is more bent then
+    (the test would fail on the wrong leg or a window running on past the stance's loading)."""
+    spec = GaitSpec(fps=60.0, cadence_spm=170.0, contact_ms=240.0, swing_lift=0.6)
+    r, truth, seq = run(spec)
+    t = seq.timestamps_s
+    knee = knee_flexion_series(seq)
+    true_peaks, swing_peaks = [], []
+    for foot, other in (("L", "R"), ("R", "L")):
+        for c, o in zip(truth.contacts[foot], truth.toe_offs[foot], strict=False):
+            window = (t >= c) & (t <= c + 0.6 * (o - c))
+            if window.sum() >= 3:
+                true_peaks.append(float(knee[foot][window].max()))
+                swing_peaks.append(float(knee[other][window].max()))
+    assert r.metrics["knee_flexion_peak_deg"] == pytest.approx(float(np.median(true_peaks)), abs=1.5)
+    assert float(np.median(swing_peaks)) > float(np.median(true_peaks)) + 10.0

@@ -8,9 +8,11 @@ pelvis (hip centre), toe-off where the toe (foot index) is most posterior. Posit
 along the direction of travel and divided by the leg length in pixels, so neither where the runner
 is in the frame nor how far from the camera matters. The extremes are found on label-free tracks
 (the foremost heel, the hindmost toe), so a left/right label swap cannot move or drop an event; feet
-are then assigned by alternation. In running the heel is most anterior just before it lands and
-the toe most posterior after it has left the ground, so each event is then moved to where the heel
-stops descending / the toe starts rising (the vertical-toe idea used for treadmill toe-off).
+are then assigned by alternation, and each toe-off goes to the contact that precedes it by the
+clip's stance time (`toe_off_owners`), so a missed contact costs only its own toe-off. In running
+the heel is most anterior just before it lands and the toe most posterior after it has left the
+ground, so each event is then moved to where the heel stops descending / the toe starts rising (the
+vertical-toe idea used for treadmill toe-off).
 
 The rear/front view has its own detector (`rear`); the signals both use are in `signals`,
 the left/right swap repair in `swaps`, and cadence from the step instants in `cadence`.
@@ -23,7 +25,7 @@ contact) are kept in the table but left out of the timing figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,6 +34,8 @@ from .thresholds import (
     MIN_PROMINENCE_FRACTION,
     MIN_STEPS,
     RUNNING_CADENCE_SPM,
+    STANCE_STEPS_RUNNING,
+    STANCE_STEPS_WALKING,
     STEP_TOLERANCE,
     TOE_OFF_PHASE_RUNNING,
     TOE_OFF_PHASE_WALKING,
@@ -182,6 +186,15 @@ def shifted_by_median(rows: list[float], refined: list[float]) -> list[float]:
     return [r + offset for r in rows]
 
 
+def _hindmost_foot(signals: dict[str, dict[str, np.ndarray]], row: float) -> str:
+    """'L' or 'R': the foot whose toe is further back (relative to the pelvis) at `row`; '' when a
+    foot is not seen there."""
+    vals = {f: value_at_row(signals[f]["toe_fwd"], row) for f in FEET}
+    if not all(np.isfinite(v) for v in vals.values()) or vals["L"] == vals["R"]:
+        return ""
+    return min(vals, key=lambda f: vals[f])
+
+
 def side_events(
     signals: dict[str, dict[str, np.ndarray]],
     timestamps_s: np.ndarray,
@@ -196,8 +209,10 @@ def side_events(
     heel most anterior); toe-offs: the deepest points of the hindmost toe's position (the toe most
     posterior). Both are found on label-free envelopes, so a left/right label swap cannot move or
     drop an event; contacts' feet are assigned by alternation (see `label_alternating`), each
-    toe-off gets the foot of the contact whose stance it ends (`toe_off_owners`, label-free). signals: from the smoothed sequence; sharp: the same from the unsmoothed
-    one, for the sub-frame corner fit (`refine_peak`) within `refine_rows` rows.
+    toe-off gets the foot of the contact whose stance it ends (`toe_off_owners`: by the clip's stance
+    time, the hindmost toe's label breaking ties). signals: from the smoothed sequence; sharp: the
+    same from the unsmoothed one, for the sub-frame corner fit (`refine_peak`) within `refine_rows`
+    rows. Returns the events (sorted by time) and the toe-offs' owners (`stance_of` pairs them).
 
     vertical_refine: in running the toe is most posterior 50-100 ms after it has left the ground (the
     foot keeps moving back), so the toe-offs are moved by the clip's median offset to where the toe
@@ -226,7 +241,9 @@ def side_events(
         # smaller than its own jitter from one encoding of a clip to the next.
         lifted = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
         toe_offs = shifted_by_median(toe_offs, lifted)
-    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm)
+    # The foot that leaves the ground is behind the body: the hindmost toe's label at each toe-off.
+    t_track = [_hindmost_foot(signals, r) for r in toe_offs]
+    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm, c_feet, t_track)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
     toe_offs = [r for r, _ in kept]
     t_feet = [f for _, f in kept]
@@ -241,13 +258,15 @@ class ToeOffOwners:
     phase: the median toe-off phase (time since the last contact / step period); flight: whether a
     flight phase follows the toe-offs (running) rather than the other foot's contact preceding
     them (walking); votes: toe-offs that had a contact before them; decided: what decided `flight`
-    ('phase', 'phase and cadence', or '' when neither did and the caller's preference was used)."""
+    ('phase', 'phase and cadence', or '' when neither did and the caller's preference was used);
+    stance_of: each owned contact's row -> the row of the toe-off that ends its stance."""
 
     owners: list[int | None]
     phase: float
     flight: bool
     votes: int
     decided: str = ""
+    stance_of: dict[float, float] = field(default_factory=dict)
 
 
 def toe_off_owners(
@@ -256,24 +275,34 @@ def toe_off_owners(
     step_rows: float,
     prefer_flight: bool = True,
     cadence_spm: float = float("nan"),
+    contact_feet: list[str] | None = None,
+    toe_feet: list[str] | None = None,
 ) -> ToeOffOwners:
-    """Which contact each toe-off ends, without left/right labels. A foot's toe-off comes a contact
-    time after its own contact: duty factor DF x stride = 2 DF steps. With a flight phase (running)
-    that is before the other foot lands: the toe-off falls at phase 2 DF of the step that began with
-    its own contact (0.5-0.9 for running's DF 0.25-0.45). With double support (walking) it comes
-    after the other foot's contact, at phase 2 DF - 1 of the next step (0.1-0.4 for walking's DF
-    0.55-0.7). The median phase over the clip decides (a steady gait does not switch between steps):
-    above TOE_OFF_PHASE_RUNNING each toe-off ends the last contact's stance, below
-    TOE_OFF_PHASE_WALKING the one before. Between (a slow run with DF 0.25-0.3, a sprint, a slow walk
-    with DF 0.7-0.8: a frame's error moves the phase by 0.1 at 30 fps), the cadence (steps/min in
-    the file's time) decides where it can only be one gait: at least RUNNING_CADENCE_SPM running,
-    WALKING_CADENCE_SPM[0]-[1] walking; otherwise, or with fewer than MIN_STEPS toe-offs,
-    `prefer_flight` does. One toe-off per contact (the first claim). Duty factors: Novacheck 1998."""
-    last: list[int | None] = []
+    """Which contact each toe-off ends. A foot's toe-off comes a stance after its own contact: duty
+    factor DF x stride = 2 DF steps, and before that foot's next contact (2 steps). With a flight
+    phase (running) that is before the other foot lands: the toe-off falls at phase 2 DF of the step
+    that began with its own contact (0.5-0.9 for running's DF 0.25-0.45). With double support
+    (walking) it comes after the other foot's contact, at phase 2 DF - 1 of the next step (0.1-0.4 for
+    walking's DF 0.55-0.7). The median phase over the clip decides (a steady gait does not switch
+    between steps): above TOE_OFF_PHASE_RUNNING running, below TOE_OFF_PHASE_WALKING walking. Between
+    (a slow run with DF 0.25-0.3, a sprint, a slow walk with DF 0.7-0.8: a frame's error moves the
+    phase by 0.1 at 30 fps), the cadence (steps/min in the file's time) decides where it can only be
+    one gait: at least RUNNING_CADENCE_SPM running, WALKING_CADENCE_SPM[0]-[1] walking; otherwise, or
+    with fewer than MIN_STEPS toe-offs, `prefer_flight` does. Duty factors: Novacheck 1998.
+
+    Each toe-off is then given to its own foot's contact by time, not by place in the list (so a
+    missed contact loses only its own step's toe-off): the clip's stance in steps is the median phase
+    (running) or 1 + the median phase (walking), over the toe-offs whose stance lies in the gait's band
+    (`_typical_stance`), and the two feet's contacts are a step apart, so the contact that precedes
+    the toe-off by that stance within half a step (and by less than the two steps to the same foot's
+    next contact: within TOE_OFF_SEARCH_STEPS) is its own foot's. Without a measured phase the window
+    is centred on the middle of the gait's band (STANCE_STEPS_RUNNING / _WALKING). Where two contacts
+    fall in the window (a spurious contact), the foot's track decides: `toe_feet[k]`, the foot whose
+    toe is hindmost at toe-off k (the foot that leaves the ground is behind the body), should be
+    `contact_feet[i]`; then the nearer to the clip's stance. One toe-off per contact."""
     phases: list[float] = []
     for t in toe_offs:
         before = [i for i, c in enumerate(contacts) if c < t]
-        last.append(before[-1] if before else None)
         if before and (
             len(before) == len(contacts) or contacts[before[-1] + 1] - contacts[before[-1]] < 1.6 * step_rows
         ):
@@ -287,16 +316,35 @@ def toe_off_owners(
             decided, flight = "phase and cadence", True
         elif WALKING_CADENCE_SPM[0] <= cadence_spm <= WALKING_CADENCE_SPM[1]:
             decided, flight = "phase and cadence", False
-    owners: list[int | None] = []
+    stance = _typical_stance(phases, flight)
+    pairs: list[tuple[int, float, int, int]] = []  # (track disagrees, |lag - stance|, toe-off, contact)
+    for k, t in enumerate(toe_offs):
+        for i, c in enumerate(contacts):
+            lag = (t - c) / step_rows
+            if 0.0 < lag < TOE_OFF_SEARCH_STEPS and abs(lag - stance) <= 0.5:
+                tf = toe_feet[k] if toe_feet else ""
+                cf = contact_feet[i] if contact_feet else ""
+                pairs.append((int(bool(tf and cf and tf != cf)), abs(lag - stance), k, i))
+    owners: list[int | None] = [None] * len(toe_offs)
     taken: set[int] = set()
-    for t, i in zip(toe_offs, last, strict=True):
-        owner = i if flight else (i - 1 if i is not None and i >= 1 else None)
-        if owner is None or owner in taken or t - contacts[owner] > 2.0 * step_rows:
-            owners.append(None)
-            continue
-        taken.add(owner)
-        owners.append(owner)
-    return ToeOffOwners(owners, phase, flight, len(phases), decided)
+    for _, _, k, i in sorted(pairs):
+        if owners[k] is None and i not in taken:
+            owners[k] = i
+            taken.add(i)
+    stance_of = {contacts[i]: toe_offs[k] for k, i in enumerate(owners) if i is not None}
+    return ToeOffOwners(owners, phase, flight, len(phases), decided, stance_of)
+
+
+def _typical_stance(phases: list[float], flight: bool) -> float:
+    """The clip's stance (own contact to toe-off) in step periods: the median over the toe-offs of
+    the stance their phase gives in this gait (running: the phase; walking: 1 + the phase), counting
+    only the stances inside the gait's band (STANCE_STEPS_RUNNING or STANCE_STEPS_WALKING: 2 x the duty
+    factors of Novacheck 1998), so that toe-offs that are not a forward gait's (a pass walked
+    backwards, a turn, noise) do not move it; the band's middle when none is inside."""
+    low, high = STANCE_STEPS_RUNNING if flight else STANCE_STEPS_WALKING
+    stances = [p + (0.0 if flight else 1.0) for p in phases]
+    inside = [s for s in stances if low <= s <= high]
+    return float(np.median(inside)) if inside else 0.5 * (low + high)
 
 
 # -- steps ------------------------------------------------------------------------------------------
@@ -333,13 +381,13 @@ class Step:
         return self.next_contact_s - self.toe_off.time_s
 
 
-def build_steps(events: list[GaitEvent], step_period_s: float) -> list[Step]:
+def build_steps(events: list[GaitEvent], step_period_s: float, stance_of: dict[float, float]) -> list[Step]:
     """Steps from sorted events. A step's next contact counts only if it is of the other foot and
     its step time lies within STEP_TOLERANCE of the clip's step period (else a contact was missed
-    or a spurious one found: the step is left out of timing figures); a toe-off belongs to the contact of the
-    same foot before it, before that foot's next contact and within TOE_OFF_SEARCH_STEPS step periods."""
+    or a spurious one found: the step is left out of timing figures); its toe-off is the one that
+    ends its stance (`stance_of`: contact row -> toe-off row, from `toe_off_owners`), None if none."""
     contacts = [e for e in events if e.kind == "contact"]
-    toe_offs = [e for e in events if e.kind == "toe_off"]
+    toe_off_at = {e.row: e for e in events if e.kind == "toe_off"}
     steps: list[Step] = []
     for i, c in enumerate(contacts):
         nxt = contacts[i + 1] if i + 1 < len(contacts) else None
@@ -350,8 +398,6 @@ def build_steps(events: list[GaitEvent], step_period_s: float) -> list[Step]:
             and STEP_TOLERANCE[0] * step_period_s < nxt.time_s - c.time_s < STEP_TOLERANCE[1] * step_period_s
         ):
             next_s = nxt.time_s
-        same_next = next((d.time_s for d in contacts[i + 1 :] if d.foot == c.foot), np.inf)
-        limit = min(same_next, c.time_s + TOE_OFF_SEARCH_STEPS * step_period_s)
-        to = next((e for e in toe_offs if e.foot == c.foot and c.time_s < e.time_s < limit), None)
+        to = toe_off_at.get(stance_of.get(c.row, float("nan")))
         steps.append(Step(len(steps) + 1, c.foot, c, to, next_s))
     return steps

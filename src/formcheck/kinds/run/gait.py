@@ -216,7 +216,7 @@ def detect_events(
             prefer_flight=prefer_flight,
             cadence_spm=60.0 / per.step_s,
         )
-        steps = build_steps(events, per.step_s)
+        steps = build_steps(events, per.step_s, owners.stance_of)
         simple_spm, n_steps, _ = cadence_from_steps(steps)
         pelvis = frontal_signals(fixed, per.step_rows, raw.present)
         lows, _, highs, _ = frontal_midstances(pelvis, per.step_rows, view)

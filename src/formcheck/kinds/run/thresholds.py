@@ -390,6 +390,10 @@ TOE_OFF_PHASE_WALKING = 0.4
 #: Between them, a cadence (steps/min) of at least this is running, within this range walking.
 RUNNING_CADENCE_SPM = 140.0
 WALKING_CADENCE_SPM = (70.0, 135.0)
+#: A stance (a foot's contact to its toe-off) in step periods, 2 x the duty factor: running 0.2
+#: (sprint) to 0.5 (no flight), walking 0.5 (no double support) to 0.8 (a very slow walk).
+STANCE_STEPS_RUNNING = (0.4, 1.0)
+STANCE_STEPS_WALKING = (1.0, 1.6)
 #: Sub-frame corner fit: half-window in seconds (at least 2 rows).
 REFINE_HALF_WINDOW_S = 0.02
 
@@ -514,6 +518,10 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "and 2 DF - 1 of the next in walking; running duty factors are 0.25-0.45 (phase 0.5-0.9), walking "
     "0.55-0.7 (phase 0.1-0.4); a frame at 30 fps is ~0.1 of a step, so 0.4-0.6 is left to the cadence",
     "TOE_OFF_PHASE_WALKING": "see TOE_OFF_PHASE_RUNNING",
+    "STANCE_STEPS_RUNNING": f"{NOVACHECK_1998}: running duty factors 0.2 (sprint) to below 0.5 (a flight phase); a "
+    "stance lasts 2 DF step periods",
+    "STANCE_STEPS_WALKING": f"{NOVACHECK_1998}: walking duty factors above 0.5 (double support), about 0.6 at a "
+    "normal pace and at most about 0.8 in a very slow walk; a stance lasts 2 DF step periods",
     "TOE_OFF_SEARCH_STEPS": f"{NOVACHECK_1998}: a stance lasts 2 DF steps and the duty factor DF is at most"
     " about 0.8 even in a slow walk (1.6 steps); 1.8 steps covers that and stays before the same foot's next"
     " contact, 2 steps later",
