@@ -390,8 +390,8 @@ TOE_OFF_PHASE_WALKING = 0.4
 #: Between them, a cadence (steps/min) of at least this is running, within this range walking.
 RUNNING_CADENCE_SPM = 140.0
 WALKING_CADENCE_SPM = (70.0, 135.0)
-#: A stance (a foot's contact to its toe-off) in step periods, 2 x the duty factor: running 0.2
-#: (sprint) to 0.5 (no flight), walking 0.5 (no double support) to 0.8 (a very slow walk).
+#: A stance (a foot's contact to its toe-off) in step periods, 2 x the duty factor DF: running DF 0.2
+#: (a sprint) to 0.5 (no flight), walking DF 0.5 (no double support) to 0.8 (a very slow walk).
 STANCE_STEPS_RUNNING = (0.4, 1.0)
 STANCE_STEPS_WALKING = (1.0, 1.6)
 #: Sub-frame corner fit: half-window in seconds (at least 2 rows).
