@@ -101,8 +101,8 @@ def test_stop_with_a_full_queue_leaves_the_event_loop_running(tmp_path: Path, mo
     gaps = np.diff(during)
     assert len(during) > 50 and float(gaps.max()) < 0.5  # the loop kept running through the 4-s drain
     assert recorder.done.is_set() and recorder.error == ""
-    # What was queued when Stop came is written (Stop ends the pull: the rest of the track is not read).
-    assert recorder.frames >= webrtc.RECORDER_QUEUE and recorder.frames + recorder.dropped < len(times)
+    # What was queued when Stop came is written (Stop ends the pull: later frames may not be read).
+    assert recorder.frames >= webrtc.RECORDER_QUEUE and recorder.frames + recorder.dropped <= len(times)
 
 
 def test_one_frame_converted_by_three_threads_at_once_gives_its_pixels() -> None:

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from ..overlay import Angle, Arrow, Drawing, Label, Line, Marker
-from .style import ROLE_COLOURS, put_label, put_lines, text_basis_px, text_box_height
+from .style import ROLE_COLOURS, put_label, put_lines, text_basis_px, text_box_height, wrapped
 
 #: Text height of a font scale of 1.0 in OpenCV's simplex font, pixels (about).
 _FONT_PX = 22.0
@@ -150,7 +150,12 @@ def annotate(image: np.ndarray, drawing: Drawing, scale: float) -> np.ndarray:
             (int(image.shape[1] * 0.02), int(image.shape[0] * 0.02)),
         )
     if drawing.footer:
+        # Each footer line wrapped to the frame's width (a cue is a sentence; a phone is narrow).
+        left = int(image.shape[1] * 0.02)
+        lines = [
+            (part, ROLE_COLOURS[r]) for t, r in drawing.footer for part in wrapped(image, t, image.shape[1] - 2 * left)
+        ]
         line_h = text_box_height(image) + 2
-        top = image.shape[0] - 2 * line_h - line_h * len(drawing.footer)  # above the clock
-        put_lines(image, [(t, ROLE_COLOURS[r]) for t, r in drawing.footer], (int(image.shape[1] * 0.02), top))
+        top = image.shape[0] - 2 * line_h - line_h * len(lines)  # above the clock
+        put_lines(image, lines, (left, top))
     return image

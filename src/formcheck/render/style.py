@@ -73,6 +73,25 @@ def put_label(
     return w + 2 * pad, h + base + 2 * pad
 
 
+def wrapped(image: np.ndarray, text: str, max_width_px: int, scale: float | None = None) -> list[str]:
+    """`text` split at spaces into lines whose labels (`put_label`, box padding included) are at most
+    `max_width_px` wide on `image`; a single word wider than that keeps a line of its own."""
+    scale = font_scale(image) if scale is None else scale
+    thickness = max(1, int(round(scale * 1.6)))
+
+    def width(line: str) -> int:
+        (w, h), _ = cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+        return int(w + 2 * max(2, h // 4))
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(f"{lines[-1]} {word}") <= max_width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def put_lines(image: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]], origin: tuple[int, int]) -> None:
     """Several labels stacked downwards from `origin`."""
     x, y = origin
