@@ -6,6 +6,7 @@ spreads, unreliable marks, cue directions, a body whose legs are not in the pict
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +22,8 @@ from formcheck.kinds.run.summary import sides_differ
 from formcheck.kinds.run.thresholds import RANGES
 from formcheck.sequence import PoseSequence
 from formcheck.settings import Settings
+
+TRACKS = Path(__file__).resolve().parent / "data" / "tracks"
 
 
 @pytest.fixture(autouse=True)
@@ -241,7 +244,7 @@ def test_a_spread_wider_than_the_range_is_unreliable_and_gets_no_finding():
             "vertical_oscillation_cm": {"median": 7.0, "q1": 6.5, "q3": 7.5, "iqr": 1.0, "steps": 12},
         }
     }
-    why = mark_unreliable(details, RANGES)
+    why = mark_unreliable(details, RANGES, "side")
     assert set(why) == {"knee_flexion_contact_deg", "trunk_lean_deg"}
     assert (
         "wider than the whole typical range" in why["knee_flexion_contact_deg"]
@@ -301,3 +304,45 @@ def test_peak_knee_flexion_in_stance_is_the_stance_legs_loading_peak():
                 swing_peaks.append(float(knee[other][window].max()))
     assert r.metrics["knee_flexion_peak_deg"] == pytest.approx(float(np.median(true_peaks)), abs=1.5)
     assert float(np.median(swing_peaks)) > float(np.median(true_peaks)) + 10.0
+
+
+def _knee_peak_spread(left: float, right: float, iqr: float) -> dict:
+    side = {"iqr": iqr, "steps": 8}
+    return {
+        "median": right,
+        "q1": right - iqr / 2,
+        "q3": right + iqr / 2,
+        "iqr": iqr,
+        "steps": 16,
+        "left": side | {"median": left},
+        "right": side | {"median": right},
+    }
+
+
+def test_legs_that_disagree_at_mid_stance_make_the_knee_peak_less_certain_in_a_side_view():
+    """Peak stance knee flexion is taken at mid stance, as the swing leg passes: legs 38.5 and 61 deg
+    apart beyond their spreads (the 60 fps treadmill clip's) are marked less certain in a side view;
+    legs within their spreads, or the same figures seen from behind, are not."""
+    apart = {"spreads": {"knee_flexion_peak_deg": _knee_peak_spread(38.5, 61.2, 7.5)}}
+    why = mark_unreliable(apart, RANGES, "side")
+    assert set(why) == {"knee_flexion_peak_deg"} and "38.5 and 61.2 deg" in why["knee_flexion_peak_deg"]
+    assert apart["spreads"]["knee_flexion_peak_deg"]["reliable"] is False
+    together = {"spreads": {"knee_flexion_peak_deg": _knee_peak_spread(40.0, 43.0, 7.5)}}
+    assert mark_unreliable(together, RANGES, "side") == {}
+    assert (
+        mark_unreliable({"spreads": {"knee_flexion_peak_deg": _knee_peak_spread(38.5, 61.2, 7.5)}}, RANGES, "rear")
+        == {}
+    )
+
+
+def test_the_treadmill_clips_mixed_knees_get_no_knee_peak_finding():
+    """The 60 fps treadmill track: the near leg's stance knee peaks read 48-86 deg where the far leg's
+    swing knee passes it, the far leg's 35-43 deg. The figure is reported, marked unreliable, with
+    no finding; the knee at contact (legs apart) keeps its finding."""
+    r = running.analyse(context_for(PoseSequence.load_npz(TRACKS / "running__treadmill_side_phone60fps_mhuang.npz")))
+    spread = r.details["spreads"]["knee_flexion_peak_deg"]
+    assert spread["left"]["median"] < 45.0 < spread["right"]["median"] and spread["reliable"] is False
+    assert r.metrics["knee_flexion_peak_deg"] == spread["median"]
+    metrics_with_findings = {f.metric for f in r.findings}
+    assert "knee_flexion_peak_deg" not in metrics_with_findings and "knee_flexion_contact_deg" in metrics_with_findings
+    assert any("knee_flexion_peak_deg is unreliable here: the left and right legs" in n for n in r.reliability)

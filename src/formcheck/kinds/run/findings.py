@@ -20,6 +20,7 @@ from .thresholds import (
     COACHING,
     FULL_ANALYSIS_STEPS,
     HEIDERSCHEIT_2011,
+    MIDSTANCE_FIGURES,
     MIN_RELIABLE_STEPS,
     NOVACHECK_1998,
     RANGES,
@@ -50,7 +51,7 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
             for k, v in references.items()
         }
     details = dict(gait.details)
-    unreliable = mark_unreliable(details, references)
+    unreliable = mark_unreliable(details, references, gait.view)
     findings = findings_for(gait, references, unreliable)
     cad = gait.metrics.get("cadence_spm")
     header = f"{gait.gait}, {gait.view} view" + (f", {cad:.0f} steps/min" if cad else "")
@@ -113,10 +114,11 @@ PER_STEP_HEADLINES = (
 )
 
 
-def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange]) -> dict[str, str]:
+def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange], view: str) -> dict[str, str]:
     """Per-step headline figures that are unreliable, with why: fewer than MIN_RELIABLE_STEPS steps,
-    or a spread (IQR) wider than the figure's whole reference range. Marks each in
-    `details["spreads"][metric]` (`reliable`, `unreliable_why`) and returns {metric: why}."""
+    a spread (IQR) wider than the figure's whole reference range, or (side view) a mid-stance figure
+    whose legs disagree (`crossing_doubt`). Marks each in `details["spreads"][metric]` (`reliable`,
+    `unreliable_why`) and returns {metric: why}."""
     table = details.get("spreads") or {}
     out: dict[str, str] = {}
     for metric in PER_STEP_HEADLINES:
@@ -137,11 +139,30 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
                 f"its spread over the steps (IQR {spread['iqr']:g} {ref.unit}) is wider than the whole typical "
                 f"range ({ref.range_text()})"
             )
+        elif view == "side" and metric in MIDSTANCE_FIGURES:
+            why = crossing_doubt(spread, ref.unit if ref is not None else "")
         spread["reliable"] = not why
         if why:
             spread["unreliable_why"] = why
             out[metric] = why
     return out
+
+
+def crossing_doubt(spread: dict[str, Any], unit: str) -> str:
+    """Why a side view's mid-stance figure is less certain ('' when it is not): its left and right
+    medians differ beyond what their spreads allow (`summary.sides_differ`). At mid stance the other
+    leg swings past the stance leg (Novacheck 1998), so the camera sees the two knees overlap and the
+    model can mix them: one steady runner's legs then read apart by more than their step-to-step
+    scatter, and nothing in a single side view says which leg is right."""
+    if not sides_differ(spread):
+        return ""
+    left, right = spread["left"]["median"], spread["right"]["median"]
+    return (
+        f"the left and right legs read {left:g} and {right:g} {unit} ({spread['left']['steps']} and "
+        f"{spread['right']['steps']} steps), further apart than their step-to-step spreads allow; it is taken at "
+        f"mid stance, where the swing leg passes the stance leg and the knees overlap in a side view, so the "
+        f"model may have mixed the two knees (the difference may be the landmarks, not the running)"
+    ).replace("  ", " ")
 
 
 def _range_text(metric: str, references: dict[str, ReferenceRange]) -> str:

@@ -451,6 +451,10 @@ FRONTAL_ROLL_NOTE_DEG = 1.0
 MIN_RELIABLE_STEPS = 4
 #: A full analysis (left/right medians with their spreads) needs this many steps: three per foot.
 FULL_ANALYSIS_STEPS = 6
+#: Side-view per-step figures taken at mid stance, where the swing leg passes the stance leg and the
+#: two knees overlap in the picture: when the legs disagree beyond their spreads, the figure is less
+#: certain (the model may have mixed the knees) and gets no finding.
+MIDSTANCE_FIGURES = ("knee_flexion_peak_deg",)
 
 #: A segment whose duty factor is under this runs (a flight phase), else walks.
 DUTY_FACTOR_RUNNING = 0.5
@@ -561,6 +565,8 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "SEGMENT_MARGIN_STEPS": "half a step: a step's contact and its mid stance are less than half a step apart",
     "MIXED_CADENCE_SHARE": "cadence changes by ~10% between an easy and a fast pace (Heiderscheit 2011 changed "
     "step rate by 5-10%); step-to-step variability is 2-3%",
+    "MIDSTANCE_FIGURES": f"{NOVACHECK_1998}: stance knee flexion peaks at mid stance, when the other leg is at mid "
+    "swing and passes it; in a side view the knees then overlap",
     "FULL_ANALYSIS_STEPS": "three steps a foot: the least from which each side's median and spread, and so a "
     "left/right comparison, can be had",
     "MIN_RUNNING_CADENCE_SPM": "running cadences lie ~150-200 spm at endurance speeds; below 130 a clip is slow motion",
