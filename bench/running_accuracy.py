@@ -234,6 +234,10 @@ def headline(path: Path) -> dict:
     # toe_offs_expected, over the forward passes; see reliability.toe_off_coverage).
     d = res.result.details
     out["toe_off_share"] = d.get("toe_offs_found", 0) / max(1, d.get("toe_offs_expected", 0))
+    # The figures the analysis itself marks unreliable (findings.mark_unreliable: too few steps, too
+    # wide a spread, a median less precise than its tolerance, legs mixed at mid stance).
+    spreads = d.get("spreads") or {}
+    out["unreliable"] = [k for k in running_tolerances() if (spreads.get(k) or {}).get("reliable") is False]
     return out
 
 
@@ -294,13 +298,16 @@ def invariance_markdown(rows: list[dict]) -> list[str]:
         "",
         "Each real clip and its variants (formcheck.clipvariants), each through the real model. Tolerances "
         "(the running issue's): cadence 1%, contact 20 ms, trunk lean 2.5 deg, knee at contact 5 deg, overstride "
-        "4 cm, vertical oscillation 1.5 cm. A figure outside its tolerance is marked **(x)**; a changed class "
-        "**CLASS**. Slow-motion clips compare their cadence at the file's rate.",
+        "4 cm, vertical oscillation 1.5 cm. A figure outside its tolerance is marked **(x)**, or **(x, u)** when "
+        "the analysis marks it unreliable in the original or the variant (the user is told; it gets no finding); "
+        "(u) alone: marked unreliable, within tolerance. A changed class **CLASS**. Slow-motion clips compare "
+        "their cadence at the file's rate.",
         "",
         "| clip | variant | gait | view | " + " | ".join(metrics) + " | toe-offs |",
         "|---|---|---|---|" + "---|" * len(metrics) + "---|",
     ]
-    held = total = 0
+    held = total = flagged = 0
+    originals = {r["clip"]: r["figures"] for r in rows if r["variant"] == "original"}
     for r in rows:
         f = r["figures"]
         if "error" in f:
@@ -312,10 +319,14 @@ def invariance_markdown(rows: list[dict]) -> list[str]:
             v = f.get(m)
             c = checks.get(m)
             mark = ""
+            doubted = m in f.get("unreliable", ()) or m in originals.get(r["clip"], {}).get("unreliable", ())
             if c is not None:
                 total += 1
                 held += c.holds
-                mark = "" if c.holds else " **(x)**"
+                flagged += not c.holds and doubted
+                mark = (" (u)" if doubted else "") if c.holds else (" **(x, u)**" if doubted else " **(x)**")
+            elif m in f.get("unreliable", ()):
+                mark = " (u)"
             cells.append(("-" if v is None else f"{v:g}") + mark)
         klass = f"{f.get('gait')}" + ("" if r.get("same_class", True) else " **CLASS**")
         lines.append(
@@ -326,7 +337,8 @@ def invariance_markdown(rows: list[dict]) -> list[str]:
     classes = [r for r in rows if r["variant"] != "original" and "error" not in r["figures"]]
     lines += [
         "",
-        f"- Figures within tolerance: {held} of {total}; same class: "
+        f"- Figures within tolerance: {held} of {total}; of the {total - held} outside, {flagged} are marked "
+        f"unreliable by the analysis (in the original or the variant) and {total - held - flagged} are not; same class: "
         f"{sum(r.get('same_class', False) for r in classes)} of {len(classes)} variants.",
         "- Variants: " + "; ".join(f"`{k}`: {v}" for k, v in VARIANTS.items()) + ".",
         "",

@@ -273,6 +273,13 @@ def test_walking_indoor_track():
     for p in passes:
         assert p["cadence_spm"] == pytest.approx(112.8, rel=0.015)
     assert any(f.title.startswith("Walking recognised") for f in r.findings)
+    # 7 timed steps of a slow-rolling walking toe-off (IQR ~150 ms): the median's standard error is
+    # more than twice the 20 ms a contact time must hold between recordings; the user is told how
+    # many steps would do (in the spreads and the reliability notes).
+    contact = r.details["spreads"]["contact_ms"]
+    assert contact["steps"] <= 8 and contact["reliable"] is False
+    assert "steps of steady gait would give that" in contact["unreliable_why"]
+    assert any(n.startswith("contact_ms is unreliable here: the median of its") for n in r.reliability)
 
 
 def test_rear_lowcam_track():

@@ -253,6 +253,19 @@ def test_a_spread_wider_than_the_range_is_unreliable_and_gets_no_finding():
     assert details["spreads"]["vertical_oscillation_cm"]["reliable"] is True
 
 
+def test_a_median_less_precise_than_its_tolerance_is_unreliable_and_says_how_many_steps_would_do():
+    """7 steps with contact times spread over an IQR of 130 ms (the indoor walker's is 154): the
+    median's standard error, 1.253 x 130 / 1.349 / sqrt(7) = 45.6 ms, exceeds the 20 ms contact time
+    must hold between recordings; 7 x (45.6 / 20)^2 = 36.4, so 37 steps would bring it within. The same
+    spread over 60 steps (standard error 15.6 ms) is precise enough."""
+    few = {"spreads": {"contact_ms": {"median": 250.0, "q1": 190.0, "q3": 320.0, "iqr": 130.0, "steps": 7}}}
+    why = mark_unreliable(few, RANGES, "side")
+    assert set(why) == {"contact_ms"}
+    assert "+-46 ms" in why["contact_ms"] and "about 37 steps" in why["contact_ms"]
+    many = {"spreads": {"contact_ms": {"median": 250.0, "q1": 190.0, "q3": 320.0, "iqr": 130.0, "steps": 60}}}
+    assert mark_unreliable(many, RANGES, "side") == {} and many["spreads"]["contact_ms"]["reliable"] is True
+
+
 def test_knee_flexion_above_the_range_does_not_get_the_too_straight_cue():
     """Issue 11 case 5: a knee flexion at contact above the range (38 deg) got the cue for a knee
     that is too straight."""

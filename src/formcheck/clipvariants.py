@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .kinds.run.thresholds import REPRODUCIBILITY
+
 #: Each variant: (name, what it is).
 VARIANTS: dict[str, str] = {
     "mirrored": "flipped left-right (the runner faces the other way), H.264 CRF 18",
@@ -124,14 +126,11 @@ def _rotated(src: str, out_dir: Path, stem: str) -> Path:
 
 
 #: How far each headline figure of a variant may be from the original's: (kind, amount), kind
-#: 'rel' (a share) or 'abs' (in the metric's unit). The running issue's limits.
+#: 'rel' (a share) or 'abs' (in the metric's unit). The running issue's limits (the per-step ones are
+#: the analysis's own reproducibility targets, `kinds.run.thresholds.REPRODUCIBILITY`).
 TOLERANCES: dict[str, tuple[str, float]] = {
     "cadence_spm": ("rel", 0.01),
-    "contact_ms": ("abs", 20.0),
-    "trunk_lean_deg": ("abs", 2.5),
-    "knee_flexion_contact_deg": ("abs", 5.0),
-    "overstride_cm": ("abs", 4.0),
-    "vertical_oscillation_cm": ("abs", 1.5),
+    **{metric: ("abs", amount) for metric, amount in REPRODUCIBILITY.items()},
 }
 
 

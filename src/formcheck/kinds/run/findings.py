@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from ...analysis import KindResult, MetricValue, TableRow
 from ...feedback import Finding
 from ...reference import ReferenceRange
@@ -14,7 +16,7 @@ from .gait import GaitAnalysis
 from .key_frames import contact_key_frames
 from .overlay import GaitOverlay
 from .reliability import unreliable_notes
-from .summary import sides_differ
+from .summary import median_standard_error, sides_differ
 from .thresholds import (
     ASYMMETRY_NOTE_PCT,
     COACHING,
@@ -24,6 +26,7 @@ from .thresholds import (
     MIN_RELIABLE_STEPS,
     NOVACHECK_1998,
     RANGES,
+    REPRODUCIBILITY,
     WALKING_RANGES,
 )
 
@@ -116,8 +119,9 @@ PER_STEP_HEADLINES = (
 
 def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange], view: str) -> dict[str, str]:
     """Per-step headline figures that are unreliable, with why: fewer than MIN_RELIABLE_STEPS steps,
-    a spread (IQR) wider than the figure's whole reference range, or (side view) a mid-stance figure
-    whose legs disagree (`crossing_doubt`). Marks each in `details["spreads"][metric]` (`reliable`,
+    a spread (IQR) wider than the figure's whole reference range, a median less precise than the
+    figure must be reproducible (`imprecision`), or (side view) a mid-stance figure whose legs
+    disagree (`crossing_doubt`). Marks each in `details["spreads"][metric]` (`reliable`,
     `unreliable_why`) and returns {metric: why}."""
     table = details.get("spreads") or {}
     out: dict[str, str] = {}
@@ -139,13 +143,32 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
                 f"its spread over the steps (IQR {spread['iqr']:g} {ref.unit}) is wider than the whole typical "
                 f"range ({ref.range_text()})"
             )
-        elif view == "side" and metric in MIDSTANCE_FIGURES:
+        elif metric in REPRODUCIBILITY:
+            why = imprecision(spread, REPRODUCIBILITY[metric], ref.unit if ref is not None else "")
+        if not why and view == "side" and metric in MIDSTANCE_FIGURES:
             why = crossing_doubt(spread, ref.unit if ref is not None else "")
         spread["reliable"] = not why
         if why:
             spread["unreliable_why"] = why
             out[metric] = why
     return out
+
+
+def imprecision(spread: dict[str, Any], tolerance: float, unit: str) -> str:
+    """Why a headline median is too imprecise to trust ('' when it is not): its standard error over its
+    steps (`summary.median_standard_error`) exceeds `tolerance`, how far the figure may move between two
+    recordings of the same run (thresholds.REPRODUCIBILITY); says how many steps would bring it within."""
+    steps = int(spread["steps"])
+    se = median_standard_error(float(spread["iqr"] or 0.0), steps)
+    if se <= tolerance:
+        return ""
+    needed = int(np.ceil(steps * (se / tolerance) ** 2))
+    return (
+        f"the median of its {steps} steps is known to about +-{se:.2g} {unit} only (the standard error from their "
+        f"spread, IQR {spread['iqr']:g} {unit}), more than the +-{tolerance:g} {unit} it should hold from one "
+        f"recording of the same run to the next; about {needed} steps of steady gait would give that: film a "
+        f"longer pass"
+    ).replace("  ", " ")
 
 
 def crossing_doubt(spread: dict[str, Any], unit: str) -> str:

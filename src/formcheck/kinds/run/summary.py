@@ -96,8 +96,14 @@ def sides_differ(spread: dict[str, Any]) -> bool:
         or right.get("median") is None
     ):
         return False
-    se = [1.253 * (side["iqr"] or 0.0) / 1.349 / np.sqrt(side["steps"]) for side in (left, right)]
-    return abs(left["median"] - right["median"]) > 2.0 * float(np.hypot(*se))
+    se = [median_standard_error(side["iqr"] or 0.0, side["steps"]) for side in (left, right)]
+    return abs(left["median"] - right["median"]) > 2.0 * float(np.hypot(se[0], se[1]))
+
+
+def median_standard_error(iqr: float, steps: int) -> float:
+    """The standard error of a median of `steps` values whose IQR is `iqr` (same unit): ~1.253 sigma /
+    sqrt(n), sigma ~ IQR / 1.349 for a normal spread."""
+    return 1.253 * iqr / 1.349 / float(np.sqrt(max(steps, 1)))
 
 
 def summarise(rows: Sequence[StepRow], cadence_spm: float, view: str, prefer_foot: str | None = None) -> dict[str, Any]:

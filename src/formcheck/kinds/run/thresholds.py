@@ -451,6 +451,16 @@ FRONTAL_ROLL_NOTE_DEG = 1.0
 MIN_RELIABLE_STEPS = 4
 #: A full analysis (left/right medians with their spreads) needs this many steps: three per foot.
 FULL_ANALYSIS_STEPS = 6
+#: How far a headline figure may move between two recordings of the same run (the running issue's
+#: invariance tolerances, units of each metric): a median whose own standard error over its steps is
+#: larger cannot promise that, and is marked unreliable with the number of steps that would.
+REPRODUCIBILITY = {
+    "contact_ms": 20.0,
+    "trunk_lean_deg": 2.5,
+    "knee_flexion_contact_deg": 5.0,
+    "overstride_cm": 4.0,
+    "vertical_oscillation_cm": 1.5,
+}
 #: Side-view per-step figures taken at mid stance, where the swing leg passes the stance leg and the
 #: two knees overlap in the picture: when the legs disagree beyond their spreads, the figure is less
 #: certain (the model may have mixed the knees) and gets no finding.
@@ -565,6 +575,8 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "SEGMENT_MARGIN_STEPS": "half a step: a step's contact and its mid stance are less than half a step apart",
     "MIXED_CADENCE_SHARE": "cadence changes by ~10% between an easy and a fast pace (Heiderscheit 2011 changed "
     "step rate by 5-10%); step-to-step variability is 2-3%",
+    "REPRODUCIBILITY": "the running issue's tolerances: contact 20 ms (a frame at 50 fps), trunk lean 2.5 deg, knee "
+    "at contact 5 deg, overstride 4 cm, vertical oscillation 1.5 cm (about a tenth of each range's width)",
     "MIDSTANCE_FIGURES": f"{NOVACHECK_1998}: stance knee flexion peaks at mid stance, when the other leg is at mid "
     "swing and passes it; in a side view the knees then overlap",
     "FULL_ANALYSIS_STEPS": "three steps a foot: the least from which each side's median and spread, and so a "
