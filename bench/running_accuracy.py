@@ -238,6 +238,8 @@ def headline(path: Path) -> dict:
     # wide a spread, a median less precise than its tolerance, legs mixed at mid stance).
     spreads = d.get("spreads") or {}
     out["unreliable"] = [k for k in running_tolerances() if (spreads.get(k) or {}).get("reliable") is False]
+    if (spreads.get("cadence_at_file_rate_spm") or {}).get("reliable") is False:
+        out["unreliable"].append("cadence_spm")  # slow motion: the file-rate cadence is what is compared
     return out
 
 

@@ -174,7 +174,14 @@ def test_examples_are_permissive_tracks_or_labelled_synthetic_people() -> None:
         assert ("Synthetic" in example.caption()) == example.synthetic
 
 
-def _view(tmp_path: Path, name: str, metrics: dict, references: dict, findings: list | None = None) -> ResultView:
+def _view(
+    tmp_path: Path,
+    name: str,
+    metrics: dict,
+    references: dict,
+    findings: list | None = None,
+    details: dict | None = None,
+) -> ResultView:
     folder = tmp_path / name
     folder.mkdir()
     data = {
@@ -184,6 +191,7 @@ def _view(tmp_path: Path, name: str, metrics: dict, references: dict, findings: 
         "metrics": metrics,
         "references": {k: r.to_json() for k, r in references.items()},
         "findings": [f.to_json() for f in findings or []],
+        "details": details or {},
     }
     (folder / f"{name}.json").write_text(json.dumps(data))
     write_entry(
@@ -221,6 +229,32 @@ def test_entry_round_trip_and_headline_metrics(tmp_path: Path) -> None:
     assert headline_metrics(ordered) == ["gap_cm", "lean_deg", "cva_deg"]  # the analysis's order of references
     assert headline_metrics(ordered, limit=2) == ["gap_cm", "lean_deg"]
     assert text_metrics(ordered) == {"strike": "rearfoot"}
+
+
+def test_card_tooltips_give_the_spread_or_the_standard_error_and_the_unreliable_mark(tmp_path: Path) -> None:
+    from formcheck.ui.results import spread_words
+
+    spreads = {
+        "contact_ms": {
+            "median": 686.0,
+            "q1": 600.0,
+            "q3": 754.0,
+            "iqr": 154.0,
+            "steps": 7,
+            "reliable": False,
+            "unreliable_why": "the median of its 7 steps is known to about +-54 ms only",
+        },
+        "cadence_spm": {"median": 110.9, "se": 1.49, "steps": 6, "reliable": True},
+    }
+    view = _view(tmp_path, "run", {"contact_ms": 686.0, "cadence_spm": 110.9}, {}, details={"spreads": spreads})
+    text, unreliable = spread_words(view, "contact_ms", "ms")
+    assert text.startswith("Half the steps between 600 and 754 ms (7 steps). Unreliable: the median of its 7")
+    assert unreliable is True
+    assert spread_words(view, "cadence_spm", "steps/min") == (
+        "Known to +-1.49 steps/min (standard error over 6 steps).",
+        False,
+    )
+    assert spread_words(view, "trunk_lean_deg", "deg") == ("", False)
 
 
 def test_metric_differences(tmp_path: Path) -> None:

@@ -163,6 +163,37 @@ def test_gait_passes_known_answers():
     assert cadence.pooled_cadence(passes)[0] == pytest.approx(120.0, rel=1e-6)
 
 
+def test_cadence_standard_error_known_answers():
+    """Two clocks of 0.5 s steps, each with a 5 ms standard error: pooled 5 / sqrt(2) = 3.54 ms, i.e.
+    60 / 0.5^2 x 0.00354 = 0.85 steps/min. When they disagree (0.49 and 0.51 s: 2 standard errors
+    each side of the mean, chi2 = 8 on 1 degree of freedom) the Birge ratio sqrt(8) widens it to
+    2.4 steps/min (at the mean 0.5 s)."""
+    from formcheck.kinds.run.cadence import GaitPass, pooled_cadence_se
+
+    agree = [GaitPass(0.0, 5.0, 10, 0.5, 11, 0, 0.005), GaitPass(0.0, 5.0, 10, 0.5, 11, 0, 0.005)]
+    assert pooled_cadence_se(agree) == pytest.approx(60 / 0.25 * 0.005 / np.sqrt(2), rel=1e-6)
+    apart = [GaitPass(0.0, 5.0, 10, 0.49, 11, 0, 0.005), GaitPass(0.0, 5.0, 10, 0.51, 11, 0, 0.005)]
+    assert pooled_cadence_se(apart) == pytest.approx(np.sqrt(8) * 60 / 0.25 * 0.005 / np.sqrt(2), rel=1e-6)
+
+
+def test_a_cadence_less_precise_than_one_percent_is_unreliable_and_gets_no_finding():
+    """A cadence of 110.9 steps/min known to +-1.49 (1.3%: the indoor walker's hand-held copy, 6
+    steps) is marked, with 6 x 1.34^(2/3) = 7.3, so 8 steps; +-0.8 (0.7%) is not."""
+    from formcheck.kinds.run.findings import cadence_imprecision, mark_unreliable
+    from formcheck.kinds.run.thresholds import RANGES
+
+    why = cadence_imprecision(110.9, 1.49, 6)
+    assert "+-1.5 steps/min only (1.3%" in why and "about 8 steps" in why
+    assert cadence_imprecision(110.9, 0.8, 6) == ""
+    details = {"spreads": {"cadence_spm": {"median": 110.9, "se": 1.49, "steps": 6}}}
+    assert set(mark_unreliable(details, RANGES, "side")) == {"cadence_spm"}
+    assert details["spreads"]["cadence_spm"]["reliable"] is False
+    r = running.analyse(context_for(simulate(GaitSpec(fps=60.0, duration_s=6.0))[0]))
+    spread = r.details["spreads"]["cadence_spm"]
+    assert spread["reliable"] is True and 0 < spread["se"] < 0.01 * spread["median"]
+    assert "cadence_spm" in {f.metric for f in r.findings}
+
+
 def test_view_override_is_used():
     seq, _ = simulate(GaitSpec(fps=60.0, view="rear"))
     r = running.analyse(context_for(seq, Settings.build(kind="run", view="rear")))

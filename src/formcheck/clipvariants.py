@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .kinds.run.thresholds import REPRODUCIBILITY
+from .kinds.run.thresholds import CADENCE_REPRODUCIBILITY, REPRODUCIBILITY
 
 #: Each variant: (name, what it is).
 VARIANTS: dict[str, str] = {
@@ -129,7 +129,7 @@ def _rotated(src: str, out_dir: Path, stem: str) -> Path:
 #: 'rel' (a share) or 'abs' (in the metric's unit). The running issue's limits (the per-step ones are
 #: the analysis's own reproducibility targets, `kinds.run.thresholds.REPRODUCIBILITY`).
 TOLERANCES: dict[str, tuple[str, float]] = {
-    "cadence_spm": ("rel", 0.01),
+    "cadence_spm": ("rel", CADENCE_REPRODUCIBILITY),
     **{metric: ("abs", amount) for metric, amount in REPRODUCIBILITY.items()},
 }
 

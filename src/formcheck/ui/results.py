@@ -145,13 +145,19 @@ def metric_cards(view: ResultView) -> None:
 
 
 def spread_words(view: ResultView, name: str, unit: str) -> tuple[str, bool]:
-    """(the spread of a per-step headline figure over its steps, whether it is marked unreliable),
-    from the result's `details.spreads` (running); ('', False) where there is none."""
+    """(the spread of a per-step headline figure over its steps, or the cadence's standard error,
+    and whether it is marked unreliable), from the result's `details.spreads` (running); ('', False)
+    where there is none."""
     spreads = view.doc.details.get("spreads") or {}
     spread = spreads.get(name) if isinstance(spreads, dict) else None
-    if not isinstance(spread, dict) or spread.get("q1") is None:
+    if not isinstance(spread, dict):
         return "", False
-    text = f"Half the steps between {spread['q1']:g} and {spread['q3']:g} {unit} ({spread['steps']} steps)."
+    if spread.get("q1") is not None:
+        text = f"Half the steps between {spread['q1']:g} and {spread['q3']:g} {unit} ({spread['steps']} steps)."
+    elif spread.get("se") is not None:
+        text = f"Known to +-{spread['se']:g} {unit} (standard error over {spread['steps']} steps)."
+    else:
+        return "", False
     if spread.get("reliable") is False:
         text += f" Unreliable: {spread.get('unreliable_why', '')}."
     return text, spread.get("reliable") is False

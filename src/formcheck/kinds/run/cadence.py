@@ -209,15 +209,35 @@ def pooled_cadence(passes: list[GaitPass]) -> tuple[float, int, float]:
     return 60.0 / step_s, steps, steps * step_s
 
 
+def pooled_cadence_se(passes: list[GaitPass]) -> float:
+    """The standard error (steps/min) of `pooled_cadence`: that of the inverse-variance weighted step
+    time, 1 / sqrt(sum of the weights), widened by the Birge ratio sqrt(chi2 / (k - 1)) when the k
+    fits scatter about their mean more than their own standard errors allow (clocks that disagree:
+    the spread between them is then the better measure). NaN without fits."""
+    if not passes:
+        return float("nan")
+    se = np.array([max(p.step_se_s, MIN_STEP_SE_S) for p in passes])
+    step = np.array([p.step_s for p in passes])
+    w = 1.0 / se**2
+    mean = float(np.sum(w * step) / np.sum(w))
+    pooled = 1.0 / float(np.sqrt(np.sum(w)))
+    if len(passes) >= 2:
+        birge = float(np.sqrt(np.sum(w * (step - mean) ** 2) / (len(passes) - 1)))
+        pooled *= max(1.0, birge)
+    return 60.0 / mean**2 * pooled
+
+
 @dataclass(frozen=True)
 class CadenceEstimate:
-    """cadence_spm: steps/min (both feet), pooled over the passes and the clocks; steps: steps
-    spanned by the primary clock's passes; passes: per pass, its span, steps and the cadence by
-    each clock (JSON-ready)."""
+    """cadence_spm: steps/min (both feet), pooled over the passes and the clocks, and its standard
+    error se_spm (`pooled_cadence_se`); steps: steps spanned by the primary clock's passes; passes:
+    per pass, its span, steps, the cadence by each clock and the pooled one with its standard error
+    (JSON-ready)."""
 
     cadence_spm: float
     steps: int
     passes: list[dict[str, Any]]
+    se_spm: float = float("nan")
 
 
 def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float) -> CadenceEstimate:
@@ -258,6 +278,12 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
         row["clocks_used"] = agreeing
         pass_fits = [f for name in agreeing for f in by_clock[name]]
         row["cadence_spm"] = rounded(pooled_cadence(pass_fits)[0]) if pass_fits else None
+        row["cadence_se_spm"] = rounded(pooled_cadence_se(pass_fits), 2) if pass_fits else None
         fits += pass_fits
         table.append(row)
-    return CadenceEstimate(pooled_cadence(fits)[0] if fits else float("nan"), sum(p.steps for p in passes), table)
+    return CadenceEstimate(
+        pooled_cadence(fits)[0] if fits else float("nan"),
+        sum(p.steps for p in passes),
+        table,
+        pooled_cadence_se(fits),
+    )

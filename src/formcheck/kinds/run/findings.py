@@ -19,6 +19,7 @@ from .reliability import unreliable_notes
 from .summary import median_standard_error, sides_differ
 from .thresholds import (
     ASYMMETRY_NOTE_PCT,
+    CADENCE_REPRODUCIBILITY,
     COACHING,
     FULL_ANALYSIS_STEPS,
     HEIDERSCHEIT_2011,
@@ -151,13 +152,38 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
         if why:
             spread["unreliable_why"] = why
             out[metric] = why
+    for metric in ("cadence_spm", "cadence_at_file_rate_spm"):
+        spread = table.get(metric)
+        if spread and spread.get("median") and spread.get("se") is not None:
+            why = cadence_imprecision(float(spread["median"]), float(spread["se"]), int(spread["steps"] or 0))
+            spread["reliable"] = not why
+            if why:
+                spread["unreliable_why"] = why
+                out[metric] = why
     return out
+
+
+def cadence_imprecision(cadence_spm: float, se_spm: float, steps: int) -> str:
+    """Why a cadence is too imprecise to trust ('' when it is not): its standard error (the fitted
+    step time's, `cadence.pooled_cadence_se`) above CADENCE_REPRODUCIBILITY of it (see
+    `imprecision`). A fitted slope's standard error falls as steps^-1.5 (evenly spaced instants), so
+    steps x (share / tolerance)^(2/3) steps would do."""
+    share = se_spm / cadence_spm
+    if share <= CADENCE_REPRODUCIBILITY:
+        return ""
+    needed = int(np.ceil(max(steps, 1) * (share / CADENCE_REPRODUCIBILITY) ** (2.0 / 3.0)))
+    return (
+        f"it is known to about +-{se_spm:.2g} steps/min only ({100 * share:.1f}%, the standard error of the fitted "
+        f"step time over {steps} steps), more than the {100 * CADENCE_REPRODUCIBILITY:g}% it should hold from one "
+        f"recording of the same run to the next; about {needed} steps of steady gait would give that"
+    )
 
 
 def imprecision(spread: dict[str, Any], tolerance: float, unit: str) -> str:
     """Why a headline median is too imprecise to trust ('' when it is not): its standard error over its
     steps (`summary.median_standard_error`) exceeds `tolerance`, how far the figure may move between two
-    recordings of the same run (thresholds.REPRODUCIBILITY); says how many steps would bring it within."""
+    recordings of the same run (thresholds.REPRODUCIBILITY); says how many steps would bring it within
+    (the standard error falls as 1 / sqrt(steps))."""
     steps = int(spread["steps"])
     se = median_standard_error(float(spread["iqr"] or 0.0), steps)
     if se <= tolerance:
@@ -253,7 +279,7 @@ def findings_for(
         )
     )
     cad = number(m.get("cadence_spm"))
-    if cad:
+    if cad and "cadence_spm" not in unreliable:
         ref = references.get("cadence_spm")
         cue, drill = COACHING[("cadence", "any")] if not walking else ("", "")
         out.append(

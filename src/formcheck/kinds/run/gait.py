@@ -301,6 +301,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     per = det.period
     frontal = det.frontal
     cadence = det.estimate.cadence_spm
+    cadence_se = det.estimate.se_spm
     check_enough_steps(det, fixed, view, rate)
 
     px_per_cm = leg_px / (LEG_FRACTION * inputs.stature_cm)
@@ -352,6 +353,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         margin = SEGMENT_MARGIN_STEPS * per.step_s
         head_rows = rows_in(rows, head.start_s, head.end_s, margin)
         cadence = float(head.cadence_spm)
+        cadence_se = float(head.cadence_se_spm) if head.cadence_se_spm is not None else float("nan")
         head_frames = (seq.timestamps_s >= head.start_s - margin) & (seq.timestamps_s <= head.end_s + margin)
     metrics: dict[str, MetricValue] = dict(summarise(head_rows, cadence, view, near_foot))
     metrics.update(arm_swing(fixed, fwd) if view == "side" else {})
@@ -368,6 +370,11 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         rows = withhold_timing(metrics, rows)
         head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
     spread = spreads(head_rows, near_foot)
+    if np.isfinite(cadence) and np.isfinite(cadence_se):
+        # The cadence's precision (not a spread over steps: a fitted step time); its key is the
+        # metric that holds the value (at the file's rate in slow motion).
+        key = "cadence_spm" if slow_factor is None else "cadence_at_file_rate_spm"
+        spread[key] = {"median": rounded(cadence), "se": rounded(cadence_se, 2), "steps": metrics["steps_counted"]}
     if view == "side" and "trunk_lean_deg" in spread:
         metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
     periodic_spm = 60.0 / per.step_s

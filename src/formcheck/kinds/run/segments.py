@@ -23,7 +23,8 @@ class Segment:
     steps spanned, cadence (steps/min), contact time (median, ms, None when not measured), duty
     factor (median contact / stride), gait ('running', 'walking' or the clip's class when the duty
     factor is unknown); backward: the pelvis travels against the way the body faces over most of it
-    (walking or running backwards: the events assume a forward gait)."""
+    (walking or running backwards: the events assume a forward gait); cadence_se_spm: the cadence's
+    standard error (steps/min)."""
 
     index: int
     start_s: float
@@ -34,6 +35,7 @@ class Segment:
     duty_factor: float | None
     gait: str
     backward: bool = False
+    cadence_se_spm: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,7 @@ class Segment:
             "end_s": round(self.end_s, 3),
             "steps": self.steps,
             "cadence_spm": self.cadence_spm,
+            "cadence_se_spm": self.cadence_se_spm,
             "contact_ms": self.contact_ms,
             "duty_factor": self.duty_factor,
             "gait": self.gait,
@@ -95,6 +98,7 @@ def segments(
                 rounded(duty, 3),
                 kind,
                 backward(float(p["start_s"]), float(p["end_s"])),
+                p.get("cadence_se_spm"),
             )
         )
     return out

@@ -453,7 +453,10 @@ MIN_RELIABLE_STEPS = 4
 FULL_ANALYSIS_STEPS = 6
 #: How far a headline figure may move between two recordings of the same run (the running issue's
 #: invariance tolerances, units of each metric): a median whose own standard error over its steps is
-#: larger cannot promise that, and is marked unreliable with the number of steps that would.
+#: larger is not known to that precision, and is marked unreliable with the number of steps that would
+#: give it. (A 95% promise between two recordings would need 1.96 x sqrt(2) standard errors within the
+#: tolerance: that marks nearly every figure of a 6-s phone clip, the 60 fps treadmill's too, whose
+#: seven variants hold within 15 ms; the standard error itself is what is stated.)
 REPRODUCIBILITY = {
     "contact_ms": 20.0,
     "trunk_lean_deg": 2.5,
@@ -461,6 +464,9 @@ REPRODUCIBILITY = {
     "overstride_cm": 4.0,
     "vertical_oscillation_cm": 1.5,
 }
+#: The share by which the cadence may move between two recordings of the same run (the running
+#: issue's tolerance): a cadence whose standard error is larger is marked unreliable.
+CADENCE_REPRODUCIBILITY = 0.01
 #: Side-view per-step figures taken at mid stance, where the swing leg passes the stance leg and the
 #: two knees overlap in the picture: when the legs disagree beyond their spreads, the figure is less
 #: certain (the model may have mixed the knees) and gets no finding.
@@ -577,6 +583,8 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "step rate by 5-10%); step-to-step variability is 2-3%",
     "REPRODUCIBILITY": "the running issue's tolerances: contact 20 ms (a frame at 50 fps), trunk lean 2.5 deg, knee "
     "at contact 5 deg, overstride 4 cm, vertical oscillation 1.5 cm (about a tenth of each range's width)",
+    "CADENCE_REPRODUCIBILITY": "the running issue's 1%: 1-2 steps/min, under the 5-10% change a cadence "
+    "retraining aims at (Heiderscheit 2011)",
     "MIDSTANCE_FIGURES": f"{NOVACHECK_1998}: stance knee flexion peaks at mid stance, when the other leg is at mid "
     "swing and passes it; in a side view the knees then overlap",
     "FULL_ANALYSIS_STEPS": "three steps a foot: the least from which each side's median and spread, and so a "
