@@ -77,6 +77,27 @@ def test_synthetic_side_noise_free(fps, cadence, contact_ms, speed):
     assert r.details["time_metrics_low_confidence"] == (fps < 60)
 
 
+@pytest.mark.parametrize(
+    "gait",
+    [
+        {"cadence_spm": 170.0, "contact_ms": 220.0},
+        {"cadence_spm": 160.0, "contact_ms": 260.0, "speed_m_s": 2.5},
+        {"cadence_spm": 110.0, "contact_ms": 660.0, "speed_m_s": 1.3, "vertical_oscillation_cm": 3.0},
+    ],
+    ids=["run170", "run160", "walk110"],
+)
+def test_contact_time_does_not_depend_on_the_frame_rate(gait):
+    """The same generated gait filmed at 30, 60, 120 and 240 fps: contact times within 5 ms of each
+    other and 15 ms of the truth. (The corner fit over a fixed number of frames spanned twice the time
+    at 30 fps and read 253 against 225 ms at 60 fps for a 220-ms contact.)"""
+    measured = {}
+    for fps in (30.0, 60.0, 120.0, 240.0):
+        seq, _ = simulate(GaitSpec(fps=fps, duration_s=8.0, **gait))
+        measured[fps] = running.analyse(context_for(seq)).metrics["contact_ms"]
+    assert max(measured.values()) - min(measured.values()) <= 5.0, measured
+    assert all(abs(v - gait["contact_ms"]) <= 15.0 for v in measured.values()), measured
+
+
 @pytest.mark.parametrize("fps", [30.0, 60.0, 120.0, 240.0])
 def test_synthetic_noise_gaps_swaps(fps):
     spec = GaitSpec(fps=fps, noise_px=2.0, gaps=3, swaps=3, swap_frames=max(2, int(fps / 15)), duration_s=6.0, seed=3)

@@ -67,10 +67,12 @@ class GaitEvent:
 # -- side view ---------------------------------------------------------------------------------------
 
 
-def refine_peak(sharp: np.ndarray | None, row: float, half_window: int) -> float:
+def refine_peak(sharp: np.ndarray | None, row: float, half_window: int, fit_rows: int | None = None) -> float:
     """Re-locate a peak found on the smoothed signal on the unsmoothed one, as the corner of a
-    continuous two-line (hinge) least-squares fit over `2 * half_window` samples each side, the
-    corner searched within `half_window` rows of `row` in steps of 0.05 row.
+    continuous two-line (hinge) least-squares fit over `fit_rows` samples each side (default
+    `2 * half_window`), the corner searched within `half_window` rows of `row` in steps of 0.05 row.
+    The two lines hold only near the event (before a heel strike the heel decelerates): the fit's span
+    should be a fixed time, not a number of rows (see REFINE_FIT_HALF_S).
 
     A foot landing or pushing off is a corner (one side nearly flat, the other a steady slope):
     low-pass filtering rounds it and shifts its maximum towards the flat side, and a parabola
@@ -80,10 +82,11 @@ def refine_peak(sharp: np.ndarray | None, row: float, half_window: int) -> float
     if sharp is None:
         return row
     w = max(2, half_window)
+    fit = max(2, fit_rows) if fit_rows is not None else 2 * w
     i = int(round(row))
-    a, b = max(0, i - 2 * w), min(len(sharp), i + 2 * w + 1)
+    a, b = max(0, i - fit), min(len(sharp), i + fit + 1)
     y = sharp[a:b]
-    if b - a < 2 * w + 1 or not np.all(np.isfinite(y)):
+    if b - a < 2 * fit + 1 or not np.all(np.isfinite(y)):
         return row
     x = np.arange(a, b, dtype=float)
     best, best_sse = row, np.inf
@@ -137,6 +140,7 @@ def _vertical_corner(
     step_rows: float,
     after: bool,
     refine_rows: int,
+    fit_rows: int | None = None,
 ) -> float:
     """Refine a horizontal (Zeni) event with the foot's vertical motion. Contact: from `row` walk
     forward while the heel is still above its landing level (smoothed track); toe-off: walk back
@@ -170,7 +174,7 @@ def _vertical_corner(
         moved += 1
     if moved == 0:
         return row
-    refined = refine_peak(source[foot][f"{part}_down"], float(k), refine_rows)
+    refined = refine_peak(source[foot][f"{part}_down"], float(k), refine_rows, fit_rows)
     return refined if abs(refined - k) <= refine_rows else float(k)
 
 
@@ -201,6 +205,7 @@ def side_events(
     step_rows: float,
     sharp: dict[str, dict[str, np.ndarray]] | None = None,
     refine_rows: int = 2,
+    fit_rows: int | None = None,
     vertical_refine: bool = True,
     prefer_flight: bool = True,
     cadence_spm: float = float("nan"),
@@ -212,7 +217,7 @@ def side_events(
     toe-off gets the foot of the contact whose stance it ends (`toe_off_owners`: by the clip's stance
     time, the hindmost toe's label breaking ties). signals: from the smoothed sequence; sharp: the
     same from the unsmoothed one, for the sub-frame corner fit (`refine_peak`) within `refine_rows`
-    rows. Returns the events (sorted by time) and the toe-offs' owners (`stance_of` pairs them).
+    rows, fitted over `fit_rows` samples each side. Returns the events (sorted by time) and the toe-offs' owners (`stance_of` pairs them).
 
     vertical_refine: in running the toe is most posterior 50-100 ms after it has left the ground (the
     foot keeps moving back), so the toe-offs are moved by the clip's median offset to where the toe
@@ -226,10 +231,12 @@ def side_events(
     prom = MIN_PROMINENCE_FRACTION * robust_range(front)
     if prom <= 0:
         return [], ToeOffOwners([], float("nan"), prefer_flight, 0)
-    contacts = [refine_peak(sharp_front, c, refine_rows) for c in interior_peaks(front, 0.6 * step_rows, prom)]
+    contacts = [
+        refine_peak(sharp_front, c, refine_rows, fit_rows) for c in interior_peaks(front, 0.6 * step_rows, prom)
+    ]
     back_prom = MIN_PROMINENCE_FRACTION * robust_range(back)
     toe_offs = (
-        [refine_peak(sharp_back, r, refine_rows) for r in interior_peaks(-back, 0.6 * step_rows, back_prom)]
+        [refine_peak(sharp_back, r, refine_rows, fit_rows) for r in interior_peaks(-back, 0.6 * step_rows, back_prom)]
         if back_prom > 0
         else []
     )
@@ -239,7 +246,9 @@ def side_events(
         # Only the toe-offs: the toe keeps moving back for 50-100 ms after it leaves the ground, a
         # large, steady offset; the heel is foremost within about a frame of landing, an offset
         # smaller than its own jitter from one encoding of a clip to the next.
-        lifted = [_vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows) for r in toe_offs]
+        lifted = [
+            _vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows, fit_rows) for r in toe_offs
+        ]
         toe_offs = shifted_by_median(toe_offs, lifted)
     # The foot that leaves the ground is behind the body: the hindmost toe's label at each toe-off.
     t_track = [_hindmost_foot(signals, r) for r in toe_offs]

@@ -59,6 +59,7 @@ from .thresholds import (
     MIN_STEPS,
     MIN_WALKING_CADENCE_SPM,
     NEAR_LEG_ONLY_OCCLUSION,
+    REFINE_FIT_STEPS,
     REFINE_HALF_WINDOW_S,
     SEGMENT_MARGIN_STEPS,
 )
@@ -206,6 +207,7 @@ def detect_events(
     rate = 1.0 / float(np.median(np.diff(ts)))
     if view == "side":
         refine = max(2, int(round(REFINE_HALF_WINDOW_S * rate)))
+        fit = max(2, int(round(REFINE_FIT_STEPS * per.step_rows)))
         signals = leg_signals(fixed, fwd, leg_px)
         events, owners = side_events(
             signals,
@@ -213,6 +215,7 @@ def detect_events(
             per.step_rows,
             leg_signals(sharp, fwd, leg_px),
             refine,
+            fit,
             prefer_flight=prefer_flight,
             cadence_spm=60.0 / per.step_s,
         )
