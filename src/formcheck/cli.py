@@ -11,7 +11,6 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
 from . import __version__
@@ -26,6 +25,7 @@ from .cli_athletes import (
     run_athlete,
     run_history,
 )
+from .cli_summary import summary_text
 from .errors import FormCheckError, UsageError
 from .interrupts import sigterm_as_interrupt
 from .names import display_text
@@ -113,27 +113,6 @@ def run_analyse(args: argparse.Namespace) -> int:
     print(summary_text(result))
     print("written: " + ", ".join(display_text(str(p)) for p in files.all()))
     return after_analysis(args, args.path, files)
-
-
-def summary_text(result: Any) -> str:
-    """A few lines for the terminal: kind, headline metrics, findings."""
-    from .feedback import worst_first
-    from .kinds import kind_spec
-
-    lines = [f"{display_text(Path(result.info.path).name)}: {result.kind}"]
-    values = {**result.result.details, **result.result.metrics}
-    metrics = [f"{k}={_fmt(values.get(k))}" for k in kind_spec(result.kind).headline]
-    if metrics:
-        lines.append("  " + ", ".join(metrics))
-    for finding in worst_first(result.result.findings)[:5]:
-        lines.append(f"  [{finding.severity}] {cli_wording(finding.title)}")
-    for warning in result.warnings:
-        lines.append(f"  note: {cli_wording(warning)}")
-    return "\n".join(lines)
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 class ProgressBars:

@@ -1,0 +1,80 @@
+"""What `formcheck analyse` prints in the terminal after an analysis: the kind, the headline figures
+with their spreads over the steps (or the cadence's standard error) and an "unreliable" mark where
+the analysis gives one, the steady segments when there are several, the findings, what is
+unreliable and why, and the input's warnings. The JSON and CSV files hold everything; this is the
+part a user reads first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .cli_args import cli_wording
+from .names import display_text
+
+#: Findings shown (worst first); the rest are in the JSON.
+SHOWN_FINDINGS = 5
+
+
+def summary_text(result: Any) -> str:
+    """A few lines for the terminal (see the module docstring). result: an `AnalysisResult`."""
+    from .feedback import worst_first
+    from .kinds import kind_spec
+
+    details: Mapping[str, Any] = result.result.details
+    values = {**details, **result.result.metrics}
+    found = details.get("spreads")
+    spreads: dict[str, Any] = found if isinstance(found, dict) else {}
+    headline = kind_spec(result.kind).headline
+    lines = [f"{display_text(Path(result.info.path).name)}: {result.kind}"]
+    words = [f"{k}={_fmt(values.get(k))}" for k in headline if not isinstance(values.get(k), (int, float))]
+    if words:
+        lines.append("  " + ", ".join(words))
+    for key in headline:
+        value = values.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            lines.append(f"  {key} = {_fmt(value)}{spread_words(spreads.get(key))}")
+    lines.extend(segment_lines(details.get("segments")))
+    for finding in worst_first(result.result.findings)[:SHOWN_FINDINGS]:
+        lines.append(f"  [{finding.severity}] {cli_wording(finding.title)}")
+    for key, spread in spreads.items():
+        if isinstance(spread, dict) and spread.get("reliable") is False:
+            lines.append(f"  unreliable: {key}: {cli_wording(str(spread.get('unreliable_why', '')))}")
+    for warning in result.warnings:
+        lines.append(f"  note: {cli_wording(warning)}")
+    return "\n".join(lines)
+
+
+def spread_words(spread: Any) -> str:
+    """' (half the steps q1-q3, n steps)' or ' (+-se, n steps)', with ' UNRELIABLE' when the analysis
+    marks the figure; '' without a spread."""
+    if not isinstance(spread, dict):
+        return ""
+    if spread.get("q1") is not None:
+        text = f" (half the steps {spread['q1']:g}-{spread['q3']:g}, {spread['steps']} steps)"
+    elif spread.get("se") is not None:
+        text = f" (+-{spread['se']:g}, {spread['steps']} steps)"
+    else:
+        return ""
+    return text + (" UNRELIABLE" if spread.get("reliable") is False else "")
+
+
+def segment_lines(segments: Any) -> list[str]:
+    """One line per steady segment when the clip has several (a single one is the whole clip)."""
+    if not isinstance(segments, list) or len(segments) < 2:
+        return []
+    lines = ["  segments:"]
+    for s in segments:
+        cadence = f", {s['cadence_spm']:g} steps/min" if s.get("cadence_spm") else ""
+        contact = f", contact {s['contact_ms']:g} ms" if s.get("contact_ms") else ""
+        lines.append(
+            f"    {s['segment']}: {s['start_s']:.1f}-{s['end_s']:.1f} s, {s['steps']} steps, {s['gait']}{cadence}"
+            f"{contact}" + (", backwards" if s.get("backward") else "")
+        )
+    return lines
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
