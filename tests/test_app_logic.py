@@ -257,6 +257,42 @@ def test_card_tooltips_give_the_spread_or_the_standard_error_and_the_unreliable_
     assert spread_words(view, "trunk_lean_deg", "deg") == ("", False)
 
 
+def test_the_segments_table_has_a_row_per_segment_and_marks_the_headline() -> None:
+    from formcheck.ui.results import segment_rows
+
+    segments = [
+        {
+            "segment": 1,
+            "start_s": 1.6,
+            "end_s": 5.0,
+            "steps": 7,
+            "gait": "walking",
+            "cadence_spm": 113.4,
+            "cadence_se_spm": 0.46,
+            "contact_ms": 676.0,
+            "duty_factor": 0.64,
+            "backward": False,
+        },
+        {
+            "segment": 2,
+            "start_s": 7.2,
+            "end_s": 10.9,
+            "steps": 8,
+            "gait": "walking",
+            "cadence_spm": 113.6,
+            "cadence_se_spm": 1.1,
+            "contact_ms": 758.0,
+            "duty_factor": 0.72,
+            "backward": True,
+        },
+    ]
+    rows = segment_rows({"segments": segments, "headline_segment": 1})
+    assert [r["headline"] for r in rows] == [True, False]
+    assert [r["direction"] for r in rows] == ["forwards", "backwards"]
+    assert rows[1]["+- (steps/min)"] == 1.1 and rows[0]["from (s)"] == 1.6
+    assert segment_rows({"segments": segments[:1], "headline_segment": 1}) == []  # one segment: the whole clip
+
+
 def test_metric_differences(tmp_path: Path) -> None:
     first = _view(tmp_path, "a", {"gap_cm": 6.0, "lean_deg": 1.0}, {"gap_cm": GAP, "lean_deg": LEAN})
     second = _view(tmp_path, "b", {"gap_cm": 4.5, "lean_deg": None}, {"gap_cm": GAP, "lean_deg": LEAN})

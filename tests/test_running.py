@@ -298,6 +298,7 @@ def test_recognise_and_reject_plank_and_posture_tracks(stem):
 
 def test_treadmill_60fps_track():
     r = running.analyse(context_for(track("running__treadmill_side_phone60fps_mhuang")))
+    assert not [e for e in r.events if e["kind"] == "segment"]  # one steady segment: the whole clip
     m = r.metrics
     assert m["gait"] == "running" and m["view"] == "side" and r.details["setting"] == "in place"
     # Reference 167 spm (labeled/cadence_reference.csv, +-3); our own count of the ankle peaks gives ~169.
@@ -332,6 +333,10 @@ def test_walking_indoor_track():
     assert contact["steps"] <= 8 and contact["reliable"] is False
     assert "steps of steady gait would give that" in contact["unreliable_why"]
     assert any(n.startswith("contact_ms is unreliable here: the median of its") for n in r.reliability)
+    # The two passes are on the timeline as intervals (the app's charts shade them, its video seeks to them).
+    segments = [e for e in r.events if e["kind"] == "segment"]
+    assert [(e["start_s"], e["end_s"]) for e in segments] == [(p["start_s"], p["end_s"]) for p in passes]
+    assert segments[0]["label"].endswith("headline") and segments[1]["label"].endswith("backwards")
 
 
 def test_rear_lowcam_track():

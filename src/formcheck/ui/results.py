@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -221,6 +222,14 @@ def tables_panel(view: ResultView, key: str) -> None:
         st.dataframe(
             steps, hide_index=True, width="stretch", column_config={first: st.column_config.Column(pinned=True)}
         )
+    segments = segment_rows(doc.details)
+    if segments:
+        st.subheader("Steady segments")
+        st.caption(
+            "The clip has several steady parts (pace changes, turns, stops); the headline figures come from the one "
+            "marked headline. To analyse another, set its start and end times."
+        )
+        st.dataframe(pd.DataFrame(segments), hide_index=True, width="stretch")
     if doc.events:
         with st.expander(f"Timeline ({len(doc.events)} events)"):
             rows = [
@@ -257,6 +266,32 @@ def tables_panel(view: ResultView, key: str) -> None:
     if doc.details:
         with st.expander("Analysis details (view, variant, frames used, ...)"):
             st.json(doc.details, expanded=False)
+
+
+def segment_rows(details: dict[str, Any]) -> list[dict[str, Any]]:
+    """The running analysis's steady segments as table rows (when there are several): span, steps,
+    gait, cadence with its standard error, contact time, duty factor, direction, headline."""
+    found = details.get("segments")
+    if not isinstance(found, list) or len(found) < 2:
+        return []
+    head = details.get("headline_segment")
+    return [
+        {
+            "segment": s.get("segment"),
+            "from (s)": s.get("start_s"),
+            "to (s)": s.get("end_s"),
+            "steps": s.get("steps"),
+            "gait": s.get("gait"),
+            "cadence (steps/min)": s.get("cadence_spm"),
+            "+- (steps/min)": s.get("cadence_se_spm"),
+            "contact (ms)": s.get("contact_ms"),
+            "duty factor": s.get("duty_factor"),
+            "direction": "backwards" if s.get("backward") else "forwards",
+            "headline": s.get("segment") == head,
+        }
+        for s in found
+        if isinstance(s, dict)
+    ]
 
 
 def reliability_panel(view: ResultView) -> None:

@@ -35,6 +35,7 @@ from .thresholds import (
 def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
     """KindResult from a GaitAnalysis: metrics, ranges, findings, events, steps, series, overlay."""
     events = [{"time_s": round(e.time_s, 4), "label": e.label, "foot": e.foot, "kind": e.kind} for e in gait.events]
+    timeline = events + segment_events(gait.details)
     references = {k: v for k, v in RANGES.items() if k in gait.metrics}
     if gait.gait == "walking":  # running ranges do not apply: walking ones where known, else none
         references = {
@@ -83,7 +84,7 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
         metrics=gait.metrics,
         references=references,
         findings=findings,
-        events=[TableRow(e) for e in events],  # type: ignore[arg-type]  # JSON values
+        events=[TableRow(e) for e in timeline],
         steps=list(gait.steps),
         series=gait.series,
         details=details,
@@ -91,6 +92,33 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
         overlay=overlay,
         key_frames=contact_key_frames(gait.steps, seq, gait.view, gait.facing),
     )
+
+
+def segment_events(details: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steady segments as intervals of the timeline (start_s, end_s, label, kind 'segment') when
+    the clip has several: the app's charts shade them and its video seeks to them."""
+    found = details.get("segments")
+    if not isinstance(found, list) or len(found) < 2:
+        return []
+    head = details.get("headline_segment")
+    out = []
+    for s in found:
+        words = [str(s["gait"])]
+        if s.get("cadence_spm"):
+            words.append(f"{s['cadence_spm']:.0f} steps/min")
+        if s.get("backward"):
+            words.append("backwards")
+        if s["segment"] == head:
+            words.append("headline")
+        out.append(
+            {
+                "start_s": s["start_s"],
+                "end_s": s["end_s"],
+                "label": f"segment {s['segment']}: " + ", ".join(words),
+                "kind": "segment",
+            }
+        )
+    return out
 
 
 def number(value: MetricValue) -> float | None:
