@@ -105,3 +105,40 @@ def plank_result(raw, settings=None, source: str = ""):
 
     settings = settings or Settings(kind="plank")
     return analyse_sequence(raw, settings.common(), settings.of("plank"), source)
+
+
+class RecordedRun:
+    """A PoseSource that gives back one real pose pass (the real model on a real file, through
+    `MediaPipeSource`, as `pipeline.analyse(path)` makes it) made once per session: each `estimate`
+    returns a fresh PoseRun with copies of the people, so a test never sees another test's changes.
+    Only for the settings it was made with (the pose pass depends on the shared settings only)."""
+
+    def __init__(self, path: Path, settings) -> None:
+        from formcheck.mediapipe_source import MediaPipeSource
+
+        self.path, self.settings = path, settings
+        self.run = MediaPipeSource(path).estimate(settings)
+
+    def estimate(self, settings, on_progress=None):
+        import dataclasses
+
+        assert settings == self.settings, f"{self.path.name}: the shared pose pass was made with other settings"
+        return dataclasses.replace(self.run, people=tuple(p.copy() for p in self.run.people))
+
+
+_POSE_RUNS: dict[str, RecordedRun] = {}
+
+
+@pytest.fixture(scope="session")
+def real_pose_run(samples_dir: Path):
+    """real_pose_run('running/x.mp4'): the session's one real pose pass of that sample at the
+    default shared settings, as a PoseSource for `pipeline.analyse` (any analysis kind). Several
+    modules analyse the same clips (pose, run, key frames): the model runs once per clip."""
+    from formcheck.settings import Settings
+
+    def get(relative: str) -> RecordedRun:
+        if relative not in _POSE_RUNS:
+            _POSE_RUNS[relative] = RecordedRun(samples_dir / relative, Settings().common())
+        return _POSE_RUNS[relative]
+
+    return get

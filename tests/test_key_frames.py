@@ -206,8 +206,8 @@ def test_key_frames_are_written_and_named_in_the_json(tmp_path: Path) -> None:
 
 
 @pytest.mark.real
-def test_key_frames_from_the_video_pass_match_those_decoded_alone(samples_dir: Path, tmp_path: Path) -> None:
-    result = analyse(samples_dir / "running/treadmill_side_phone60fps_mhuang.mp4", Settings.build(kind="run"))
+def test_key_frames_from_the_video_pass_match_those_decoded_alone(real_pose_run, tmp_path: Path) -> None:
+    result = analyse(real_pose_run("running/treadmill_side_phone60fps_mhuang.mp4"), Settings.build(kind="run"))
     with_video = save_outputs(result, tmp_path / "a", "clip", render=True)
     alone = save_outputs(result, tmp_path / "b", "clip", render=False)
     assert with_video.annotated is not None and alone.annotated is None

@@ -4,6 +4,7 @@ stream."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +24,11 @@ TREADMILL = "running/treadmill_side_phone60fps_mhuang.mp4"
 TWO_PEOPLE = "running/walking_side_2people_sports2d_demo.mp4"
 
 
+@functools.cache
 def one_stream(clip: Path, end_s: float | None = None) -> tuple[np.ndarray, int]:
     """The reference: one landmarker over the whole span (two people, VIDEO mode, full resolution);
-    the main track's xy (T, 33, 2) and the most people in a frame."""
+    the main track's xy (T, 33, 2) and the most people in a frame. Made once per (clip, span) and
+    read-only: two tests compare against the same treadmill span."""
     info = probe(clip)
     linker, rows = TrackLinker(), 0
     with PoseEstimator(load_model(), video=True) as estimator:
@@ -36,6 +39,7 @@ def one_stream(clip: Path, end_s: float | None = None) -> tuple[np.ndarray, int]
     main = linker.tracks()[0]
     xy = np.full((rows, 33, 2), np.nan)
     xy[np.asarray(main.rows)] = main.values()[:, :, :2]
+    xy.flags.writeable = False
     return xy, max(linker.counts)
 
 

@@ -29,8 +29,8 @@ CLIPS = {  # clip -> minimum share of frames with the person (the manifest's fig
 
 
 @pytest.mark.parametrize("clip, min_fraction", list(CLIPS.items())[:3])
-def test_person_found_in_most_frames(samples_dir: Path, clip: str, min_fraction: float) -> None:
-    result = analyse(samples_dir / clip, Settings.build(kind="pose"))
+def test_person_found_in_most_frames(real_pose_run, clip: str, min_fraction: float) -> None:
+    result = analyse(real_pose_run(clip), Settings.build(kind="pose"))
     assert result.quality.person_fraction >= min_fraction
     assert len(result.raw) == result.info.frames
     # Our recorded regression track agrees with a fresh run (same model, same code).

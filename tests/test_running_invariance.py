@@ -1,8 +1,9 @@
 """The same run in another file gives the same figures (issue 11): variants of the real clips
 (formcheck.clipvariants) through the real model. Every variant of the 60 fps treadmill clip, and a
 re-encode of each walking clip; the full table of every clip is in `bench/running_accuracy.py
---variants` (bench/RESULTS_running.md). Each clip and variant is analysed once per session
-(module-scoped fixtures).
+--variants` (bench/RESULTS_running.md). Each variant is analysed once per session (a module-scoped
+fixture); the originals' pose passes are the session's shared ones (conftest `real_pose_run`: the
+real model on the real clips, made once for every module that analyses them).
 
 Known gaps, measured and kept as strict expected failures (they fail the suite the day they hold):
 contact time moves by 27-40 ms on the walkers' re-encodes (30 fps, noisy feet: wide trousers, low
@@ -22,6 +23,7 @@ from formcheck.clipvariants import TOLERANCES, VARIANTS, compare_figures, make_v
 from formcheck.media import iter_frames, probe
 from formcheck.pipeline import analyse
 from formcheck.settings import Settings
+from formcheck.sources import PoseSource
 
 pytestmark = pytest.mark.real
 
@@ -39,10 +41,10 @@ CASES = [("treadmill", v, ("contact_ms",) if v == "handheld" else ()) for v in V
 ]
 
 
-def figures(path: Path) -> dict:
+def figures(source: PoseSource | Path) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = analyse(path, Settings.build(kind="run"))
+        res = analyse(source, Settings.build(kind="run"))
     m = dict(res.result.metrics)
     steps = list(res.result.steps)
     m["toe_off_share"] = sum(s["toe_off_s"] is not None for s in steps[:-1]) / max(1, len(steps) - 1)
@@ -50,8 +52,8 @@ def figures(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def originals(samples_dir) -> dict[str, dict]:
-    return {clip: figures(samples_dir / "running" / name) for clip, (name, _, _) in CLIPS.items()}
+def originals(real_pose_run) -> dict[str, dict]:
+    return {clip: figures(real_pose_run(f"running/{name}")) for clip, (name, _, _) in CLIPS.items()}
 
 
 @pytest.fixture(scope="module")
