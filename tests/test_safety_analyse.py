@@ -273,6 +273,41 @@ def test_sigterm_removes_the_half_written_video(tmp_path: Path, samples_dir: Pat
     assert [p.name for p in out.iterdir()] == []
 
 
+def test_an_interruption_that_a_library_wraps_in_another_error_still_ends_as_interrupted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    """SIGTERM during an import (mediapipe's pulls in matplotlib) raised KeyboardInterrupt inside a class
+    body, which Python turns into "RuntimeError: Error calling __set_name__": the command printed a
+    traceback and ended with status 1 (seen 1 time in 25 under load). After SIGTERM, such an error is
+    the interruption; without SIGTERM it is a fault and propagates."""
+    import formcheck.cli as cli
+    from formcheck import interrupts
+
+    def cut_short(args: object) -> int:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler raises KeyboardInterrupt here ...
+        raise AssertionError("SIGTERM did not interrupt")
+
+    def wrapped(args: object) -> int:
+        try:
+            cut_short(args)
+        except KeyboardInterrupt as exc:  # ... which a class body turns into a RuntimeError
+            raise RuntimeError("Error calling __set_name__") from exc
+        return 0
+
+    monkeypatch.setattr(interrupts, "_requested", interrupts.threading.Event())
+    monkeypatch.setattr(cli, "run_analyse", wrapped)
+    assert cli.main(["analyse", str(folder / "clip.mp4")]) == 130
+    assert capsys.readouterr().err.strip() == "formcheck: interrupted"
+    monkeypatch.setattr(interrupts, "_requested", interrupts.threading.Event())
+
+    def fault(args: object) -> int:
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr(cli, "run_analyse", fault)
+    with pytest.raises(RuntimeError, match="a fault"):
+        cli.main(["analyse", str(folder / "clip.mp4")])
+
+
 @pytest.mark.real
 def test_kill_9_leftovers_are_removed_by_the_next_run(tmp_path: Path, samples_dir: Path) -> None:
     shutil.copyfile(samples_dir / WALK, tmp_path / "walk.mp4")

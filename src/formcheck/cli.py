@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, ClassVar, NoReturn
@@ -27,7 +28,7 @@ from .cli_athletes import (
 )
 from .cli_summary import summary_text
 from .errors import FormCheckError, UsageError
-from .interrupts import sigterm_as_interrupt
+from .interrupts import interrupt_requested, sigterm_as_interrupt
 from .names import display_text
 
 
@@ -100,8 +101,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"formcheck: {subject}: {cli_wording(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("formcheck: interrupted", file=sys.stderr)
-        return 130
+        return interrupted()
+    except Exception:
+        if not interrupt_requested():
+            raise
+        return interrupted()  # surfaced as another error (cut short inside an import or a class body)
+
+
+#: The exit status of an interrupted command (Ctrl-C or SIGTERM), as shells report 128 + SIGINT.
+EXIT_INTERRUPTED = 130
+
+
+def interrupted() -> int:
+    """The end of an interrupted command (Ctrl-C or SIGTERM): one line, exit status 130."""
+    print("formcheck: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def run_analyse(args: argparse.Namespace) -> int:
@@ -154,7 +168,16 @@ def entry() -> None:
         from .pose import divert_native_stderr
 
         sys.stderr = divert_native_stderr()
-    sys.exit(main())
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        # The cleanup has run (temporary files removed, workers stopped). Tearing the interpreter down
+        # with mediapipe's native threads cut short mid-frame could still crash (SIGABRT), wait for a
+        # dispatcher thread forever, or end with -2 (CPython marks a KeyboardInterrupt that passed
+        # through pybind11's import as unhandled): end the process here, with the status it should have.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

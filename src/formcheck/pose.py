@@ -31,6 +31,7 @@ import numpy as np
 
 from .errors import ModelError
 from .frames import Detection, Frame, SegmentedFrame
+from .interrupts import stop_if_interrupted
 from .model import ModelBundle
 from .sequence import MediaInfo, PoseSequence
 
@@ -106,6 +107,9 @@ class PoseEstimator:
                 ) from exc
         self._video = video
         self._last_ms = -1
+        # detect() and close() from two threads (a part's thread still on its frame while an interrupted
+        # pass closes the landmarkers) crashed the process: one at a time.
+        self._lock = threading.Lock()
         self._warmed_up = False
 
     def __enter__(self) -> PoseEstimator:
@@ -115,10 +119,12 @@ class PoseEstimator:
         self.close()
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            with native_stderr_silenced():
-                self._landmarker.close()
-            self._landmarker = None
+        """Close the landmarker (once; from any thread, after a detect() under way has returned)."""
+        with self._lock:
+            if self._landmarker is not None:
+                with native_stderr_silenced():
+                    self._landmarker.close()
+                self._landmarker = None
 
     def detect(self, frame: Frame, width: int, height: int) -> tuple[list[Detection], list[np.ndarray]]:
         """People in one frame, in full-resolution pixels (width x height), and their masks if asked for.
@@ -127,7 +133,9 @@ class PoseEstimator:
         """
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(frame.image))
         quiet = native_stderr_silenced() if not self._warmed_up else contextlib.nullcontext()
-        with quiet:
+        with self._lock, quiet:
+            if self._landmarker is None:
+                raise RuntimeError("the pose landmarker was closed")
             if self._video:
                 ms = max(int(round(frame.time_s * 1000.0)), self._last_ms + 1)
                 self._last_ms = ms
@@ -260,6 +268,7 @@ def _run_part(
     """The pose pass over a single stream (or a photo), with `first` if given (else a landmarker of its own)."""
     with first or PoseEstimator(model, video=not info.is_photo) as estimator:
         for frame in part.frames:
+            stop_if_interrupted()
             people, _ = estimator.detect(frame, info.width, info.height)
             log.add(frame.index, frame.time_s, people)
             if part.on_detections is not None:
@@ -272,6 +281,11 @@ def _same_people(a: list[Detection], b: list[Detection]) -> bool:
     return len(a) == len(b) and all(
         np.array_equal(x.values, y.values, equal_nan=True) for x, y in zip(a, b, strict=True)
     )
+
+
+#: How long an interrupted pose pass waits for each part's thread to finish its frame (s): one frame
+#: takes well under a second even at 4K on one core.
+PART_STOP_WAIT_S = 10.0
 
 
 def _run_parts_side_by_side(
@@ -342,12 +356,17 @@ def _run_parts_side_by_side(
         reported = 0
         while alive := [t for t in threads if t.is_alive()]:
             alive[0].join(timeout=0.05)
+            stop_if_interrupted()
             done = sum(len(log) for log in logs[: dropped_from[0]])
             if on_frame is not None and done > reported:
                 on_frame(done, logs[0].last_time_s)
                 reported = done
     except BaseException:
         stop.set()  # interrupted: the parts stop at their next frame
+        # A landmarker closed while its thread is inside detect() crashes the process (SIGTERM mid-clip
+        # ended in SIGSEGV with the half-written video left behind): let each part leave its frame first.
+        for thread in threads:
+            thread.join(timeout=PART_STOP_WAIT_S)
         raise
     if errors:
         raise errors[0]
