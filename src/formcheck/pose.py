@@ -29,6 +29,7 @@ from typing import TextIO
 
 import numpy as np
 
+from .camera_motion import UNKNOWN, CameraTracker, camera_path
 from .errors import ModelError
 from .frames import Detection, Frame, SegmentedFrame
 from .interrupts import stop_if_interrupted
@@ -235,18 +236,21 @@ def estimate_poses(
             logs, resumed = _run_parts_side_by_side(parts, info, model, on_frame, first)
     linker = TrackLinker()
     times, indices = array("d"), array("l")
+    motions = []
     for log in logs:
         for index, time_s, people in log.replay():
             linker.add(people)
             times.append(time_s)
             indices.append(index)
+        motions.append(log.motions())
         log.clear()
     timestamps = np.asarray(times, dtype=np.float64)
     frame_index = np.asarray(indices, dtype=np.int64)
     n = len(times)
+    camera = None if info.is_photo or n == 0 else camera_path(np.concatenate(motions))
     tracks = linker.tracks() or [Track()]
     others = [tr for tr in tracks[1:3] if len(tr.rows) >= MIN_OTHER_FRACTION * n]
-    found = [_track_sequence(tr, n, info, timestamps, frame_index) for tr in [tracks[0], *others]]
+    found = [_track_sequence(tr, n, info, timestamps, frame_index, camera) for tr in [tracks[0], *others]]
     counts = np.asarray(linker.counts)
     return PoseRun(
         found[0],
@@ -266,11 +270,12 @@ def _run_part(
     first: PoseEstimator | None = None,
 ) -> None:
     """The pose pass over a single stream (or a photo), with `first` if given (else a landmarker of its own)."""
+    camera = None if info.is_photo else CameraTracker()
     with first or PoseEstimator(model, video=not info.is_photo) as estimator:
         for frame in part.frames:
             stop_if_interrupted()
             people, _ = estimator.detect(frame, info.width, info.height)
-            log.add(frame.index, frame.time_s, people)
+            log.add(frame.index, frame.time_s, people, camera.step(frame, people) if camera else UNKNOWN)
             if part.on_detections is not None:
                 part.on_detections(frame, people)
             if on_frame is not None:
@@ -311,7 +316,7 @@ def _run_parts_side_by_side(
     dropped_from = [len(parts)]
     errors: list[BaseException] = []
 
-    def detect_all(estimator: PoseEstimator, k: int, frames: Iterable[Frame]) -> None:
+    def detect_all(estimator: PoseEstimator, camera: CameraTracker, k: int, frames: Iterable[Frame]) -> None:
         part, log = parts[k], logs[k]
         for frame in frames:
             if stop.is_set():
@@ -319,8 +324,9 @@ def _run_parts_side_by_side(
             if k >= dropped_from[0]:
                 continue  # dropped: its stream is still taken to its end, so that its decoder finishes
             people, _ = estimator.detect(frame, info.width, info.height)
+            motion = camera.step(frame, people)  # warm-up frames too: a part's first kept frame has its motion
             if frame.index >= part.keep:
-                log.add(frame.index, frame.time_s, people)
+                log.add(frame.index, frame.time_s, people, motion)
             elif frame.index == part.keep - 1:
                 seams[k] = people
                 warmed[k].set()
@@ -330,7 +336,8 @@ def _run_parts_side_by_side(
     def work(k: int) -> None:
         try:
             with first if k == 0 and first is not None else PoseEstimator(model, video=True) as estimator:
-                detect_all(estimator, k, parts[k].frames)
+                camera = CameraTracker()
+                detect_all(estimator, camera, k, parts[k].frames)
                 warmed[k].set()
                 if k + 1 < len(parts):
                     warmed[k + 1].wait()
@@ -340,7 +347,7 @@ def _run_parts_side_by_side(
                         rest = parts[k].rest
                         if rest is None:
                             raise ValueError(f"part {k} cannot go on: no frames after it were given")
-                        detect_all(estimator, k, rest())
+                        detect_all(estimator, camera, k, rest())
         except BaseException as exc:  # handed to the calling thread, raised there
             errors.append(exc)
             stop.set()
@@ -374,10 +381,16 @@ def _run_parts_side_by_side(
 
 
 def _track_sequence(
-    track: Track, n: int, info: MediaInfo, timestamps: np.ndarray, frame_index: np.ndarray
+    track: Track,
+    n: int,
+    info: MediaInfo,
+    timestamps: np.ndarray,
+    frame_index: np.ndarray,
+    camera: np.ndarray | None = None,
 ) -> PoseSequence:
     seq = PoseSequence.empty(n, (info.width, info.height), info.fps, timestamps_s=timestamps)
     seq.frame_index = frame_index
+    seq.camera = None if camera is None else camera.copy()
     if track.rows:
         rows, values = np.asarray(track.rows), track.values()
         seq.xy[rows], seq.z[rows], seq.visibility[rows] = values[:, :, :2], values[:, :, 2], values[:, :, 3]
@@ -396,12 +409,16 @@ class DetectionLog:
         self.last_time_s = 0.0
         self.last_people: list[Detection] = []
         self._values = Track()  # every person of every frame, in order (a track used as storage)
+        self._motions = array("d")  # each frame's camera motion from the previous frame (4 values)
 
     def __len__(self) -> int:
         return len(self.counts)
 
-    def add(self, index: int, time_s: float, people: list[Detection]) -> None:
+    def add(self, index: int, time_s: float, people: list[Detection], motion: np.ndarray = UNKNOWN) -> None:
+        """One kept frame: its index, time, people and camera motion from the previous frame
+        (`camera_motion.CameraTracker.step`; UNKNOWN when not measured)."""
         self.counts.append(len(people))
+        self._motions.extend(np.asarray(motion, dtype=np.float64).reshape(4).tolist())
         self.indices.append(index)
         self.times.append(time_s)
         self.last_time_s = time_s
@@ -417,8 +434,13 @@ class DetectionLog:
             yield index, time_s, [Detection(values[at + k]) for k in range(count)]
             at += count
 
+    def motions(self) -> np.ndarray:
+        """(frames, 4) the camera motion of each frame (see `camera_motion.UNKNOWN`)."""
+        return np.frombuffer(self._motions, dtype=np.float64).reshape(-1, 4).copy()
+
     def clear(self) -> None:
         self._values = Track()
+        self._motions = array("d")
 
 
 class Track:

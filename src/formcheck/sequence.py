@@ -68,6 +68,10 @@ class PoseSequence:
     frame_size:   (width, height) in pixels
     fps:          the source's real-time frame rate (0.0 for a photo)
     frame_index:  (T,) index of each row in the decoded frame stream
+    camera:       (T, 5) the camera's path measured from the background (`camera_motion.camera_path`:
+                  each row's log scale, rotation (rad) and shift x, y (px) to the first frame's
+                  picture; then 1 where the motion into the row was measured, 0 where it was
+                  guessed), or None when not measured (a photo, an old recorded track, a drawn one)
     """
 
     xy: np.ndarray
@@ -78,6 +82,7 @@ class PoseSequence:
     fps: float
     world: np.ndarray | None = None
     frame_index: np.ndarray = field(default=None)  # type: ignore[arg-type]  # filled in __post_init__
+    camera: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.xy = _as_float_array(self.xy, (NUM_LANDMARKS, 2), "xy")
@@ -100,6 +105,10 @@ class PoseSequence:
                 raise ValueError(f"{name} has {arr.shape[0]} rows but xy has {n}")
         if self.world is not None and self.world.shape[0] != n:
             raise ValueError(f"world has {self.world.shape[0]} rows but xy has {n}")
+        if self.camera is not None:
+            self.camera = np.asarray(self.camera, dtype=np.float64).reshape(-1, 5)
+            if self.camera.shape[0] != n:
+                raise ValueError(f"camera has {self.camera.shape[0]} rows but xy has {n}")
         if n > 1 and not np.all(np.diff(self.timestamps_s) > 0):
             raise ValueError("timestamps_s must be strictly increasing")
         self.frame_size = (int(self.frame_size[0]), int(self.frame_size[1]))
@@ -156,6 +165,7 @@ class PoseSequence:
             timestamps_s=self.timestamps_s[item].copy(),
             world=None if self.world is None else self.world[item].copy(),
             frame_index=self.frame_index[item].copy(),
+            camera=None if self.camera is None else self.camera[item].copy(),
         )
 
     def between(self, start_s: float | None = None, end_s: float | None = None) -> PoseSequence:
@@ -185,6 +195,8 @@ class PoseSequence:
         }
         if self.world is not None:
             arrays["world"] = self.world.astype(np.float32)
+        if self.camera is not None:
+            arrays["camera"] = self.camera
         with open(path, "wb") as fh:
             np.savez_compressed(fh, **arrays)
 
@@ -200,4 +212,5 @@ class PoseSequence:
                 frame_size=tuple(int(v) for v in data["frame_size"]),  # type: ignore[arg-type]
                 fps=float(data["fps"]),
                 world=data["world"] if "world" in data.files else None,
+                camera=data["camera"] if "camera" in data.files else None,
             )

@@ -24,6 +24,7 @@ from ...sequence import PoseSequence
 from .settings import RunSettings
 
 if TYPE_CHECKING:
+    from ...steadying import Steadying
     from .gait import GaitAnalysis
 
 
@@ -44,20 +45,25 @@ def recognise(ctx: AnalysisContext) -> float:
 
 
 def analyse(ctx: AnalysisContext) -> KindResult:
-    """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData). A clip whose
-    frames are not evenly spaced in time is analysed on a uniform time grid (`cleaning.on_grid`);
-    the result's per-frame series and marks are then read back at the frames' own times."""
-    from .cleaning import gridded, uniform_rate, unsmoothed_copy
+    """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData). A shaking
+    camera's landmarks are steadied against the background first (`steadying`), then cleaned again.
+    A clip whose frames are not evenly spaced in time is analysed on a uniform time grid
+    (`cleaning.on_grid`); the result's per-frame series and marks are then read back at the frames'
+    own times. The drawn skeleton and markers stay where the camera saw them (`ctx.seq`)."""
+    from ...steadying import steadied
+    from .cleaning import clean_for_gait, gridded, uniform_rate, unsmoothed_copy
     from .findings import build_result
     from .gait import GaitInputs, analyse_gait
 
     options = ctx.options
     assert isinstance(options, RunSettings)
-    rate = uniform_rate(ctx.seq.timestamps_s)
+    raw, steadying = steadied(ctx.raw)
+    measured = clean_for_gait(raw) if steadying.applied else ctx.seq
+    rate = uniform_rate(measured.timestamps_s)
     if rate is None:
-        seq, sharp, raw = ctx.seq, unsmoothed_copy(ctx.seq, ctx.raw), ctx.raw
+        seq, sharp = measured, unsmoothed_copy(measured, raw)
     else:
-        seq, sharp, raw = gridded(ctx.seq, ctx.raw, rate)
+        seq, sharp, raw = gridded(measured, raw, rate)
     gait = analyse_gait(
         GaitInputs(
             seq=seq,
@@ -71,7 +77,29 @@ def analyse(ctx: AnalysisContext) -> KindResult:
     )
     if rate is not None:
         gait = at_frames(gait, seq.timestamps_s, ctx.seq.timestamps_s, rate)
-    return build_result(gait, ctx.seq)
+    return build_result(with_steadying(gait, steadying), ctx.seq)
+
+
+def with_steadying(gait: GaitAnalysis, steadying: Steadying) -> GaitAnalysis:
+    """`gait` with what steadying did in its details (`camera_steadied`) and, when it moved the
+    landmarks, a note saying so."""
+    details = dict(gait.details) | {
+        "camera_steadied": {
+            "applied": steadying.applied,
+            "hip_correction_rms_px": round(steadying.rms_px, 2),
+            "hip_correction_max_px": round(steadying.max_px, 2),
+            "reason": steadying.reason,
+        }
+    }
+    notes = gait.reliability
+    if steadying.applied:
+        notes = [
+            *notes,
+            f"the camera shook or drifted (measured from the background: it moved the hips by "
+            f"{steadying.rms_px:.1f} px RMS, up to {steadying.max_px:.0f} px, against a steady camera): the "
+            f"landmarks were steadied before measuring; a tripod or a phone held still measures better",
+        ]
+    return replace(gait, details=details, reliability=notes)
 
 
 def at_frames(gait: GaitAnalysis, grid_s: np.ndarray, frames_s: np.ndarray, rate_hz: float) -> GaitAnalysis:
