@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from ..frames import Frame
+from ..interrupts import stop_if_interrupted
 from ..media import prefetch
 from .draw import annotate
 from .skeleton import SkeletonAnnotator
@@ -67,6 +68,7 @@ def render_video(
     frames = prefetch(result.run.frames(OUTPUT_MAX_SIDE, True))
     with H264Writer(out_path, out_w, out_h, info.playback_fps or info.fps) as writer:
         for n, frame in enumerate(frames, start=1):
+            stop_if_interrupted()  # a SIGTERM whose KeyboardInterrupt a C callback swallowed still stops here
             image = frame.image  # this stream's own buffer: drawn on in place
             if image.shape[1] != out_w or image.shape[0] != out_h:
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
