@@ -18,8 +18,8 @@ pytestmark = pytest.mark.real
 PLANK = Settings.build(kind="plank")
 
 
-def test_front_plank_end_to_end_with_annotated_video(samples_dir: Path, tmp_path: Path) -> None:
-    result = analyse(samples_dir / "plank/front_plank_side_studio_wahoo.mp4", PLANK)
+def test_front_plank_end_to_end_with_annotated_video(real_pose_run, tmp_path: Path) -> None:
+    result = analyse(real_pose_run("plank/front_plank_side_studio_wahoo.mp4"), PLANK)
     m = result.result.metrics
     fps = result.info.fps
     assert result.kind == "plank" and m["variant"] == "forearm"
@@ -41,9 +41,9 @@ def test_pike_photo(samples_dir: Path) -> None:
     assert m["variant"] == "forearm" and m["body_line_deg"] > 20 and m["hold_s"] is None
 
 
-def test_running_clip_is_no_plank(samples_dir: Path) -> None:
+def test_running_clip_is_no_plank(real_pose_run) -> None:
     with pytest.raises(ActivityNotFound, match="no plank found"):
-        analyse(samples_dir / "running/jogging_side_short_sports2d_demo3.mp4", PLANK)
+        analyse(real_pose_run("running/jogging_side_short_sports2d_demo3.mp4"), PLANK)
 
 
 def test_standing_photo_is_no_plank(samples_dir: Path) -> None:

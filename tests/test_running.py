@@ -397,10 +397,10 @@ def test_short_jogging_track_too_short():
 
 
 @pytest.mark.real
-def test_real_treadmill_clip(samples_dir):
+def test_real_treadmill_clip(real_pose_run):
     from formcheck.pipeline import analyse
 
-    res = analyse(samples_dir / "running" / "treadmill_side_phone60fps_mhuang.mp4", Settings.build(kind="run"))
+    res = analyse(real_pose_run("running/treadmill_side_phone60fps_mhuang.mp4"), Settings.build(kind="run"))
     m = res.result.metrics
     assert res.kind == "run" and m["gait"] == "running"
     assert m["cadence_spm"] == pytest.approx(167.0, rel=0.02)
@@ -408,12 +408,10 @@ def test_real_treadmill_clip(samples_dir):
 
 
 @pytest.mark.real
-def test_real_rear_view_clip(samples_dir):
+def test_real_rear_view_clip(real_pose_run):
     from formcheck.pipeline import analyse
 
-    res = analyse(
-        samples_dir / "running" / "outdoor_rear_lowcam_openpose_overlay_radluy.mp4", Settings.build(kind="run")
-    )
+    res = analyse(real_pose_run("running/outdoor_rear_lowcam_openpose_overlay_radluy.mp4"), Settings.build(kind="run"))
     m = res.result.metrics
     assert res.kind == "run" and m["view"] == "rear"
     # Own count: 171 steps/min at the assumed 30 fps (the true frame rate is unknown).
@@ -425,11 +423,11 @@ def test_real_rear_view_clip(samples_dir):
 
 
 @pytest.mark.real
-def test_real_short_jogging_clip(samples_dir):
+def test_real_short_jogging_clip(real_pose_run):
     from formcheck.pipeline import analyse
 
     with pytest.raises(InsufficientData, match="too short"):
-        analyse(samples_dir / "running" / "jogging_side_short_sports2d_demo3.mp4", Settings.build(kind="run"))
+        analyse(real_pose_run("running/jogging_side_short_sports2d_demo3.mp4"), Settings.build(kind="run"))
 
 
 @pytest.mark.real
@@ -441,15 +439,16 @@ def test_real_plank_photo_with_kind_run(samples_dir):
 
 
 @pytest.mark.real
-def test_real_split_screen_clip_is_refused_as_not_one_body(samples_dir):
+def test_real_split_screen_clip_is_refused_as_not_one_body(real_pose_run):
     """An edited split screen (upper body above, legs below): the model follows the upper body and
-    guesses its legs outside the picture; whatever `gait` says, it is not measured as one body."""
+    guesses its legs outside the picture; whatever `gait` says, it is not measured as one body. (`gait`
+    is a setting of the analysis, not of the pose pass: both analyses read the one shared pass.)"""
     from formcheck.pipeline import analyse
 
     for gait in ("auto", "walking"):
         with pytest.raises(InsufficientData, match="legs were out of the picture") as info:
             analyse(
-                samples_dir / "running" / "treadmill_walk_60fps_splitscreen_sebitzu.mp4",
+                real_pose_run("running/treadmill_walk_60fps_splitscreen_sebitzu.mp4"),
                 Settings.build(kind="run", gait=gait),
             )
         assert "split screen" in str(info.value)

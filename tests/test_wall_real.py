@@ -154,9 +154,9 @@ def test_plank_photo_is_not_standing(samples_dir):
         analyse(samples_dir / "plank" / "photo_plank_correct_usama.jpg", Settings.build(kind="wall"))
 
 
-def test_plank_clip_is_not_standing(samples_dir):
+def test_plank_clip_is_not_standing(real_pose_run):
     with pytest.raises(ActivityNotFound, match=r"not standing.*set `kind` to plank"):
-        analyse(samples_dir / "plank" / "front_plank_side_studio_wahoo.mp4", Settings.build(kind="wall"))
+        analyse(real_pose_run("plank/front_plank_side_studio_wahoo.mp4"), Settings.build(kind="wall"))
 
 
 def test_photo_without_a_person(tmp_path):
