@@ -173,10 +173,24 @@ def session_processes(sid: int) -> list[tuple[int, str]]:
     return [(int(pid), stat) for pid, s, stat in rows if int(s) == sid and not stat.startswith("Z")]
 
 
+def first_seconds(source: Path, target: Path, seconds: float) -> Path:
+    """The first `seconds` of a real clip, re-encoded (H.264, no sound) with the imageio-ffmpeg binary."""
+    from formcheck.clipvariants import ffmpeg_exe
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(source), "-t", str(seconds)]
+    subprocess.run([*command, "-c:v", "libx264", "-preset", "ultrafast", "-an", str(target)], check=True)
+    return target
+
+
 @pytest.mark.real
 def test_kill_9_of_the_batch_leaves_no_worker_running(tmp_path: Path, samples_dir: Path) -> None:
+    # Four clips of the real walker's first 4 s (120 frames: seconds of pose and video per clip, so
+    # both workers are mid-clip when the batch is killed; the whole 13 s clip only made it slower).
+    walk = first_seconds(samples_dir / WALK, tmp_path / "walk.mp4", 4.0)
     for i in range(4):
-        place(samples_dir, tmp_path / "in", {f"walk{i}.mp4": WALK})
+        (tmp_path / "in").mkdir(exist_ok=True)
+        shutil.copyfile(walk, tmp_path / "in" / f"walk{i}.mp4")
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(
