@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from test_report import read_html, read_pdf
 
 from formcheck.kinds import kind_spec
@@ -142,14 +143,40 @@ def _select(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]:visible').filter(has=page.locator("label", has_text=label))
     box.first.click()
     page.get_by_role("option", name=option, exact=True).click()
-    page.wait_for_timeout(500)
+    _settled(page)
+
+
+#: Counts the app's script runs: Streamlit marks its root `data-test-script-state="running"` while
+#: the script runs (the attribute its own end-to-end tests wait on), and the time of its last change.
+COUNT_RUNS = """
+window.__formcheckRuns = 0; window.__formcheckSettledAt = 0; window.__formcheckChanged = Date.now();
+new MutationObserver(records => {
+  for (const r of records) {
+    const now = r.target.getAttribute('data-test-script-state');
+    if (now !== r.oldValue) window.__formcheckChanged = Date.now();
+    if (now === 'running' && r.oldValue !== 'running') window.__formcheckRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+#: True once a script run started since the last settle (or none started within 1 s of asking: the
+#: action did not rerun the script) has ended, and the app has stayed idle for 150 ms (a run that
+#: reruns itself starts again within that).
+SETTLED = """started => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const ran = window.__formcheckRuns > window.__formcheckSettledAt || Date.now() - started > 1000;
+  return ran && app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && Date.now() - window.__formcheckChanged >= 150;
+}"""
 
 
 def _settled(page) -> None:
-    """Wait until the script run is over (the 'Running...' status has gone)."""
-    page.wait_for_timeout(300)
+    """Wait until the script run of the last action is over (see SETTLED; the 'Running...' status
+    has gone too)."""
+    started = page.evaluate("Date.now()")
+    page.wait_for_function(SETTLED, arg=started, timeout=ANALYSIS_TIMEOUT_MS, polling=50)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=ANALYSIS_TIMEOUT_MS)
-    page.wait_for_timeout(500)
+    page.evaluate("window.__formcheckSettledAt = window.__formcheckRuns")
 
 
 def _expect_result(page, heading: str) -> None:
@@ -166,6 +193,15 @@ def _video_state(tools, index: int = 0) -> dict:
         "v => ({t: v.currentTime, paused: v.paused, ready: v.readyState, w: v.videoWidth, h: v.videoHeight,"
         " shownW: v.getBoundingClientRect().width, shownH: v.getBoundingClientRect().height})"
     )
+
+
+def _video_until(page, tools, done, what: str, index: int = 0, timeout_s: float = 10.0) -> dict:
+    """Clip `index`'s state once `done(state)` holds (polled every 50 ms), for `what` to have happened."""
+    deadline = time.monotonic() + timeout_s
+    while not done(state := _video_state(tools, index)):
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout_s:.0f} s: {state}"
+        page.wait_for_timeout(50)
+    return state
 
 
 def _wait_video(page, tools, index: int = 0) -> dict:
@@ -187,15 +223,13 @@ def _open_page(page, name: str) -> None:
     if folded.count():
         page.locator('[data-testid="stExpandSidebarButton"]').first.click()
         folded.first.wait_for(state="visible")
-        page.wait_for_timeout(800)  # the sidebar slides in
-        folded.first.click()
-        page.wait_for_timeout(800)
+        folded.first.click()  # Playwright waits for the sliding link to be stable before it clicks
+        _settled(page)
         close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
         if close.count() and close.first.is_visible():
             close.first.click()  # a phone's sidebar covers the page until closed
     else:
         page.get_by_role("link", name=name).first.click()
-    page.wait_for_timeout(800)
     _settled(page)
 
 
@@ -252,6 +286,7 @@ def test_analyse_seek_report_compare_and_history(
     clip = samples_dir / RUNNING_CLIP
     assert clip.is_file(), f"sample file missing under {samples_dir}"
     context = browser.new_context(viewport=viewport, accept_downloads=True)
+    context.add_init_script(COUNT_RUNS)
     page = context.new_page()
     shots = Path(os.environ.get("FORMCHECK_SHOTS") or tmp_path) / size
     shots.mkdir(parents=True, exist_ok=True)
@@ -295,8 +330,9 @@ def test_analyse_seek_report_compare_and_history(
         frame = frames.nth(1)
         frame.scroll_into_view_if_needed()
         frame.click()
-        page.wait_for_timeout(800)
-        assert _video_state(tools)["t"] == pytest.approx(float(frame.get_attribute("data-time")), abs=0.02)
+        at = float(frame.get_attribute("data-time"))
+        seeked = _video_until(page, tools, lambda v: abs(v["t"] - at) <= 0.02, "the seek to the key frame")
+        assert seeked["t"] == pytest.approx(at, abs=0.02)
 
         # Tap a step: the video goes there. Then one frame forward.
         steps = tools.locator('[data-testid="seek-step"]')
@@ -305,14 +341,15 @@ def test_analyse_seek_report_compare_and_history(
         target = float(step.get_attribute("data-time"))
         step.scroll_into_view_if_needed()
         step.click()
-        page.wait_for_timeout(800)
-        assert _video_state(tools)["t"] == pytest.approx(target, abs=0.02)
+        seeked = _video_until(page, tools, lambda v: abs(v["t"] - target) <= 0.02, "the seek to the step")
+        assert seeked["t"] == pytest.approx(target, abs=0.02)
         tools.locator('[data-testid="frame-forward"]').click()
-        page.wait_for_timeout(800)
-        moved = _video_state(tools)["t"] - target
+        moved = _video_until(page, tools, lambda v: v["t"] > seeked["t"], "the frame step")["t"] - target
         assert moved == pytest.approx(1 / 60, abs=0.006), moved  # one frame of the 60 fps clip
+        clock_text = f"frame {round((target + 1 / 60) * 60)}"
+        expect(tools.locator('[data-testid="clip-clock-0"]')).to_contain_text(clock_text)  # updated on 'seeked'
         clock = tools.locator('[data-testid="clip-clock-0"]').inner_text()
-        assert f"frame {round((target + 1 / 60) * 60)}" in clock, clock
+        assert clock_text in clock, clock
         tools.locator('[data-testid="clip-video-0"]').scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "video_tools.png"))
         page.get_by_text("Per step", exact=True).scroll_into_view_if_needed()
@@ -341,7 +378,9 @@ def test_analyse_seek_report_compare_and_history(
 
         # Two bundled examples of the same activity, compared in sync on the Compare page.
         page.get_by_text("Try a bundled example").first.click()
-        page.wait_for_timeout(800)
+        page.locator('[data-testid="stSelectbox"]:visible').filter(
+            has=page.locator("label", has_text="Example")
+        ).first.wait_for(timeout=30_000)
         for title, track in (
             ("Walking indoors, side view (there and back)", "running__walking_side_indoor_wall_sports2d_demo4.npz"),
             (
