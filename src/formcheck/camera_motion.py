@@ -1,9 +1,9 @@
 """The camera's own motion between consecutive frames, from the background (a hand-held phone's shake
 and drift, a pan that follows the runner), measured during the pose pass.
 
-Corners are found in the previous frame outside every person's box, followed into this frame by
-pyramidal Lucas-Kanade optical flow, and a similarity (scale, rotation, shift) is fitted to the pairs
-with RANSAC: the background moves as one picture when the camera moves, a person does not. The
+Corners of the background (outside every person's box) are followed from frame to frame by
+pyramidal Lucas-Kanade optical flow (found again when too few are left), and a similarity (scale,
+rotation, shift) is fitted to each frame's pairs with RANSAC: the background moves as one picture when the camera moves, a person does not. The
 motion is in full-resolution pixels about the frame's centre; `camera_path` chains the motions
 into the camera's path relative to the first frame (`steadying` takes the shake out of it).
 """
