@@ -254,7 +254,7 @@ def invariance_rows(samples: Path, work: Path, only: tuple[str, ...] = (), track
     only: clip file names to run (default: all of INVARIANCE_CLIPS). tracks: a folder of recorded
     tracks `<clip stem>.<variant>.npz` (the real model's landmarks of each variant, recorded once
     with TrackSource's layout): analysed instead of running the model again."""
-    from formcheck.clipvariants import VARIANTS, compare_figures, make_variant
+    from formcheck.clipvariants import TIME_SCALE, VARIANTS, compare_figures, make_variant
 
     rows = []
     for name, fps in INVARIANCE_CLIPS:
@@ -276,7 +276,9 @@ def invariance_rows(samples: Path, work: Path, only: tuple[str, ...] = (), track
                     continue
                 figures = headline(made.path)
                 made.path.unlink()
-            checks = compare_figures(original, figures) if "error" not in original and "error" not in figures else []
+            scale = TIME_SCALE.get(variant, 1.0)
+            both = "error" not in original and "error" not in figures
+            checks = compare_figures(original, figures, scale) if both else []
             same_class = figures.get("gait") == original.get("gait") and figures.get("view") == original.get("view")
             rows.append(
                 {
@@ -303,7 +305,8 @@ def invariance_markdown(rows: list[dict]) -> list[str]:
         "4 cm, vertical oscillation 1.5 cm. A figure outside its tolerance is marked **(x)**, or **(x, u)** when "
         "the analysis marks it unreliable in the original or the variant (the user is told; it gets no finding); "
         "(u) alone: marked unreliable, within tolerance. A changed class **CLASS**. Slow-motion clips compare "
-        "their cadence at the file's rate.",
+        "their cadence at the file's rate. The re-timed variants (`faster`, `slower`) are compared with the "
+        "original's figures scaled to their pace (cadence times the factor, contact time divided by it).",
         "",
         "| clip | variant | gait | view | " + " | ".join(metrics) + " | toe-offs |",
         "|---|---|---|---|" + "---|" * len(metrics) + "---|",

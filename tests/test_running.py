@@ -184,6 +184,30 @@ def test_gait_passes_known_answers():
     assert cadence.pooled_cadence(passes)[0] == pytest.approx(120.0, rel=1e-6)
 
 
+def test_a_pace_change_stands_only_where_every_clock_sees_it():
+    """Contacts of a steady 200 steps/min run (0.3 s) whose last 6 steps come 10% quicker (0.27 s:
+    the contacts alone split, `pace_parts`), while the pelvis's lowest and highest points stay at
+    0.3 s: one pass at about 200 (the contacts, within 4% of the pelvis's clocks, weigh in). When every clock quickens (a real pace change) there are two passes, at
+    200 and 222.2 steps/min."""
+    from formcheck.kinds.run.cadence import cadence_by_pass
+
+    steady = [0.3 * k for k in range(17)]
+    quicker = [0.3 * k for k in range(11)] + [3.0 + 0.27 * k for k in range(1, 7)]
+
+    def clocks(contacts: list[float], pelvis: list[float]) -> dict[str, list[float]]:
+        return {
+            "contacts": contacts,
+            "pelvis_lows": [t + 0.1 for t in pelvis],
+            "pelvis_highs": [t + 0.25 for t in pelvis],
+        }
+
+    one = cadence_by_pass(clocks(quicker, steady), "contacts", 0.3)
+    assert len(one.passes) == 1 and one.passes[0]["cadence_spm"] == pytest.approx(200.0, rel=0.01)
+    two = cadence_by_pass(clocks(quicker, quicker), "contacts", 0.3)
+    assert [p["cadence_spm"] for p in two.passes] == [200.0, 222.2]
+    assert [p["start_s"] for p in two.passes] == [0.0, 3.0]
+
+
 def test_cadence_standard_error_known_answers():
     """Two clocks of 0.5 s steps, each with a 5 ms standard error: pooled 5 / sqrt(2) = 3.54 ms, i.e.
     60 / 0.5^2 x 0.00354 = 0.85 steps/min. When they disagree (0.49 and 0.51 s: 2 standard errors

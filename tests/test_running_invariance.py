@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.clipvariants import TOLERANCES, VARIANTS, compare_figures, make_variant
+from formcheck.clipvariants import TIME_SCALE, TOLERANCES, VARIANTS, compare_figures, make_variant
 from formcheck.media import iter_frames, probe
 from formcheck.pipeline import analyse
 from formcheck.settings import Settings
@@ -97,11 +97,39 @@ def test_the_variants_are_what_they_say(samples_dir, tmp_path):
     assert 0.15 < (gaps > 1).mean() < 0.45 and set(np.unique(gaps)) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0}
 
 
+def test_the_re_timed_variants_play_the_run_faster_or_slower(samples_dir, tmp_path):
+    """`faster`: the run 1.25x faster at the clip's own 30 fps (frame k shows the original's frame
+    1.25 k); `slower`: every frame kept, at 0.9 x 30 = 27 fps (frame k is the original's frame k)."""
+    source = samples_dir / "running" / "outdoor_rear_lowcam_openpose_overlay_radluy.mp4"
+
+    def frames(path: Path) -> tuple[np.ndarray, list[np.ndarray]]:
+        got = list(iter_frames(probe(path)))
+        return np.array([f.time_s for f in got]), [f.image.astype(float).mean(axis=2) for f in got]
+
+    def corr(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
+
+    t0, original = frames(source)
+    faster, slower = (make_variant(source, name, tmp_path, 30.0) for name in ("faster", "slower"))
+    assert faster and slower and TIME_SCALE == {"faster": 1.25, "slower": 0.9}
+    tf, fast = frames(faster.path)
+    ts, slow = frames(slower.path)
+    assert np.median(np.diff(tf)) == pytest.approx(1 / 30, rel=0.01)
+    assert tf[-1] == pytest.approx(t0[-1] / 1.25, abs=2 / 30)
+    assert len(slow) == len(original) and np.median(np.diff(ts)) == pytest.approx(1 / 27, rel=0.01)
+
+    def best_match(image: np.ndarray) -> int:
+        return int(np.argmax([corr(image, o) for o in original]))
+
+    assert [best_match(fast[k]) for k in (20, 40)] == [25, 50]
+    assert [best_match(slow[k]) for k in (20, 40)] == [20, 40]
+
+
 @pytest.mark.parametrize("clip,variant,known", CASES)
 def test_variant_keeps_class_cadence_and_figures(clip, variant, known, originals, variants):
     original, other = originals[clip], variants[(clip, variant)]
     assert (other["gait"], other["view"]) == (original["gait"], original["view"])
-    checks = compare_figures(original, other)
+    checks = compare_figures(original, other, TIME_SCALE.get(variant, 1.0))
     failed = [c for c in checks if not c.holds and c.metric not in known]
     assert failed == [], "; ".join(f"{c.metric} {c.original} -> {c.variant} (allowed +-{c.allowed:g})" for c in failed)
 

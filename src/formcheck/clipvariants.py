@@ -1,7 +1,10 @@
 """Variants of a real clip that change only the file, not the run: mirrored, re-encoded at another
 quality, HEVC 10-bit in a .MOV (as an iPhone stores it), stored rotated with a display rotation,
-30% of the frames dropped with their true timestamps (variable frame rate), 60 -> 30 fps, and a
-hand-held look (a slowly drifting crop with shake). Made with the ffmpeg binary that the
+30% of the frames dropped with their true timestamps (variable frame rate), 60 -> 30 fps, a
+hand-held look (a slowly drifting crop with shake); and two that re-time the run (`TIME_SCALE`): a
+faster runner (played 1.25x faster, resampled to the clip's frame rate) and a slower one (the same
+frames at 0.9x the frame rate), whose timing figures must scale and whose angles and distances must
+not. Made with the ffmpeg binary that the
 `imageio-ffmpeg` wheel ships (it has libx264 and libx265); used by the running analysis's
 invariance tests and `bench/running_accuracy.py`.
 """
@@ -24,7 +27,13 @@ VARIANTS: dict[str, str] = {
     "vfr_drop30": "30% of the frames dropped at random, the kept frames' true timestamps kept (variable frame rate)",
     "fps30": "60 fps resampled to 30 fps (only for clips above 50 fps)",
     "handheld": "a hand-held look: a 92% crop drifting slowly across the frame with a small shake",
+    "faster": "re-timed 1.25x faster and resampled to the clip's frame rate (a faster runner with the same stride "
+    "geometry: cadence x1.25, contact time /1.25, angles and distances the same)",
+    "slower": "re-timed 0.9x: the same frames at 0.9x the frame rate (cadence x0.9, contact time /0.9)",
 }
+
+#: The variants that re-time the run: how many times faster their gait is than the original's.
+TIME_SCALE: dict[str, float] = {"faster": 1.25, "slower": 0.9}
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,14 @@ def make_variant(source: Path, name: str, out_dir: Path, fps: float) -> Variant 
                 *_h264(),
             ],
         ),
+        "faster": lambda: _simple(
+            src, out_dir / f"{stem}.faster.mp4", ["-vf", f"setpts=PTS/{TIME_SCALE['faster']},fps={fps:g}", *_h264()]
+        ),
+        "slower": lambda: _simple(
+            src,
+            out_dir / f"{stem}.slower.mp4",
+            ["-vf", f"setpts=PTS/{TIME_SCALE['slower']},fps={fps * TIME_SCALE['slower']:g}", *_h264()],
+        ),
     }
     if name not in makers:
         raise ValueError(f"unknown variant {name!r}: choose one of {', '.join(VARIANTS)}")
@@ -136,8 +153,8 @@ TOLERANCES: dict[str, tuple[str, float]] = {
 
 @dataclass(frozen=True)
 class Comparison:
-    """One headline figure of a variant against the original: both values, the difference (in the
-    metric's unit), the allowed difference and whether it holds (both missing also holds)."""
+    """One headline figure of a variant against the original: both values (the original's scaled to
+    the variant's pace, `compare_figures`), the difference (in the metric's unit), the allowed difference and whether it holds (both missing also holds)."""
 
     metric: str
     original: float | None
@@ -147,13 +164,24 @@ class Comparison:
     holds: bool
 
 
-def compare_figures(original: dict[str, object], variant: dict[str, object]) -> list[Comparison]:
-    """Each metric of TOLERANCES compared (a figure present in one and missing in the other fails)."""
+#: How each figure of TOLERANCES changes when the gait is played `s` times faster: its value times
+#: s ** exponent (cadence is steps per time, contact a time; angles and distances do not change).
+TIME_EXPONENT: dict[str, int] = {"cadence_spm": 1, "contact_ms": -1}
+
+
+def compare_figures(
+    original: dict[str, object], variant: dict[str, object], time_scale: float = 1.0
+) -> list[Comparison]:
+    """Each metric of TOLERANCES compared (a figure present in one and missing in the other fails).
+    time_scale: how many times faster the variant's gait is (`TIME_SCALE`; 1 for a file-only
+    variant): the original's timing figures are scaled to what the variant should read."""
     out = []
     for metric, (kind, amount) in TOLERANCES.items():
         a, b = original.get(metric), variant.get(metric)
         a = float(a) if isinstance(a, (int, float)) and not isinstance(a, bool) else None
         b = float(b) if isinstance(b, (int, float)) and not isinstance(b, bool) else None
+        if a is not None:
+            a *= time_scale ** TIME_EXPONENT.get(metric, 0)
         allowed = amount * abs(a) if kind == "rel" and a is not None else amount
         if a is None or b is None:
             out.append(Comparison(metric, a, b, None, allowed, a is None and b is None))

@@ -6,7 +6,7 @@ clocks that agree combined by inverse-variance weighting (the figure reported).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -80,7 +80,8 @@ class GaitPass:
     used; steps: steps spanned (last - first step number); step_s: the fitted step time (s);
     instants: step instants used; dropped: instants left out (off the line by more than
     PASS_OUTLIER_STEPS step, e.g. a contact found twice); step_se_s: standard error of the fitted
-    step time (s), from the instants' scatter about the line."""
+    step time (s), from the instants' scatter about the line; after_pace_change: the pass starts
+    where the one before it changed pace (no pause between them, `pace_parts`)."""
 
     start_s: float
     end_s: float
@@ -89,6 +90,7 @@ class GaitPass:
     instants: int
     dropped: int
     step_se_s: float = 0.0
+    after_pace_change: bool = False
 
     @property
     def cadence_spm(self) -> float:
@@ -187,12 +189,14 @@ def gait_passes(times_s: list[float], step_s: float, split_pace: bool = True) ->
     t = np.sort(np.asarray(times_s, float))
     numbers = _step_numbers(t, step_s)
     cuts = np.flatnonzero((np.diff(t) > PASS_GAP_STEPS * step_s) | (np.diff(numbers) > 2)) + 1
-    passes = []
-    parts = [p for seg in np.split(t, cuts) for p in (pace_parts(seg, step_s) if split_pace else [seg])]
-    for seg_t in parts:
-        fitted = _fit_pass(seg_t, step_s)
-        if fitted is not None:
-            passes.append(fitted[0])
+    passes: list[GaitPass] = []
+    for seg in np.split(t, cuts):
+        follows = False  # whether the part before, within this pause-free stretch, was kept
+        for part in pace_parts(seg, step_s) if split_pace else [seg]:
+            fitted = _fit_pass(part, step_s)
+            if fitted is not None:
+                passes.append(replace(fitted[0], after_pace_change=follows))
+            follows = fitted is not None
     return passes
 
 
@@ -250,40 +254,60 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
     clock further than CLOCK_AGREEMENT from the clocks' median is left out, and the rest are combined
     by inverse-variance weighting (`pooled_cadence`). Several independent clocks, and every
     instant rather than the first and the last, keep a few mis-placed instants from biasing it."""
-    passes = gait_passes(clocks[primary], step_s)
-    fits: list[GaitPass] = []
-    table = []
-    for p in passes:
-        trim = p.step_s if p.steps >= STEADY_MIN_STEPS else 0.0
-        a, b = p.start_s + trim - PASS_MARGIN_STEPS * p.step_s, p.end_s - trim + PASS_MARGIN_STEPS * p.step_s
-        row: dict[str, Any] = {
-            "start_s": round(p.start_s, 3),
-            "end_s": round(p.end_s, 3),
-            "steps": p.steps,
-            "steady_from_s": round(max(a, p.start_s), 3),
-            "steady_to_s": round(min(b, p.end_s), 3),
-        }
-        by_clock = {
-            name: gait_passes([t for t in instants if a <= t <= b], step_s, split_pace=False)
-            for name, instants in clocks.items()
-        }
-        by_clock = {name: sub for name, sub in by_clock.items() if sub}
-        for name in clocks:
-            row[f"cadence_{name}_spm"] = rounded(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
-        # Consensus: a clock that disagrees with the clocks' median by more than CLOCK_AGREEMENT is
-        # left out (e.g. the pelvis's bounce blurred by glare, or contacts scattered by noisy feet).
-        rates = {name: pooled_cadence(sub)[0] for name, sub in by_clock.items()}
-        median = float(np.median(list(rates.values()))) if rates else float("nan")
-        agreeing = [name for name, v in rates.items() if abs(v / median - 1) <= CLOCK_AGREEMENT]
-        row["clocks_used"] = agreeing
-        pass_fits = [f for name in agreeing for f in by_clock[name]]
-        row["cadence_spm"] = rounded(pooled_cadence(pass_fits)[0]) if pass_fits else None
-        row["cadence_se_spm"] = rounded(pooled_cadence_se(pass_fits), 2) if pass_fits else None
-        fits += pass_fits
-        table.append(row)
+    primary_t = np.sort(np.asarray(clocks[primary], float))
+    passes = gait_passes(primary_t.tolist(), step_s)
+    done = [_pass_cadence(p, clocks, step_s) for p in passes]
+    # A pace change is split on the primary clock alone; it stands only where the parts' cadences
+    # from every agreeing clock differ by PACE_CHANGE too (one contact a frame or two off at the
+    # joint tilts both parts' lines the opposite ways: a steady run split in two).
+    k = 0
+    while k + 1 < len(passes):
+        a, b = done[k][0].get("cadence_spm"), done[k + 1][0].get("cadence_spm")
+        if passes[k + 1].after_pace_change and a and b and abs(a / b - 1) <= PACE_CHANGE:
+            inside = primary_t[(primary_t >= passes[k].start_s) & (primary_t <= passes[k + 1].end_s)]
+            fitted = _fit_pass(inside, step_s)
+            if fitted is not None:
+                merged = replace(fitted[0], after_pace_change=passes[k].after_pace_change)
+                passes[k : k + 2] = [merged]
+                done[k : k + 2] = [_pass_cadence(merged, clocks, step_s)]
+                continue
+        k += 1
+    table = [row for row, _ in done]
+    fits = [f for _, pass_fits in done for f in pass_fits]
     return CadenceEstimate(
         pooled_cadence(fits)[0] if fits else float("nan"),
         sum(p.steps for p in passes),
         table,
         pooled_cadence_se(fits),
     )
+
+
+def _pass_cadence(p: GaitPass, clocks: dict[str, list[float]], step_s: float) -> tuple[dict[str, Any], list[GaitPass]]:
+    """One pass of `cadence_by_pass`: its table row (span, steady part, each clock's cadence, the
+    clocks used, the pooled cadence and its standard error) and the agreeing clocks' fits."""
+    trim = p.step_s if p.steps >= STEADY_MIN_STEPS else 0.0
+    a, b = p.start_s + trim - PASS_MARGIN_STEPS * p.step_s, p.end_s - trim + PASS_MARGIN_STEPS * p.step_s
+    row: dict[str, Any] = {
+        "start_s": round(p.start_s, 3),
+        "end_s": round(p.end_s, 3),
+        "steps": p.steps,
+        "steady_from_s": round(max(a, p.start_s), 3),
+        "steady_to_s": round(min(b, p.end_s), 3),
+    }
+    by_clock = {
+        name: gait_passes([t for t in instants if a <= t <= b], step_s, split_pace=False)
+        for name, instants in clocks.items()
+    }
+    by_clock = {name: sub for name, sub in by_clock.items() if sub}
+    for name in clocks:
+        row[f"cadence_{name}_spm"] = rounded(pooled_cadence(by_clock[name])[0]) if name in by_clock else None
+    # Consensus: a clock that disagrees with the clocks' median by more than CLOCK_AGREEMENT is
+    # left out (e.g. the pelvis's bounce blurred by glare, or contacts scattered by noisy feet).
+    rates = {name: pooled_cadence(sub)[0] for name, sub in by_clock.items()}
+    median = float(np.median(list(rates.values()))) if rates else float("nan")
+    agreeing = [name for name, v in rates.items() if abs(v / median - 1) <= CLOCK_AGREEMENT]
+    row["clocks_used"] = agreeing
+    pass_fits = [f for name in agreeing for f in by_clock[name]]
+    row["cadence_spm"] = rounded(pooled_cadence(pass_fits)[0]) if pass_fits else None
+    row["cadence_se_spm"] = rounded(pooled_cadence_se(pass_fits), 2) if pass_fits else None
+    return row, pass_fits
