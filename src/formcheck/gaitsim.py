@@ -165,9 +165,12 @@ def simulate(spec: GaitSpec) -> tuple[PoseSequence, GaitTruth]:
     contacts = {"L": _phase_events(spec, 0.1)[0], "R": _phase_events(spec, 0.1 + step_s)[0]}
     toe_offs = {f: c + spec.contact_ms / 1000.0 for f, c in contacts.items()}
 
-    # Pelvis height: lowest at mid-stance, highest in mid-flight (one cycle per step).
+    # Pelvis height, one cycle per step: a run bounces (lowest at mid stance, highest in mid flight),
+    # a walk (contact longer than a step: double support) vaults over the stance leg (highest at
+    # mid stance, lowest in double support; Cavagna et al. 1977).
     mid_stance0 = 0.1 + spec.contact_ms / 2000.0
-    osc = -spec.vertical_oscillation_cm / 2 * np.cos(2 * np.pi * (t - mid_stance0) / step_s)
+    vault = 1.0 if spec.contact_ms > 1000.0 * step_s else -1.0
+    osc = vault * spec.vertical_oscillation_cm / 2 * np.cos(2 * np.pi * (t - mid_stance0) / step_s)
     hip_h = 0.9 * leg + ankle_h + osc
     travel = (spec.speed_m_s * 100.0 * t) if spec.overground else np.zeros(n)
 

@@ -1,8 +1,9 @@
 """Walking or running. From the foot events where they are reliable: running has a flight phase
 (duty factor under 0.5), walking double support (over 0.5), which shows in where the toe-offs fall
-in the step (`events.toe_off_owners`). Where they are not (too few toe-offs, or a phase that a
-sprint and a very slow walk share), from the body's cues: peak knee flexion in swing and the elbow angle.
-A gait set by the user (`gait`) is used as given. The evidence says which decided."""
+in the step (`events.toe_off_owners`). Where the phase leaves it open (a sprint and a very slow walk
+share it), from the pelvis's motion (lowest at mid stance: running; highest: walking; `mechanics`),
+then the cadence. Where the toe-offs are too few, from the body's cues: peak knee flexion in swing
+and the elbow angle. A gait set by the user (`gait`) is used as given. The evidence says which decided."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ def classify_gait(
         "toe_off_phase": rounded(owners.phase, 2),
         "toe_offs_timed": owners.votes,
         "events_decided_by": owners.decided or None,
+        "pelvis_midstance_score": rounded(owners.pelvis_score, 2),
         "flight_step_share": rounded(float(np.mean([f > 0 for f in flights])), 2) if flights else None,
         "median_double_support_ms": rounded(float(np.median(doubles)), 0) if doubles else None,
     }
@@ -73,7 +75,7 @@ def classify_gait(
         evidence["decided_by"] = "setting"
         return setting, evidence
     if event_gait is not None:
-        evidence["decided_by"] = "foot events"
+        evidence["decided_by"] = "pelvis motion" if owners.decided == "phase and pelvis" else "foot events"
         return event_gait, evidence
     evidence["decided_by"] = "body cues"
     return cue_gait, evidence

@@ -209,6 +209,7 @@ def side_events(
     vertical_refine: bool = True,
     prefer_flight: bool = True,
     cadence_spm: float = float("nan"),
+    pelvis_flight: bool | None = None,
 ) -> tuple[list[GaitEvent], ToeOffOwners]:
     """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
     heel most anterior); toe-offs: the deepest points of the hindmost toe's position (the toe most
@@ -252,7 +253,7 @@ def side_events(
         toe_offs = shifted_by_median(toe_offs, lifted)
     # The foot that leaves the ground is behind the body: the hindmost toe's label at each toe-off.
     t_track = [_hindmost_foot(signals, r) for r in toe_offs]
-    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm, c_feet, t_track)
+    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm, c_feet, t_track, pelvis_flight)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
     toe_offs = [r for r, _ in kept]
     t_feet = [f for _, f in kept]
@@ -267,8 +268,10 @@ class ToeOffOwners:
     phase: the median toe-off phase (time since the last contact / step period); flight: whether a
     flight phase follows the toe-offs (running) rather than the other foot's contact preceding
     them (walking); votes: toe-offs that had a contact before them; decided: what decided `flight`
-    ('phase', 'phase and cadence', or '' when neither did and the caller's preference was used);
-    stance_of: each owned contact's row -> the row of the toe-off that ends its stance."""
+    ('phase', 'phase and pelvis', 'phase and cadence', or '' when none did and the caller's
+    preference was used);
+    stance_of: each owned contact's row -> the row of the toe-off that ends its stance; pelvis_score:
+    the pelvis's height at mid stance (`mechanics.PelvisMechanics.score`; NaN: not measured)."""
 
     owners: list[int | None]
     phase: float
@@ -276,6 +279,7 @@ class ToeOffOwners:
     votes: int
     decided: str = ""
     stance_of: dict[float, float] = field(default_factory=dict)
+    pelvis_score: float = float("nan")
 
 
 def toe_off_owners(
@@ -286,6 +290,7 @@ def toe_off_owners(
     cadence_spm: float = float("nan"),
     contact_feet: list[str] | None = None,
     toe_feet: list[str] | None = None,
+    pelvis_flight: bool | None = None,
 ) -> ToeOffOwners:
     """Which contact each toe-off ends. A foot's toe-off comes a stance after its own contact: duty
     factor DF x stride = 2 DF steps, and before that foot's next contact (2 steps). With a flight
@@ -295,9 +300,11 @@ def toe_off_owners(
     walking's DF 0.55-0.7). The median phase over the clip decides (a steady gait does not switch
     between steps): above TOE_OFF_PHASE_RUNNING running, below TOE_OFF_PHASE_WALKING walking. Between
     (a slow run with DF 0.25-0.3, a sprint, a slow walk with DF 0.7-0.8: a frame's error moves the
-    phase by 0.1 at 30 fps), the cadence (steps/min in the file's time) decides where it can only be
-    one gait: at least RUNNING_CADENCE_SPM running, WALKING_CADENCE_SPM[0]-[1] walking; otherwise, or
-    with fewer than MIN_STEPS toe-offs, `prefer_flight` does. Duty factors: Novacheck 1998.
+    phase by 0.1 at 30 fps), the pelvis's motion decides where it is clear (`pelvis_flight`: True, a
+    bounce, lowest at mid stance; False, a vault; None: unclear; `mechanics.pelvis_mechanics`), else
+    the cadence (steps/min in the file's time) where it can only be one gait: at least
+    RUNNING_CADENCE_SPM running, WALKING_CADENCE_SPM[0]-[1] walking; otherwise, or with fewer than
+    MIN_STEPS toe-offs, `prefer_flight` does. Duty factors: Novacheck 1998.
 
     Each toe-off is then given to its own foot's contact by time, not by place in the list (so a
     missed contact loses only its own step's toe-off): the clip's stance in steps is the median phase
@@ -321,6 +328,8 @@ def toe_off_owners(
     if len(phases) >= MIN_STEPS:
         if not TOE_OFF_PHASE_WALKING <= phase <= TOE_OFF_PHASE_RUNNING:
             decided, flight = "phase", bool(phase > TOE_OFF_PHASE_RUNNING)
+        elif pelvis_flight is not None:
+            decided, flight = "phase and pelvis", pelvis_flight
         elif cadence_spm >= RUNNING_CADENCE_SPM:
             decided, flight = "phase and cadence", True
         elif WALKING_CADENCE_SPM[0] <= cadence_spm <= WALKING_CADENCE_SPM[1]:

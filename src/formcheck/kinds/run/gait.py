@@ -15,7 +15,7 @@ runner is in the frame, and how far from the camera, does not matter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from ...sequence import PoseSequence
 from .cadence import CadenceEstimate, cadence_by_pass, cadence_from_steps, frontal_cadence
 from .classify import body_cues, classify_gait
 from .events import GaitEvent, Step, ToeOffOwners, build_steps, side_events
+from .mechanics import pelvis_mechanics
 from .periodicity import Periodicity
 from .rear import FrontalDetection, detect_frontal, frontal_midstances, frontal_signals
 from .rear_steps import frontal_details, frontal_rows
@@ -45,7 +46,7 @@ from .reliability import (
 from .rows import StepRow
 from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
-from .signals import hip_centre, leg_signals, time_at_row, travel_direction
+from .signals import FEET, hip_centre, leg_signals, time_at_row, travel_direction
 from .steps import LEG_FRACTION, SideSeries, side_rows
 from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
@@ -209,6 +210,8 @@ def detect_events(
         refine = max(2, int(round(REFINE_HALF_WINDOW_S * rate)))
         fit = max(2, int(round(REFINE_FIT_STEPS * per.step_rows)))
         signals = leg_signals(fixed, fwd, leg_px)
+        pelvis = frontal_signals(fixed, per.step_rows, raw.present)
+        mechanics = pelvis_mechanics({f: signals[f]["ankle_fwd"] for f in FEET}, pelvis.pelvis, per.step_rows)
         events, owners = side_events(
             signals,
             ts,
@@ -218,10 +221,11 @@ def detect_events(
             fit,
             prefer_flight=prefer_flight,
             cadence_spm=60.0 / per.step_s,
+            pelvis_flight=mechanics.flight,
         )
+        owners = replace(owners, pelvis_score=mechanics.score)
         steps = build_steps(events, per.step_s, owners.stance_of)
         simple_spm, n_steps, _ = cadence_from_steps(steps)
-        pelvis = frontal_signals(fixed, per.step_rows, raw.present)
         lows, _, highs, _ = frontal_midstances(pelvis, per.step_rows, view)
         est = cadence_by_pass(
             {

@@ -89,6 +89,14 @@ def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
             f"foot events did not show clearly whether there is a flight phase ({evidence.get('toe_offs_timed')} "
             f"toe-offs timed, median phase {evidence.get('toe_off_phase')} of a step); set `gait` if it is wrong"
         ]
+    if by == "pelvis motion":
+        return [
+            f"running or walking was told from the pelvis's motion ({'lowest' if gait == 'running' else 'highest'} "
+            f"as the feet pass each other, score {evidence.get('pelvis_midstance_score')}: a "
+            f"{'bounce' if gait == 'running' else 'vault'} over the stance leg): the toe-offs (median phase "
+            f"{evidence.get('toe_off_phase')} of a step) did not show whether there is a flight phase; set `gait` "
+            f"if it is wrong"
+        ]
     if by == "setting" and from_events is not None and from_events != gait:
         return [
             f"analysed as {gait} because `gait` says so, but the foot events look like {from_events} "

@@ -321,15 +321,16 @@ NYQUIST = "sampling theorem: a sampled signal carries frequencies up to half the
 CLEAN_MIN_VISIBILITY = 0.3
 #: Gaps up to this long are filled (seconds): under half a running contact.
 CLEAN_MAX_GAP_S = 0.1
-#: Low-pass cut-off of the landmark tracks (Hz).
+#: Low-pass cut-off of the landmark tracks (Hz) while the step period is measured, and where it is not known.
 CLEAN_CUTOFF_HZ = 12.0
 #: Outlier floor, as a fraction of the body's height in the image.
 CLEAN_OUTLIER_MIN_FRACTION = 0.1
 #: Slow motion: gaps up to this share of a step are filled, at most SLOW_MAX_GAP_S.
 SLOW_GAP_STEPS = 0.3
 SLOW_MAX_GAP_S = 0.5
-#: Slow motion: the cut-off in step frequencies (12 Hz at 2.7 steps/s).
-SLOW_CUTOFF_STEPS = 4.5
+#: The gait's low-pass cut-off in step frequencies (12 Hz at 2.7 steps/s; CLEAN_CUTOFF_HZ is the
+#: first pass that measures the step period).
+CUTOFF_STEPS = 4.5
 #: A step period (s, file time) above this means the legs cycle slowly in file time (slow motion).
 SLOW_STEP_S = 0.4
 
@@ -384,10 +385,14 @@ MIN_PROMINENCE_FRACTION = 0.25
 #: Toe-off phase (time since the last contact / step period): above TOE_OFF_PHASE_RUNNING the
 #: toe-offs end their own step's stance before the other foot lands (a flight phase, running);
 #: below TOE_OFF_PHASE_WALKING they follow the other foot's contact (double support, walking);
-#: between, the events cannot tell (a sprint or a very slow walk) and the body's cues decide.
+#: between, the events cannot tell (a sprint or a very slow walk): the pelvis's motion, then the
+#: cadence, then the body's cues decide.
 TOE_OFF_PHASE_RUNNING = 0.6
 TOE_OFF_PHASE_WALKING = 0.4
-#: Between them, a cadence (steps/min) of at least this is running, within this range walking.
+#: Between them, the pelvis lower at mid stance than with the feet apart by at least this share of
+#: its range is running (a bounce), higher by as much walking (a vault; `mechanics`).
+PELVIS_MECHANICS_MARGIN = 0.2
+#: Else a cadence (steps/min) of at least this is running, within this range walking.
 RUNNING_CADENCE_SPM = 140.0
 WALKING_CADENCE_SPM = (70.0, 135.0)
 #: A stance (a foot's contact to its toe-off) in step periods, 2 x the duty factor DF: running DF 0.2
@@ -506,7 +511,9 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "not a glitch",
     "SLOW_GAP_STEPS": "CLEAN_MAX_GAP_S in step units (0.1 s at ~3 steps/s)",
     "SLOW_MAX_GAP_S": "cap on gap filling in file time",
-    "SLOW_CUTOFF_STEPS": "CLEAN_CUTOFF_HZ in step units (12 Hz at 2.7 steps/s)",
+    "CUTOFF_STEPS": f"CLEAN_CUTOFF_HZ in step units (12 Hz at 2.7 steps/s, 160 spm); {WINTER_2009}: walking "
+    "markers are filtered at about 6 Hz, running at 10-12: the gait's bandwidth scales with its step rate, so "
+    "does the cut-off (8.4 Hz for a walk at 113 spm)",
     "SLOW_STEP_S": "150 spm (the slowest real running cadence) is 0.4 s a step",
     "GRID_JITTER": "millisecond timestamps of a 29.97 fps clip vary by 3%; a dropped frame doubles an interval",
     "GRID_MAX_BRIDGE_S": "CLEAN_MAX_GAP_S plus the frame on each side: a linear bridge over 150 ms stays within a "
@@ -541,6 +548,11 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "and 2 DF - 1 of the next in walking; running duty factors are 0.25-0.45 (phase 0.5-0.9), walking "
     "0.55-0.7 (phase 0.1-0.4); a frame at 30 fps is ~0.1 of a step, so 0.4-0.6 is left to the cadence",
     "TOE_OFF_PHASE_WALKING": "see TOE_OFF_PHASE_RUNNING",
+    "PELVIS_MECHANICS_MARGIN": "Cavagna GA, Heglund NC, Taylor CR. Mechanical work in terrestrial locomotion. Am J "
+    "Physiol 1977;233:R243-61; Farley CT, Ferris DP. Exerc Sport Sci Rev 1998;26:253-85: walking vaults over the "
+    "stance leg (highest at mid stance), running bounces on it (lowest), so the score is near +1 or -1 for a "
+    "clean gait (-0.4 to -0.86 on the sample runs, +0.39 to +0.68 on the walks); a fifth of the range is "
+    "left to noise",
     "STANCE_STEPS_RUNNING": f"{NOVACHECK_1998}: running duty factors 0.2 (sprint) to below 0.5 (a flight phase); a "
     "stance lasts 2 DF step periods",
     "STANCE_STEPS_WALKING": f"{NOVACHECK_1998}: walking duty factors above 0.5 (double support), about 0.6 at a "
