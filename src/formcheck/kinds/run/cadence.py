@@ -20,6 +20,7 @@ from .thresholds import (
     PACE_CHANGE,
     PACE_MIN_STEPS,
     PACE_REGULARITY,
+    PACE_SPLIT_DEPTH,
     PASS_GAP_STEPS,
     PASS_MARGIN_STEPS,
     PASS_OUTLIER_STEPS,
@@ -113,12 +114,23 @@ def _line_fit(num: np.ndarray, t: np.ndarray) -> tuple[float, float, float]:
     return float(coef[0]), se, float(np.sqrt(np.mean(resid**2)))
 
 
-def pace_parts(times_s: np.ndarray, step_s: float, depth: int = 3) -> list[np.ndarray]:
-    """A pass's sorted step instants split where the pace changes: at the split whose two fitted step
-    times differ the most in standard errors, when they differ by more than PACE_CHANGE and by more
-    than three standard errors of the difference, and each part is regular (its instants within
-    PACE_REGULARITY of a step of its line, RMS; a run of spurious or missed contacts is irregular,
-    a new pace is not), each part at least PACE_MIN_STEPS steps; recursively."""
+def pace_parts(times_s: np.ndarray, step_s: float) -> list[np.ndarray]:
+    """A pass's sorted step instants split where the pace changes (binary segmentation, then merging):
+    split at the instant where the two sides' fitted step times differ the most in standard errors,
+    recursively (`_split_at_pace_changes`); then, while two neighbouring parts are not distinct paces
+    (step times within PACE_CHANGE or within three standard errors of each other, or either part
+    irregular: its instants further than PACE_REGULARITY of a step from its line, RMS, as a run of
+    spurious or missed contacts is and a new pace is not), the most alike pair is joined again. Each
+    part spans at least PACE_MIN_STEPS steps; neighbours share the instant between them. Splitting
+    before judging lets a run of several paces (the issue's 163 to 236 steps/min in five) be cut
+    where a single line through either half would be no pace at all."""
+    return _merge_alike(_split_at_pace_changes(times_s, step_s, PACE_SPLIT_DEPTH), step_s)
+
+
+def _split_at_pace_changes(times_s: np.ndarray, step_s: float, depth: int) -> list[np.ndarray]:
+    """`pace_parts`'s splitting: at the instant where the step times fitted to the two sides differ
+    the most in standard errors (more than three), each side at least PACE_MIN_STEPS steps, `depth`
+    levels down."""
     n = times_s.size
     if depth <= 0 or n < 2 * PACE_MIN_STEPS + 1:
         return [times_s]
@@ -126,19 +138,43 @@ def pace_parts(times_s: np.ndarray, step_s: float, depth: int = 3) -> list[np.nd
     best: tuple[float, int] | None = None
     for k in range(PACE_MIN_STEPS, n - PACE_MIN_STEPS):
         # The instant at k belongs to both parts (it ends one pace and starts the next).
-        a_slope, a_se, a_rms = _line_fit(num[: k + 1], times_s[: k + 1])
-        b_slope, b_se, b_rms = _line_fit(num[k:], times_s[k:])
-        if a_slope <= 0 or b_slope <= 0 or abs(a_slope / b_slope - 1) <= PACE_CHANGE:
-            continue
-        if a_rms > PACE_REGULARITY * a_slope or b_rms > PACE_REGULARITY * b_slope:
-            continue
-        z = abs(a_slope - b_slope) / max(float(np.hypot(a_se, b_se)), MIN_STEP_SE_S)
+        z = _pace_difference(_line_fit(num[: k + 1], times_s[: k + 1]), _line_fit(num[k:], times_s[k:]))
         if z > 3.0 and (best is None or z > best[0]):
             best = (z, k)
     if best is None:
         return [times_s]
     k = best[1]
-    return pace_parts(times_s[: k + 1], step_s, depth - 1) + pace_parts(times_s[k:], step_s, depth - 1)
+    return _split_at_pace_changes(times_s[: k + 1], step_s, depth - 1) + _split_at_pace_changes(
+        times_s[k:], step_s, depth - 1
+    )
+
+
+def _pace_difference(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """How many standard errors apart two fitted step times ((slope, se, rms) of `_line_fit`) are; 0
+    when either is not a forward step time."""
+    if a[0] <= 0 or b[0] <= 0:
+        return 0.0
+    return abs(a[0] - b[0]) / max(float(np.hypot(a[1], b[1])), MIN_STEP_SE_S)
+
+
+def _merge_alike(parts: list[np.ndarray], step_s: float) -> list[np.ndarray]:
+    """`pace_parts`'s merging: neighbouring parts that are not distinct paces joined, the most alike
+    pair (fewest standard errors apart) first, until every neighbouring pair is distinct."""
+    parts = list(parts)
+    while len(parts) > 1:
+        fits = [_line_fit(_step_numbers(p, step_s), p) for p in parts]
+        alike: list[tuple[float, int]] = []
+        for i in range(len(parts) - 1):
+            (sa, _, ra), (sb, _, rb) = fits[i], fits[i + 1]
+            z = _pace_difference(fits[i], fits[i + 1])
+            regular = ra <= PACE_REGULARITY * sa and rb <= PACE_REGULARITY * sb
+            if not (regular and z > 3.0 and abs(sa / sb - 1) > PACE_CHANGE):
+                alike.append((z, i))
+        if not alike:
+            break
+        _, i = min(alike)
+        parts[i : i + 2] = [np.concatenate([parts[i], parts[i + 1][1:]])]
+    return parts
 
 
 def _fit_pass(seg_t: np.ndarray, step_s: float) -> tuple[GaitPass, np.ndarray] | None:

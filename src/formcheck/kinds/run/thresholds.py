@@ -437,6 +437,8 @@ PACE_CHANGE = 0.08
 #: of its line (RMS).
 PACE_MIN_STEPS = 4
 PACE_REGULARITY = 0.1
+#: A pass is split this many levels down before neighbouring parts are judged (up to 2 ** 5 = 32 parts).
+PACE_SPLIT_DEPTH = 5
 #: Instants within this many steps outside a pass's steady span belong to it.
 PASS_MARGIN_STEPS = 0.6
 
@@ -587,6 +589,8 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "PACE_MIN_STEPS": "two strides, as MIN_STEPS",
     "PACE_REGULARITY": "steady gait's step-to-step variability is 2-3% of a step; event timing at 30 fps adds about "
     "a frame (~10% of a step at 180 spm): more scatter than that is missed or spurious contacts",
+    "PACE_SPLIT_DEPTH": "32 parts of at least 4 steps: more paces than an interval session's clip shows; every "
+    "split is judged again when the parts are merged",
     "PASS_MARGIN_STEPS": "the pelvis's highest point falls about half a step from a contact",
     "FRONTAL_GROUND_BAND": "the stance foot stays within the bottom ~15% of its lift",
     "FRONTAL_UPRIGHT_TRUNKS": "upright, the ankles are ~1.5 trunk lengths below the hips",
