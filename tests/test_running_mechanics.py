@@ -89,6 +89,13 @@ def test_the_same_landmarks_at_another_pace_scale_only_the_timing(track, scale, 
 def test_the_walkers_open_phase_is_decided_by_her_pelvis():
     """The indoor walker's toe-offs fall at phase 0.41 of a step (the band a very slow walk and a
     sprint share); her pelvis is highest as the feet pass (+0.5 of its range): a walk."""
-    evidence = _analyse(WALKER).details["gait_evidence"]
+    result = _analyse(WALKER)
+    evidence = result.details["gait_evidence"]
     assert evidence["decided_by"] == "pelvis motion" and 0.4 <= evidence["toe_off_phase"] <= 0.6
     assert evidence["pelvis_midstance_score"] > 0.3
+    # The user is told what decided it: in the recognition finding and in a reliability note.
+    recognised = next(f for f in result.findings if f.title.startswith("Walking recognised"))
+    assert "told from the pelvis's motion" in recognised.detail
+    assert any(
+        n.startswith("running or walking was told from the pelvis's motion (highest") for n in result.reliability
+    )

@@ -286,6 +286,8 @@ def findings_for(
     by = evidence.get("decided_by") if isinstance(evidence, dict) else None
     basis = {
         "foot events": "told from the foot events (where the toe-offs fall in the step)",
+        "pelvis motion": "told from the pelvis's motion (a bounce or a vault over the stance leg): the toe-offs "
+        "did not show whether there is a flight phase",
         "body cues": "told from the body's cues (swing knee, elbow): the foot events were not clear",
         "setting": "as set by `gait`",
     }.get(str(by), "")
