@@ -567,3 +567,21 @@ def test_jobs_with_most_frames_start_first_whatever_their_file_size(tmp_path: Pa
     assert work_in_frames(tmp_path / "in" / "broken.mp4") == 0
     jobs = plan(discover(tmp_path / "in"), tmp_path / "out", Settings.build(), "0" * 64).jobs
     assert [Path(j.source).name for j in jobs] == ["long.mp4", "photo.jpg", "short.mp4", "broken.mp4"]
+
+
+def test_a_swallowed_ctrl_c_is_still_remembered() -> None:
+    """Ctrl-C during the pool's loop: its KeyboardInterrupt may land in code that swallows it (the
+    batch then ran to its end with exit 1 instead of stopping with 130, seen once in CI); the
+    engine's loop also checks the remembered signal. The previous handler is back afterwards."""
+    from formcheck.batch.engines import _remembering_ctrl_c
+
+    before = signal.getsignal(signal.SIGINT)
+    with _remembering_ctrl_c() as asked:
+        assert not asked.is_set()
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)  # the handler runs here, in the main thread
+        except KeyboardInterrupt:
+            pass  # swallowed, as a library's callback might
+        assert asked.is_set()
+    assert signal.getsignal(signal.SIGINT) is before

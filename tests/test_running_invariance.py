@@ -181,9 +181,9 @@ def test_originals_match_their_references(originals):
     assert originals["treadmill"]["toe_off_share"] >= 0.9
     # Marks are for what the data cannot promise, not a blanket: the treadmill's are its contact time at most.
     assert originals["treadmill"]["unreliable"] <= {"contact_ms"}
-    # Step time is consistent with cadence.
+    # Step time is consistent with cadence (both are rounded to 0.1: 0.05 spm is 0.11 ms at 167.5).
     assert originals["treadmill"]["step_time_ms"] == pytest.approx(
-        60000 / originals["treadmill"]["cadence_spm"], abs=0.1
+        60000 / originals["treadmill"]["cadence_spm"], abs=0.2
     )
 
 

@@ -10,8 +10,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
@@ -157,23 +158,28 @@ class LocalEngine:
         )
         futures = {pool.submit(_pool_task, job, self.job_function): job for job in jobs}
         broken = False
-        try:
-            while futures and not broken:
-                done, _ = cf.wait(list(futures), timeout=0.2, return_when=cf.FIRST_COMPLETED)
+        with _remembering_ctrl_c() as ctrl_c:
+            try:
+                while futures and not broken:
+                    if ctrl_c.is_set():  # a Ctrl-C whose KeyboardInterrupt was swallowed on its way
+                        raise KeyboardInterrupt
+                    done, _ = cf.wait(list(futures), timeout=0.2, return_when=cf.FIRST_COMPLETED)
+                    self._drain(events, pids, running, by_index, sink)
+                    for fut in done:
+                        exc = fut.exception()
+                        if isinstance(exc, cf.process.BrokenProcessPool):
+                            broken = True
+                            continue
+                        job = futures.pop(fut)
+                        running.pop(job.index, None)
+                        sink.finished(job, fut.result() if exc is None else failed_outcome(job, exc))
+                if ctrl_c.is_set():
+                    raise KeyboardInterrupt
+            except KeyboardInterrupt:
                 self._drain(events, pids, running, by_index, sink)
-                for fut in done:
-                    exc = fut.exception()
-                    if isinstance(exc, cf.process.BrokenProcessPool):
-                        broken = True
-                        continue
-                    job = futures.pop(fut)
-                    running.pop(job.index, None)
-                    sink.finished(job, fut.result() if exc is None else failed_outcome(job, exc))
-        except KeyboardInterrupt:
-            self._drain(events, pids, running, by_index, sink)
-            self._stop(pool, pids)
-            events.close()
-            raise Interrupted from None
+                self._stop(pool, pids)
+                events.close()
+                raise Interrupted from None
         pool.shutdown(wait=True, cancel_futures=True)
         self._drain(events, pids, running, by_index, sink)
         events.close()
@@ -213,6 +219,28 @@ class LocalEngine:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGTERM)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _remembering_ctrl_c() -> Iterator[threading.Event]:
+    """Within the block, Ctrl-C (SIGINT) raises KeyboardInterrupt as usual and is also remembered in
+    the Event yielded, so a loop that checks it stops even when the KeyboardInterrupt landed in code
+    that swallowed it (a batch then ran to its end: exit 1 instead of 130). Main thread only."""
+    asked = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        asked.set()
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: nothing to install
+        yield asked
+        return
+    try:
+        yield asked
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class SerialEngine:
