@@ -71,6 +71,10 @@ def test_slow_motion_reencode_keeps_running_and_its_file_rate():
     assert other.metrics["cadence_at_file_rate_spm"] == pytest.approx(
         original.metrics["cadence_at_file_rate_spm"], rel=0.01
     )
+    # Two decimals at the file's rate (17.43 and 17.53): to 0.1 they would be 17.4 and 17.5, a
+    # rounding of 0.3-0.6% of the figure, half the 1% it must hold.
+    assert original.metrics["cadence_at_file_rate_spm"] == pytest.approx(17.43, abs=0.006)
+    assert other.details["spreads"]["cadence_at_file_rate_spm"]["median"] == pytest.approx(17.53, abs=0.006)
 
 
 def _legs(sep: np.ndarray) -> dict[str, dict[str, np.ndarray]]:

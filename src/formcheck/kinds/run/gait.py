@@ -375,13 +375,16 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     slow_factor = slow_motion_factor(cadence, gait)
     if slow_factor is not None:
         rows = withhold_timing(metrics, rows)
+        # Two decimals: tens of steps/min at the file's rate, to be multiplied by the slow-motion
+        # factor; 0.1 would be 0.6% of it, too coarse for the 1% it should hold.
+        metrics["cadence_at_file_rate_spm"] = rounded(cadence, 2)
         head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
     spread = spreads(head_rows, near_foot)
     if np.isfinite(cadence) and np.isfinite(cadence_se):
         # The cadence's precision (not a spread over steps: a fitted step time); its key is the
         # metric that holds the value (at the file's rate in slow motion).
         key = "cadence_spm" if slow_factor is None else "cadence_at_file_rate_spm"
-        spread[key] = {"median": rounded(cadence), "se": rounded(cadence_se, 2), "steps": metrics["steps_counted"]}
+        spread[key] = {"median": metrics[key], "se": rounded(cadence_se, 2), "steps": metrics["steps_counted"]}
     if view == "side" and "trunk_lean_deg" in spread:
         metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
     periodic_spm = 60.0 / per.step_s

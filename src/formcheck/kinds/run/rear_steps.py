@@ -14,7 +14,7 @@ from ...numbers import rounded
 from ...sequence import PoseSequence
 from .rear import FrontalDetection
 from .rows import FrontalStepRow
-from .signals import LEG_IDS, interp_at
+from .signals import LEG_IDS, interp_at, step_excursion
 
 
 def frontal_rows(
@@ -34,8 +34,9 @@ def frontal_rows(
     knee_frontal_angle_deg: peak over the stance (contact to toe-off, else mid stance +- a quarter
     step) of 180 - hip-knee-ankle angle, + when the knee lies medial to the hip-ankle line (medial
     collapse proxy, 2D).
-    vertical_oscillation_cm: range of the pelvis's height around its trend from this mid stance to
-    the next, cm (scaled from the trunk length)."""
+    vertical_oscillation_cm: peak-to-peak of the pelvis's height from this mid stance to the next
+    (`signals.step_excursion`: a line and two harmonics of the step fitted), cm (scaled from the
+    trunk length)."""
     sig = det.signals
     n = len(seq)
     rows: list[FrontalStepRow] = []
@@ -73,9 +74,11 @@ def frontal_rows(
         knee = float(np.nanmax(signed)) if np.isfinite(signed).any() else float("nan")
         osc = float("nan")
         if s.next_midstance_s is not None and nxt is not None:
-            seg = sig.pelvis[int(np.floor(m)) : int(np.ceil(nxt.midstance.row)) + 1]
-            if seg.size >= 3 and np.isfinite(seg).all():
-                osc = float(np.max(seg) - np.min(seg)) * trunk_cm
+            a, b = int(np.floor(m)), int(np.ceil(nxt.midstance.row))
+            seg = sig.pelvis[a : b + 1]
+            if np.isfinite(seg).all():
+                t = seq.timestamps_s[a : b + 1]
+                osc = step_excursion(t, seg, s.midstance.time_s, s.next_midstance_s) * trunk_cm
         rows.append(
             FrontalStepRow(
                 step=s.index,

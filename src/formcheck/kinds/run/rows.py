@@ -24,7 +24,7 @@ class StepRow(Mapping[str, JsonValue]):
     next contact - contact; overstride_cm (and % of leg length): ankle ahead of the hip centre at
     contact; shank_angle_at_contact_deg, knee_flexion_contact_deg, knee_flexion_peak_deg (first 60%
     of stance), strike and foot_strike_angle_deg, trunk_lean_deg (median over the step),
-    vertical_oscillation_cm (pelvis, over the step); leg_to_camera: 'near'/'far'; far_leg_occluded:
+    vertical_oscillation_cm (pelvis, over the step, `signals.step_excursion`); leg_to_camera: 'near'/'far'; far_leg_occluded:
     the far leg was hidden at the contact. None where not measured.
     """
 

@@ -1,7 +1,7 @@
 """Shared signals of the gait analysis, measured relative to the pelvis: the legs' landmarks, the
 pelvis reference (hip centre), the leg length in pixels, the direction of travel, the per-foot
 position signals, and small helpers for signals with NaN gaps (runs, robust range, interior peaks,
-values at fractional rows, rounding).
+values at fractional rows, rounding, one step's peak-to-peak).
 
 Positions are measured along the direction of travel and divided by the leg length in pixels, so
 neither where the runner is in the frame nor how far from the camera matters.
@@ -196,3 +196,21 @@ def interp_at(series: np.ndarray, row: float) -> float:
 def time_at_row(row: float, timestamps_s: np.ndarray) -> float:
     """Seconds at a fractional row, interpolated between the sequence's own timestamps."""
     return float(np.interp(row, np.arange(len(timestamps_s)), timestamps_s))
+
+
+def step_excursion(t_s: np.ndarray, y: np.ndarray, start_s: float, end_s: float) -> float:
+    """Peak-to-peak (y's unit) of one step's periodic motion: y (n,) sampled at t_s (n,) s over the
+    step from start_s to end_s, fitted by least squares with a line (the drift) and the first two
+    harmonics of the step period (the first only below 10 samples); nan below 5 samples."""
+    period = end_s - start_s
+    if len(y) < 5 or period <= 0:
+        return float("nan")
+    harmonics = (1, 2) if len(y) >= 10 else (1,)
+    phase = 2 * np.pi * (t_s - start_s) / period
+    cols = [np.ones_like(t_s), t_s - start_s]
+    for k in harmonics:
+        cols += [np.cos(k * phase), np.sin(k * phase)]
+    coef, *_ = np.linalg.lstsq(np.column_stack(cols), y, rcond=None)
+    grid = np.linspace(0, 2 * np.pi, 181)
+    wave = sum(coef[2 * i] * np.cos(k * grid) + coef[2 * i + 1] * np.sin(k * grid) for i, k in enumerate(harmonics, 1))
+    return float(np.max(wave) - np.min(wave))

@@ -18,7 +18,7 @@ from ...numbers import rounded
 from ...sequence import PoseSequence
 from .events import Step
 from .rows import StepRow
-from .signals import FEET, LEG_IDS, interp_at
+from .signals import FEET, LEG_IDS, interp_at, step_excursion
 from .thresholds import FFS_MAX_DEG, LOADING_SHARE, RFS_MIN_DEG
 
 #: Leg length (hip joint to ankle joint) as a fraction of stature (Winter 2009, see calibrate.py).
@@ -117,12 +117,11 @@ def side_rows(
         if s.next_contact_s is not None:
             end_row = float(np.interp(s.next_contact_s, seq.timestamps_s, np.arange(len(seq))))
         osc_cm = float("nan")
-        if end_row is not None:
+        if end_row is not None and s.next_contact_s is not None:
             a, b = int(np.floor(rc)), int(np.ceil(end_row))
             y = series.hip[a : b + 1, 1]
-            if b - a >= 2 and np.isfinite(y).all():
-                trend = np.linspace(y[0], y[-1], len(y))
-                osc_cm = float((np.max(y - trend) - np.min(y - trend)) / scale)
+            if np.isfinite(y).all():
+                osc_cm = step_excursion(seq.timestamps_s[a : b + 1], y, s.contact.time_s, s.next_contact_s) / scale
         lean = series.trunk[int(rc) : int(end_row or rc) + 1]
         rows.append(
             StepRow(

@@ -108,7 +108,7 @@ RANGES: dict[str, ReferenceRange] = {
             "cm",
             5.0,
             10.0,
-            "peak-to-peak up-down motion of the hip centre per step (scaled from stature)",
+            "peak-to-peak up-down motion of the hip centre per step (a line and two harmonics of the step fitted; scaled from stature)",
             f"{MOORE_2016}; typical running values",
             "Walking gives less (about 3-5 cm).",
         ),
