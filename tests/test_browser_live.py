@@ -163,6 +163,29 @@ def test_live_page_times_the_hold_and_cues_the_pike(live_app: str, samples_dir: 
         browser.close()
 
 
+def _press_start(page, webrtc) -> None:
+    """Press the camera component's Start once the page has finished its rerun, as a user presses
+    it again when the first press did nothing: a press while Streamlit re-renders the component
+    (the toggles just clicked rerun the page) can land on the iframe being replaced, and the stream
+    then never starts (seen once in CI: the page still showed Start 240 s later). Three presses at
+    most, each given 30 s to turn the button into Stop."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.wait_for_function(
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " || !/running/i.test(document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)",
+            timeout=60_000,
+        )
+        webrtc.get_by_role("button", name="Start").click()
+        try:
+            webrtc.get_by_role("button", name="Stop").wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def _live_session(page, live_app: str, tmp_path: Path) -> None:
     """Start, the timer, the cue, Stop, the summary, the recording analysed."""
     from playwright.sync_api import expect
@@ -171,7 +194,7 @@ def _live_session(page, live_app: str, tmp_path: Path) -> None:
     page.get_by_text("Speak the cues").click()
     page.get_by_text("Keep the recording").click()
     webrtc = page.frame_locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
-    webrtc.get_by_role("button", name="Start").click()
+    _press_start(page, webrtc)
 
     # The timer runs: a hold is confirmed, and a later reading is longer.
     page.get_by_text(re.compile(r"Hold 0:0[1-9] · good form")).wait_for(timeout=LIVE_TIMEOUT_MS)
@@ -243,7 +266,7 @@ def test_live_page_from_another_device_over_https(samples_dir: Path, tmp_path: P
             page.goto(f"{url}/live")
             assert page.evaluate("window.isSecureContext") is True  # else the browser keeps the camera
             webrtc = page.frame_locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
-            webrtc.get_by_role("button", name="Start").click()
+            _press_start(page, webrtc)
             page.get_by_text(re.compile(r"Hold 0:0[1-9] · good form")).wait_for(timeout=LIVE_TIMEOUT_MS)
             webrtc.get_by_role("button", name="Stop").click()
             page.get_by_text(re.compile(r"^Your .*plank")).first.wait_for(timeout=60_000)
