@@ -25,6 +25,7 @@ from .thresholds import (
     PASS_MARGIN_STEPS,
     PASS_OUTLIER_STEPS,
     STEADY_MIN_STEPS,
+    STEP_TOLERANCE,
 )
 
 
@@ -99,10 +100,20 @@ class GaitPass:
 
 
 def _step_numbers(times_s: np.ndarray, step_s: float) -> np.ndarray:
-    """Step numbers for sorted instants: each interval adds round(interval / step) steps (a missed
-    instant leaves a gap, one found twice shares the number)."""
-    jumps = np.rint(np.diff(times_s) / step_s)
-    return np.concatenate([[0.0], np.cumsum(jumps)])
+    """Step numbers for sorted instants: each instant is numbered from the first instant of the
+    number before it, round(interval / step) steps on (a missed instant leaves a gap); one less than
+    STEP_TOLERANCE[0] of a step after it shares its number (no step is that short: it was found
+    twice, or one of the two is spurious, and `_fit_pass` keeps the one nearer the line). Counted
+    from the previous instant instead, a spurious one would move every number after it by one."""
+    num = np.zeros(len(times_s))
+    anchor = times_s[0] if len(times_s) else 0.0
+    for i in range(1, len(times_s)):
+        x = (times_s[i] - anchor) / step_s
+        jump = 0.0 if x < STEP_TOLERANCE[0] else max(1.0, float(np.rint(x)))
+        num[i] = num[i - 1] + jump
+        if jump:
+            anchor = times_s[i]
+    return num
 
 
 def _line_fit(num: np.ndarray, t: np.ndarray) -> tuple[float, float, float]:

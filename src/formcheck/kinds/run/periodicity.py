@@ -10,6 +10,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from .signals import parabolic_vertex
+from .thresholds import MIN_STEP_PERIOD_S, OCTAVE_SHARE
 
 
 def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
@@ -69,10 +70,10 @@ def fundamental_lag(ac: np.ndarray, peaks: np.ndarray, lag: int) -> int:
 
 def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, timestamps_s: np.ndarray) -> Periodicity:
     """The step period from the autocorrelation of the feet's separation (label-free, so label swaps
-    do not matter): its first strong peak (at least 80% of the strongest) between 3 rows and half
-    the clip (compared with peaks up to 2.2 x the first one). A left/right asymmetry adds a stride
-    peak; the 80% rule keeps the step, and a chosen stride peak gives way to a positive peak at half
-    its lag (`fundamental_lag`)."""
+    do not matter): its first strong peak (at least OCTAVE_SHARE of the strongest) between
+    MIN_STEP_PERIOD_S (at least 3 rows) and half the clip (compared with peaks up to 2.2 x the
+    first one). A left/right asymmetry adds a stride peak; the share rule keeps the step, and a
+    chosen stride peak gives way to a positive peak at half its lag (`fundamental_lag`)."""
     sep = separation_signal(signals, view)
     n = len(sep)
     finite = sep[np.isfinite(sep)]
@@ -84,7 +85,7 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, times
     ac = autocorrelation(sep, n // 2)
     valid = np.isfinite(ac)
     peaks, _ = find_peaks(np.where(valid, ac, -1.0))
-    peaks = peaks[peaks >= 3]
+    peaks = peaks[peaks >= max(3.0, MIN_STEP_PERIOD_S / dt if dt > 0 else 0.0)]
     all_peaks = peaks
     if not peaks.size:
         return nothing
@@ -98,7 +99,7 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, times
     best = float(np.nanmax(vals)) if np.isfinite(vals).any() else 0.0
     if best <= 0:
         return nothing
-    first = int(peaks[np.flatnonzero(np.nan_to_num(vals, nan=-1.0) >= 0.8 * best)[0]])
+    first = int(peaks[np.flatnonzero(np.nan_to_num(vals, nan=-1.0) >= OCTAVE_SHARE * best)[0]])
     chosen = first
     first = fundamental_lag(ac, all_peaks, first)
     step = parabolic_vertex(ac, first)

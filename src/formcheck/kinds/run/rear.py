@@ -42,6 +42,8 @@ from .thresholds import (
     FRONTAL_MIN_SIGNAL_PERIODICITY,
     FRONTAL_PROMINENCE_FRACTION,
     FRONTAL_UPRIGHT_TRUNKS,
+    MIN_STEP_PERIOD_S,
+    OCTAVE_SHARE,
     STEP_TOLERANCE,
 )
 
@@ -81,15 +83,19 @@ def local_line(x: np.ndarray, width: float) -> np.ndarray:
     for start, stop in true_runs(np.isfinite(x)):
         if stop - start < max(3, w // 2):
             continue
-        for i in range(start, stop):
-            a = max(start, min(i - w // 2, stop - w))
-            b = min(stop, a + w)
-            t = np.arange(a, b, dtype=float)
-            y = x[a:b]
-            tm, ym = t.mean(), y.mean()
-            var = float(np.sum((t - tm) ** 2))
-            slope = float(np.sum((t - tm) * (y - ym)) / var) if var > 0 else 0.0
-            out[i] = ym + slope * (i - tm)
+        # Window sums from prefix sums (times relative to the stretch's start, to keep them small).
+        i = np.arange(start, stop)
+        a = np.maximum(start, np.minimum(i - w // 2, stop - w))
+        b = np.minimum(stop, a + w)
+        t = np.arange(stop - start, dtype=float)
+        y = x[start:stop]
+        sums = [np.concatenate([[0.0], np.cumsum(v)]) for v in (np.ones_like(t), t, y, t * t, t * y)]
+        s0, st, sy, stt, sty = (c[b - start] - c[a - start] for c in sums)
+        tm, ym = st / s0, sy / s0
+        var = stt - s0 * tm * tm
+        cov = sty - s0 * tm * ym
+        slope = np.divide(cov, var, out=np.zeros_like(var), where=var > 1e-12)
+        out[start:stop] = ym + slope * (t - tm)
     return out
 
 
@@ -151,7 +157,7 @@ def frontal_period(sig: FrontalSignals, timestamps_s: np.ndarray) -> tuple[Perio
     amplitude = robust_range(np.abs(sig.alternation))
     if not curves:
         return Periodicity(float("nan"), float("nan"), 0.0, amplitude), own
-    combined = np.nanmean(np.stack(curves), axis=0)
+    combined = nan_reduce(np.nanmean, np.stack(curves), axis=0)
     seg = combined[lo : hi + 1]
     if not np.isfinite(seg).any():
         return Periodicity(float("nan"), float("nan"), 0.0, amplitude), own
@@ -341,18 +347,46 @@ def hip_line_deg(seq: PoseSequence) -> np.ndarray:
     return np.degrees(np.arctan2(b[:, 1] - a[:, 1], b[:, 0] - a[:, 0]))
 
 
+def frontal_periodicity(
+    seq: PoseSequence, seed_rows: float, observed: np.ndarray | None = None
+) -> tuple[FrontalSignals, Periodicity, dict[str, float]]:
+    """The signals and the combined step period (see `frontal_period`) of a rear/front view, from
+    the separation-based step period `seed_rows`. The feet's height difference seen from behind is
+    a weak signal: its autocorrelation can take the stride, or half a step, for the step (the octave
+    ambiguity that `periodicity.fundamental_lag` settles by a sign that noise can flip). The
+    combined signals show the step more clearly, so the seed, half of it and twice it are each
+    tried (those of at least MIN_STEP_PERIOD_S and at most a third of the clip), each with signals
+    built for its seed and rebuilt once with the period found. A cyclic signal also repeats at
+    every multiple of its period, so the shortest period found whose periodicity is at least
+    OCTAVE_SHARE of the strongest wins (as `periodicity.step_periodicity` chooses its peak)."""
+    ts = seq.timestamps_s
+    n = len(seq)
+    dt = float(np.median(np.diff(ts))) if n > 1 else 0.0
+    min_rows = MIN_STEP_PERIOD_S / dt if dt > 0 else 0.0
+    found: list[tuple[FrontalSignals, Periodicity, dict[str, float]]] = []
+    for seed in (seed_rows, 0.5 * seed_rows, 2.0 * seed_rows):
+        if found and not (min_rows <= seed <= n / 3):
+            continue
+        sig = frontal_signals(seq, seed, observed)
+        period, own = frontal_period(sig, ts)
+        if np.isfinite(period.step_rows):
+            sig = frontal_signals(seq, period.step_rows, observed)
+            period, own = frontal_period(sig, ts)
+        found.append((sig, period, own))
+    usable = [f for f in found if np.isfinite(f[1].step_rows) and f[1].step_rows >= min_rows]
+    if not usable:
+        return found[0]
+    strongest = max(f[1].strength for f in usable)
+    return min((f for f in usable if f[1].strength >= OCTAVE_SHARE * strongest), key=lambda f: f[1].step_rows)
+
+
 def detect_frontal(
     seq: PoseSequence, per: Periodicity, view: str, observed: np.ndarray | None = None
 ) -> FrontalDetection:
-    """Steps of a rear/front view (see the module docstring). The signals are built with
-    the separation-based period `per`, the period is re-estimated from the combined signals, and
-    the signals are rebuilt once with it."""
+    """Steps of a rear/front view (see the module docstring), with the step period from
+    `frontal_periodicity` seeded by the separation-based period `per`."""
     ts = seq.timestamps_s
-    sig = frontal_signals(seq, per.step_rows, observed)
-    period, own = frontal_period(sig, ts)
-    if np.isfinite(period.step_rows):
-        sig = frontal_signals(seq, period.step_rows, observed)
-        period, own = frontal_period(sig, ts)
+    sig, period, own = frontal_periodicity(seq, per.step_rows, observed)
     step_rows = period.step_rows if np.isfinite(period.step_rows) else per.step_rows
     steps, highs, highs_next, sources = frontal_steps(sig, ts, step_rows, view)
     events = [s.midstance for s in steps] + [e for s in steps for e in (s.contact, s.toe_off) if e is not None]

@@ -347,6 +347,10 @@ CROSSING_TRAVEL_LEGS = 1.5
 #: A gait needs this much foot separation (leg lengths, robust range) and this periodicity.
 MIN_SEPARATION_AMPLITUDE = {"side": 0.2, "rear": 0.08, "front": 0.08}
 MIN_PERIODICITY = 0.3
+#: The shortest step period (s) a person can have: no step rhythm is searched below it.
+MIN_STEP_PERIOD_S = 0.18
+#: Of the periods whose periodicity is at least this share of the strongest, the shortest is the step.
+OCTAVE_SHARE = 0.8
 #: Upright body: the lower ankle at least this many leg lengths below the hip centre (median) ...
 MIN_UPRIGHT_LEGS = 0.6
 #: ... and the trunk within this many degrees of vertical (median).
@@ -525,6 +529,12 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "CROSSING_TRAVEL_LEGS": "a treadmill runner's pelvis moves less than a leg length; overground the runner crosses",
     "MIN_SEPARATION_AMPLITUDE": "a gait's feet separate by ~0.5-1 leg length in a side view (step length) and "
     "lift by > 0.1 leg length seen from behind; standing shows neither",
+    "MIN_STEP_PERIOD_S": "the fastest human step rate is under 5 steps/s (elite sprinters at top speed, about "
+    "4.5; Weyand PG et al. Faster top running speeds are achieved with greater ground forces not more rapid leg "
+    "movements. J Appl Physiol 2000;89:1991-1999): 0.18 s (333 steps/min) leaves a margin; slow motion only "
+    "lengthens it",
+    "OCTAVE_SHARE": "a cyclic signal repeats at every multiple of its period, with a periodicity that noise and "
+    "pace drift lower slowly; a stride is a step's multiple, so the shortest strong period is the step",
     "MIN_PERIODICITY": "autocorrelation at one step: 0.3 separates cyclic motion from fidgeting",
     "MIN_UPRIGHT_LEGS": "upright, the stance (lower) ankle is ~0.85-0.95 leg length below the hips at any stride "
     "length (the leg is at most ~30 deg from vertical at contact); in a plank or lying ~0",

@@ -13,7 +13,7 @@ from ...landmarks import Landmark as L
 from ...metrics.geometry import angle_from_vertical_deg
 from ...sequence import PoseSequence
 from .periodicity import Periodicity, step_periodicity
-from .rear import frontal_period, frontal_signals
+from .rear import frontal_periodicity
 from .signals import forward_sign, hip_centre, leg_length_px, leg_signals
 from .thresholds import (
     CROSSING_TRAVEL_LEGS,
@@ -94,7 +94,7 @@ def gait_strength(seq: PoseSequence, per: Periodicity, view: str) -> float:
     analysis use the same figure."""
     if view == "side" or not np.isfinite(per.step_rows):
         return per.strength
-    frontal, _ = frontal_period(frontal_signals(seq, per.step_rows), seq.timestamps_s)
+    _, frontal, _ = frontal_periodicity(seq, per.step_rows)
     return max(per.strength, frontal.strength)
 
 
