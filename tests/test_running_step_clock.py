@@ -56,6 +56,28 @@ def test_a_spurious_last_instant_leaves_the_cadence_to_the_clocks():
     assert est.passes[0]["clocks_used"] == ["pelvis_lows", "pelvis_highs"]
 
 
+def test_the_other_clocks_are_fitted_over_the_whole_pass_when_its_last_instant_is_dropped():
+    """Contacts of a slow-motion run (3.44 s a step at the file's rate) whose last one is 0.55 step
+    after the one before (the lab clip's mirrored copy: its contacts scatter so): it shares that
+    step's number and the line drops it, but the runner was running then, so the pelvis's clocks
+    are fitted up to one step before it (plus the margin), not to the last contact kept. Before,
+    the steady window ended where the kept contacts did, which moved with every dropped one."""
+    step_s = 3.44
+    contacts = steady_instants(step_s, 9, jitter_s=0.01, seed=5)
+    contacts[8] = contacts[7] + 0.55 * step_s
+    lows = steady_instants(step_s, 10, jitter_s=0.01, seed=6) + 0.4 * step_s
+    highs = lows - 0.5 * step_s
+    est = cadence_by_pass(
+        {"contacts": contacts.tolist(), "pelvis_lows": lows.tolist(), "pelvis_highs": highs.tolist()},
+        "contacts",
+        step_s,
+    )
+    (row,) = est.passes
+    assert row["end_s"] == pytest.approx(contacts[7], abs=1e-3)  # the last contact on the line
+    assert row["steady_to_s"] == pytest.approx(contacts[8] - 0.4 * step_s, abs=0.02 * step_s)
+    assert est.cadence_spm == pytest.approx(60.0 / step_s, rel=0.005)
+
+
 def rear_run(fps: float = 30.0, cadence: float = 170.0):
     spec = GaitSpec(fps=fps, view="rear", cadence_spm=cadence, duration_s=4.0, noise_px=1.0, seed=4)
     seq, _ = simulate(spec)

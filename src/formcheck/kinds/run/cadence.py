@@ -83,7 +83,9 @@ class GaitPass:
     instants: step instants used; dropped: instants left out (off the line by more than
     PASS_OUTLIER_STEPS step, e.g. a contact found twice); step_se_s: standard error of the fitted
     step time (s), from the instants' scatter about the line; after_pace_change: the pass starts
-    where the one before it changed pace (no pause between them, `pace_parts`)."""
+    where the one before it changed pace (no pause between them, `pace_parts`); first_s / last_s:
+    its first and last instant, used or not (an instant off the line is mis-timed, but the gait
+    was there: the other clocks are fitted over this span; NaN: start_s / end_s)."""
 
     start_s: float
     end_s: float
@@ -93,6 +95,15 @@ class GaitPass:
     dropped: int
     step_se_s: float = 0.0
     after_pace_change: bool = False
+    first_s: float = float("nan")
+    last_s: float = float("nan")
+
+    @property
+    def span_s(self) -> tuple[float, float]:
+        """(first, last) instant of the pass, used or not."""
+        first = self.start_s if np.isnan(self.first_s) else min(self.first_s, self.start_s)
+        last = self.end_s if np.isnan(self.last_s) else max(self.last_s, self.end_s)
+        return first, last
 
     @property
     def cadence_spm(self) -> float:
@@ -217,7 +228,15 @@ def _fit_pass(seg_t: np.ndarray, step_s: float) -> tuple[GaitPass, np.ndarray] |
     resid = used - np.polyval(coef, k)
     se = float(np.sqrt(np.sum(resid**2) / max(1, used.size - 2) / np.sum((k - k.mean()) ** 2)))
     found = GaitPass(
-        float(used[0]), float(used[-1]), int(np.ptp(k)), float(coef[0]), int(keep.sum()), int((~keep).sum()), se
+        float(used[0]),
+        float(used[-1]),
+        int(np.ptp(k)),
+        float(coef[0]),
+        int(keep.sum()),
+        int((~keep).sum()),
+        se,
+        first_s=float(seg_t[0]),
+        last_s=float(seg_t[-1]),
     )
     return found, keep
 
@@ -311,7 +330,7 @@ def cadence_by_pass(clocks: dict[str, list[float]], primary: str, step_s: float)
     while k + 1 < len(passes):
         a, b = done[k][0].get("cadence_spm"), done[k + 1][0].get("cadence_spm")
         if passes[k + 1].after_pace_change and a and b and abs(a / b - 1) <= PACE_CHANGE:
-            inside = primary_t[(primary_t >= passes[k].start_s) & (primary_t <= passes[k + 1].end_s)]
+            inside = primary_t[(primary_t >= passes[k].span_s[0]) & (primary_t <= passes[k + 1].span_s[1])]
             fitted = _fit_pass(inside, step_s)
             if fitted is not None:
                 merged = replace(fitted[0], after_pace_change=passes[k].after_pace_change)
@@ -333,13 +352,14 @@ def _pass_cadence(p: GaitPass, clocks: dict[str, list[float]], step_s: float) ->
     """One pass of `cadence_by_pass`: its table row (span, steady part, each clock's cadence, the
     clocks used, the pooled cadence and its standard error) and the agreeing clocks' fits."""
     trim = p.step_s if p.steps >= STEADY_MIN_STEPS else 0.0
-    a, b = p.start_s + trim - PASS_MARGIN_STEPS * p.step_s, p.end_s - trim + PASS_MARGIN_STEPS * p.step_s
+    first, last = p.span_s
+    a, b = first + trim - PASS_MARGIN_STEPS * p.step_s, last - trim + PASS_MARGIN_STEPS * p.step_s
     row: dict[str, Any] = {
         "start_s": round(p.start_s, 3),
         "end_s": round(p.end_s, 3),
         "steps": p.steps,
-        "steady_from_s": round(max(a, p.start_s), 3),
-        "steady_to_s": round(min(b, p.end_s), 3),
+        "steady_from_s": round(max(a, first), 3),
+        "steady_to_s": round(min(b, last), 3),
     }
     by_clock = {
         name: gait_passes([t for t in instants if a <= t <= b], step_s, split_pace=False)
