@@ -334,6 +334,26 @@ def test_treadmill_60fps_track():
     assert not r.details["slow_motion_suspected"]
 
 
+def test_the_toe_offs_common_offset_makes_a_contact_time_less_certain():
+    """Every toe-off is moved by one offset, the median over the clip of how far the toe's vertical
+    corner lies from its hindmost point (`events.shifted_by_median`); its standard error is shared
+    by every step and does not average out over them. The 2-people walker's offsets scatter from
+    0 to -5 frames (+-29.7 ms on the median), so her 755-ms contact time (6 steps, IQR 21 ms: +-8 ms
+    from the steps alone) is marked unreliable; its hand-held copy read 816.5 ms. The 60 fps
+    treadmill's offsets agree within +-5.2 ms."""
+    from formcheck.kinds.run.findings import imprecision
+
+    walker = running.analyse(context_for(track("running__walking_side_2people_sports2d_demo.other1")))
+    spread = walker.details["spreads"]["contact_ms"]
+    assert (walker.metrics["contact_ms"], spread["iqr"], spread["steps"]) == (755.0, 21.0, 6)
+    assert spread["shared_se"] == pytest.approx(29.7, abs=0.5)
+    assert spread["reliable"] is False and "common timing offset" in spread["unreliable_why"]
+    assert imprecision({"iqr": 21.0, "steps": 6}, 20.0, "ms") == ""  # the steps alone would pass
+    assert not any(f.metric == "contact_ms" for f in walker.findings)
+    treadmill = running.analyse(context_for(track("running__treadmill_side_phone60fps_mhuang")))
+    assert treadmill.details["spreads"]["contact_ms"]["shared_se"] == pytest.approx(5.2, abs=0.5)
+
+
 def test_walking_indoor_track():
     r = running.analyse(context_for(track("running__walking_side_indoor_wall_sports2d_demo4")))
     assert r.metrics["gait"] == "walking"

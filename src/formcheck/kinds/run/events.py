@@ -25,11 +25,12 @@ contact) are kept in the table but left out of the timing figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .signals import FEET, interior_peaks, robust_range, time_at_row, value_at_row
+from .summary import median_standard_error
 from .thresholds import (
     MIN_PROMINENCE_FRACTION,
     MIN_STEPS,
@@ -178,6 +179,15 @@ def _vertical_corner(
     return refined if abs(refined - k) <= refine_rows else float(k)
 
 
+def median_offset_se(rows: list[float], refined: list[float]) -> float:
+    """The standard error (rows) of the median of (refined - row) (`summary.median_standard_error`
+    from their IQR); 0 for fewer than two."""
+    if len(rows) < 2:
+        return 0.0
+    q1, q3 = np.percentile(np.asarray(refined) - np.asarray(rows), [25, 75])
+    return median_standard_error(float(q3 - q1), len(rows))
+
+
 def shifted_by_median(rows: list[float], refined: list[float]) -> list[float]:
     """Each row moved by the median of (refined - row) over all of them. The horizontal extreme of the
     toe (Zeni) is a broad, well-located trough but sits a nearly constant time after the push-off;
@@ -236,6 +246,7 @@ def side_events(
         refine_peak(sharp_front, c, refine_rows, fit_rows) for c in interior_peaks(front, 0.6 * step_rows, prom)
     ]
     back_prom = MIN_PROMINENCE_FRACTION * robust_range(back)
+    offset_se = 0.0
     toe_offs = (
         [refine_peak(sharp_back, r, refine_rows, fit_rows) for r in interior_peaks(-back, 0.6 * step_rows, back_prom)]
         if back_prom > 0
@@ -250,10 +261,12 @@ def side_events(
         lifted = [
             _vertical_corner(source, signals, r, "toe", step_rows, False, refine_rows, fit_rows) for r in toe_offs
         ]
+        offset_se = median_offset_se(toe_offs, lifted)
         toe_offs = shifted_by_median(toe_offs, lifted)
     # The foot that leaves the ground is behind the body: the hindmost toe's label at each toe-off.
     t_track = [_hindmost_foot(signals, r) for r in toe_offs]
     owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm, c_feet, t_track, pelvis_flight)
+    owned = replace(owned, offset_se_rows=offset_se)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
     toe_offs = [r for r, _ in kept]
     t_feet = [f for _, f in kept]
@@ -271,7 +284,9 @@ class ToeOffOwners:
     ('phase', 'phase and pelvis', 'phase and cadence', or '' when none did and the caller's
     preference was used);
     stance_of: each owned contact's row -> the row of the toe-off that ends its stance; pelvis_score:
-    the pelvis's height at mid stance (`mechanics.PelvisMechanics.score`; NaN: not measured)."""
+    the pelvis's height at mid stance (`mechanics.PelvisMechanics.score`; NaN: not measured);
+    offset_se_rows: the standard error (rows) of the one offset every toe-off was moved by
+    (`shifted_by_median`): shared by every step, it does not average out over them."""
 
     owners: list[int | None]
     phase: float
@@ -280,6 +295,7 @@ class ToeOffOwners:
     decided: str = ""
     stance_of: dict[float, float] = field(default_factory=dict)
     pelvis_score: float = float("nan")
+    offset_se_rows: float = 0.0
 
 
 def toe_off_owners(

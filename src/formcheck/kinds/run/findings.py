@@ -209,17 +209,23 @@ def cadence_imprecision(cadence_spm: float, se_spm: float, steps: int) -> str:
 
 def imprecision(spread: dict[str, Any], tolerance: float, unit: str) -> str:
     """Why a headline median is too imprecise to trust ('' when it is not): its standard error over its
-    steps (`summary.median_standard_error`) exceeds `tolerance`, how far the figure may move between two
+    steps (`summary.median_standard_error`), combined in quadrature with a standard error shared by
+    every step (`shared_se`: the contact time's toe-offs all moved by one offset, which does not
+    average out over the steps), exceeds `tolerance`, how far the figure may move between two
     recordings of the same run (thresholds.REPRODUCIBILITY); says how many steps would bring it within
-    (the standard error falls as 1 / sqrt(steps))."""
+    (both fall as 1 / sqrt(steps))."""
     steps = int(spread["steps"])
-    se = median_standard_error(float(spread["iqr"] or 0.0), steps)
+    shared = float(spread.get("shared_se") or 0.0)
+    se = float(np.hypot(median_standard_error(float(spread["iqr"] or 0.0), steps), shared))
     if se <= tolerance:
         return ""
     needed = int(np.ceil(steps * (se / tolerance) ** 2))
+    source = f"spread, IQR {spread['iqr']:g} {unit}"
+    if shared:
+        source += f", and +-{shared:g} {unit} of the toe-offs' common timing offset"
     return (
         f"the median of its {steps} steps is known to about +-{se:.2g} {unit} only (the standard error from their "
-        f"spread, IQR {spread['iqr']:g} {unit}), more than the +-{tolerance:g} {unit} it should hold from one "
+        f"{source}), more than the +-{tolerance:g} {unit} it should hold from one "
         f"recording of the same run to the next; about {needed} steps of steady gait would give that: film a "
         f"longer pass"
     ).replace("  ", " ")

@@ -380,6 +380,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         metrics["cadence_at_file_rate_spm"] = rounded(cadence, 2)
         head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
     spread = spreads(head_rows, near_foot)
+    if "contact_ms" in spread and det.owners.offset_se_rows > 0:
+        # Every toe-off was moved by one offset (events.shifted_by_median): its standard error is
+        # shared by every step's contact time and adds to the median's (findings.imprecision).
+        spread["contact_ms"]["shared_se"] = rounded(1000.0 * det.owners.offset_se_rows / rate, 1)
     if np.isfinite(cadence) and np.isfinite(cadence_se):
         # The cadence's precision (not a spread over steps: a fitted step time); its key is the
         # metric that holds the value (at the file's rate in slow motion).
