@@ -5,6 +5,7 @@ spreads, unreliable marks, cue directions, a body whose legs are not in the pict
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 
@@ -16,10 +17,11 @@ from formcheck.gaitsim import GaitSpec, context_for, simulate
 from formcheck.kinds.run import spec as running
 from formcheck.kinds.run.cleaning import on_grid, uniform_rate
 from formcheck.kinds.run.findings import findings_for, mark_unreliable
-from formcheck.kinds.run.gait import GaitInputs, analyse_gait
+from formcheck.kinds.run.gait import GaitInputs, analyse_gait, longest_legs_seen_s
 from formcheck.kinds.run.series import knee_flexion_series
 from formcheck.kinds.run.summary import sides_differ
 from formcheck.kinds.run.thresholds import RANGES
+from formcheck.landmarks import Landmark as L
 from formcheck.sequence import PoseSequence
 from formcheck.settings import Settings
 
@@ -199,6 +201,21 @@ def test_too_short_clip_says_how_long_is_enough():
     text = str(info.value)
     # Six steps at 180 steps/min: 2.0 s.
     assert "at least 2.0 s of steady running or walking" in text and "film 5-10 s" in text
+
+
+def test_legs_seen_only_in_short_stretches_say_how_long():
+    """A 4-s run whose left ankle is placed only in 0.25-s stretches (a runner crossing behind
+    posts, or a far leg the model keeps losing): no step can be found from a quarter of a stride,
+    and the message says how long both legs were seen in a row, not only that no step repeats."""
+    seq, _ = simulate(GaitSpec(fps=60.0, duration_s=4.0))
+    xy = seq.xy.copy()
+    hidden = (np.arange(len(seq)) % 60) >= 15  # seen 15 rows (0.25 s) of every 60
+    xy[hidden, L.LEFT_ANKLE] = np.nan
+    seq = dataclasses.replace(seq, xy=xy)
+    assert longest_legs_seen_s(seq) == pytest.approx(14 / 60)
+    with pytest.raises(ActivityNotFound) as info:
+        running.analyse(context_for(seq))
+    assert "both legs were seen for at most 0.2 s in a row" in str(info.value)
 
 
 # -- segments ---------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from .reliability import (
 from .rows import StepRow
 from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
-from .signals import FEET, hip_centre, leg_signals, time_at_row, travel_direction
+from .signals import FEET, LEG_IDS, hip_centre, leg_signals, time_at_row, travel_direction
 from .steps import LEG_FRACTION, SideSeries, side_rows
 from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
@@ -145,7 +145,8 @@ def check_gait(
     if not np.isfinite(per.step_rows):
         raise (InsufficientData if requested else ActivityNotFound)(
             f"no running or walking found in this clip: the feet show no repeating step (periodicity "
-            f"{per.strength:.2f}); film at least two strides (about 3 s at a run, 4 s walking), whole body in view"
+            f"{per.strength:.2f}; both legs were seen for at most {longest_legs_seen_s(seq):.1f} s in a row); film at "
+            f"least two strides (about 3 s at a run, 4 s walking), whole body in view"
             + ("" if requested else ", or choose another analysis with `kind`")
         )
     strength = gait_strength(seq, per, view)
@@ -179,6 +180,17 @@ def check_gait(
     if seen < MIN_LEGS_SEEN:
         raise legs_not_seen(seen)
     return per, fwd, leg_px, notes
+
+
+def longest_legs_seen_s(seq: PoseSequence) -> float:
+    """The longest stretch of the clip (s) in which both legs' hip, knee and ankle were placed."""
+    ids = [i for f in FEET for i in LEG_IDS[f][:3]]
+    both = np.isfinite(seq.xy[:, ids, 0]).all(axis=1)
+    runs = true_runs(both)
+    if not runs:
+        return 0.0
+    ts = seq.timestamps_s
+    return max(float(ts[stop - 1] - ts[start]) for start, stop in runs)
 
 
 def legs_not_seen(seen: float) -> InsufficientData:
