@@ -12,7 +12,8 @@ pelvis is flat by the feet's alternation extremes (shifted by their median phase
 instant's foot is voted by the feet's heights and the sway, then made to alternate.
 
 Contact and toe-off are where the stance foot's height above a local ground line enters and leaves
-the bottom 15% of its range (approximate, marked as such in the results).
+the bottom 15% of its range, or twice the height's own noise where that is more (approximate,
+marked as such in the results).
 """
 
 from __future__ import annotations
@@ -237,6 +238,16 @@ def frontal_midstances(
     return merged, feet, highs, {"pelvis": len(pelvis), "alternation": added, "pelvis_highs": len(highs)}
 
 
+def height_noise(h: np.ndarray) -> float:
+    """The landmark noise (standard deviation, h's unit) of a foot-height series, from its second
+    differences (robust: 1.4826 x their median absolute deviation, / sqrt(6) for white noise), which a
+    foot's smooth lift barely moves at a phone's frame rate; 0 with fewer than 5 finite samples."""
+    d2 = np.diff(h[np.isfinite(h)], 2)
+    if d2.size < 3:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(d2 - np.median(d2))) / np.sqrt(6.0))
+
+
 def _band_crossing(h: np.ndarray, row: float, level: float, limit: float, forward: bool) -> float | None:
     """From `row` (foot on the ground: h <= level) walk back (or forward) to where the foot height
     `h` rises above `level`; the crossing row by linear interpolation, None when not found within
@@ -284,7 +295,8 @@ def frontal_steps(
 ) -> tuple[list[FrontalStep], list[float], list[float | None], dict[str, int]]:
     """Steps of a rear/front view (see `frontal_midstances`), with contact and toe-off of each
     stance foot where its height above the ground line crosses the bottom `band` of its range over
-    the surrounding stride (within one step of the mid stance). Also the pelvis's highest points as
+    the surrounding stride, or twice its noise (`height_noise`) where that is more (within one step
+    of the mid stance). Also the pelvis's highest points as
     (time, next time when regular, else None) for the cadence, and the instants' sources."""
     rows, feet, highs, sources = frontal_midstances(sig, step_rows, view)
     steps: list[FrontalStep] = []
@@ -298,7 +310,7 @@ def frontal_steps(
         contact = toe_off = None
         if np.isfinite(window).sum() >= 3 and np.isfinite(h[int(round(r))]):
             lo_h, hi_h = float(np.nanmin(window)), float(np.nanmax(window))
-            level = lo_h + band * (hi_h - lo_h)
+            level = lo_h + max(band * (hi_h - lo_h), 2.0 * height_noise(window))
             if h[int(round(r))] <= level and hi_h > lo_h:
                 c = _band_crossing(h, r, level, step_rows, forward=False)
                 t = _band_crossing(h, r, level, step_rows, forward=True)
