@@ -147,11 +147,9 @@ PER_STEP_HEADLINES = (
 
 
 def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange], view: str) -> dict[str, str]:
-    """Per-step headline figures that are unreliable, with why: fewer than MIN_RELIABLE_STEPS steps,
-    a spread (IQR) wider than the figure's whole reference range, a median less precise than the
-    figure must be reproducible (`imprecision`), or (side view) a mid-stance figure whose legs
-    disagree (`crossing_doubt`). Marks each in `details["spreads"][metric]` (`reliable`,
-    `unreliable_why`) and returns {metric: why}."""
+    """Per-step headline figures that are unreliable, with why: (side view) a mid-stance figure whose
+    legs disagree (`crossing_doubt`), else what its steps alone say (`spread_doubt`). Marks each in
+    `details["spreads"][metric]` (`reliable`, `unreliable_why`) and returns {metric: why}."""
     table = details.get("spreads") or {}
     out: dict[str, str] = {}
     for metric in PER_STEP_HEADLINES:
@@ -159,23 +157,13 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
         if not spread or spread.get("median") is None:
             continue
         ref = references.get(metric)
-        why = ""
-        if spread["steps"] < MIN_RELIABLE_STEPS:
-            why = f"only {spread['steps']} step(s) measured (at least {MIN_RELIABLE_STEPS} needed)"
-        elif (
-            ref is not None
-            and ref.low is not None
-            and ref.high is not None
-            and (spread["iqr"] or 0) > ref.high - ref.low
-        ):
-            why = (
-                f"its spread over the steps (IQR {spread['iqr']:g} {ref.unit}) is wider than the whole typical "
-                f"range ({ref.range_text()})"
-            )
-        elif metric in REPRODUCIBILITY:
-            why = imprecision(spread, REPRODUCIBILITY[metric], ref.unit if ref is not None else "")
-        if not why and view == "side" and metric in MIDSTANCE_FIGURES:
-            why = crossing_doubt(spread, ref.unit if ref is not None else "")
+        # Legs that disagree at mid stance explain a wide spread too: that is said first.
+        why = (
+            crossing_doubt(spread, ref.unit if ref is not None else "")
+            if view == "side" and metric in MIDSTANCE_FIGURES
+            else ""
+        )
+        why = why or spread_doubt(metric, spread, ref)
         spread["reliable"] = not why
         if why:
             spread["unreliable_why"] = why
@@ -189,6 +177,22 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
                 spread["unreliable_why"] = why
                 out[metric] = why
     return out
+
+
+def spread_doubt(metric: str, spread: dict[str, Any], ref: ReferenceRange | None) -> str:
+    """Why a per-step headline figure is unreliable from its steps alone ('' when it is not): fewer
+    than MIN_RELIABLE_STEPS, an IQR wider than the whole reference range, or a median less precise
+    than the figure must be reproducible (`imprecision`)."""
+    if spread["steps"] < MIN_RELIABLE_STEPS:
+        return f"only {spread['steps']} step(s) measured (at least {MIN_RELIABLE_STEPS} needed)"
+    if ref is not None and ref.low is not None and ref.high is not None and (spread["iqr"] or 0) > ref.high - ref.low:
+        return (
+            f"its spread over the steps (IQR {spread['iqr']:g} {ref.unit}) is wider than the whole typical "
+            f"range ({ref.range_text()})"
+        )
+    if metric in REPRODUCIBILITY:
+        return imprecision(spread, REPRODUCIBILITY[metric], ref.unit if ref is not None else "")
+    return ""
 
 
 def cadence_imprecision(cadence_spm: float, se_spm: float, steps: int) -> str:

@@ -59,7 +59,6 @@ from .thresholds import (
     MIN_SEPARATION_AMPLITUDE,
     MIN_STEPS,
     MIN_WALKING_CADENCE_SPM,
-    NEAR_LEG_ONLY_OCCLUSION,
     REFINE_FIT_STEPS,
     REFINE_HALF_WINDOW_S,
     SEGMENT_MARGIN_STEPS,
@@ -297,6 +296,18 @@ def check_enough_steps(det: Detected, fixed: PoseSequence, view: str, rate: floa
     )
 
 
+def steps_seen(rows: list[StepRow], occluded: np.ndarray, timestamps_s: np.ndarray, far_foot: str) -> list[StepRow]:
+    """The steps whose events were timed on a leg the model saw: a far-leg (`far_foot`) step whose
+    contact or toe-off falls on a frame where that leg was hidden (`occluded`, (T,) bool) is left
+    out. The far leg is hidden where the legs cross in the picture (the other leg's mid stance), not
+    where they are apart, at contact and toe-off: so most far-leg steps are kept."""
+
+    def hidden(t: float | None) -> bool:
+        return t is not None and bool(occluded[int(np.argmin(np.abs(timestamps_s - t)))])
+
+    return [r for r in rows if not (r.foot == far_foot and (hidden(r.contact_s) or hidden(r.toe_off_s)))]
+
+
 def backward_gait(seq: PoseSequence, fwd: np.ndarray, leg_px: np.ndarray) -> np.ndarray:
     """(T,) bool: the pelvis travels across the picture against the way the body faces (`fwd`):
     walking or running backwards (a drill, or a demo's return pass)."""
@@ -355,9 +366,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     else:
         gait = inputs.gait if inputs.gait != "auto" else "undetermined"
         evidence = {"decided_by": "setting"} if inputs.gait != "auto" else {}
-    near_foot = (
-        ("R" if near == "right" else "L") if view == "side" and occluded.mean() > NEAR_LEG_ONLY_OCCLUSION else None
-    )
+    far_foot = "L" if near == "right" else "R"
     backward_rows = backward_gait(fixed, fwd, leg_px) if view == "side" else np.zeros(len(seq), dtype=bool)
 
     def goes_backward(start_s: float, end_s: float) -> bool:
@@ -374,7 +383,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         cadence = float(head.cadence_spm)
         cadence_se = float(head.cadence_se_spm) if head.cadence_se_spm is not None else float("nan")
         head_frames = (seq.timestamps_s >= head.start_s - margin) & (seq.timestamps_s <= head.end_s + margin)
-    metrics: dict[str, MetricValue] = dict(summarise(head_rows, cadence, view, near_foot))
+    seen_rows = steps_seen(head_rows, occluded, seq.timestamps_s, far_foot) if view == "side" else head_rows
+    left_out = len(head_rows) - len(seen_rows)
+    head_rows = seen_rows
+    metrics: dict[str, MetricValue] = dict(summarise(head_rows, cadence, view))
     metrics.update(arm_swing(fixed, fwd) if view == "side" else {})
     if view == "side":
         metrics["trunk_lean_deg"] = rounded(float(np.nanmedian(trunk[head_frames])))
@@ -391,7 +403,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         # factor; 0.1 would be 0.6% of it, too coarse for the 1% it should hold.
         metrics["cadence_at_file_rate_spm"] = rounded(cadence, 2)
         head_rows = rows_in(rows, head.start_s, head.end_s, SEGMENT_MARGIN_STEPS * per.step_s) if head else rows
-    spread = spreads(head_rows, near_foot)
+    spread = spreads(head_rows)
     if "contact_ms" in spread and det.owners.offset_se_rows > 0:
         # Every toe-off was moved by one offset (events.shifted_by_median): its standard error is
         # shared by every step's contact time and adds to the median's (findings.imprecision).
@@ -422,7 +434,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
                 periodic_spm=periodic_spm,
                 slow_factor=slow_factor,
                 occluded_fraction=float(occluded.mean()),
-                near_leg_only=near_foot is not None,
+                far_steps_left_out=left_out,
                 swapped_frames=int(swapped.sum()),
                 stature_cm=inputs.stature_cm,
                 scale_assumed=inputs.scale_assumed,

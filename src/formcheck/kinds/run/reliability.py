@@ -60,8 +60,8 @@ def withhold_timing(metrics: dict[str, MetricValue], rows: list[StepRow]) -> lis
 class GaitFacts:
     """What the notes are about: gait type and view, the cadence (steps/min, file time), the frame
     rate of the file (fps), the cadence from the legs' periodicity, the slow-motion factor (None:
-    real time), the share of frames with the far leg hidden, whether headline per-leg figures use
-    the near leg, the frames whose leg labels were repaired, the stature and whether it was assumed,
+    real time), the share of frames with the far leg hidden, how many far-leg steps the headline
+    figures leave out (the leg hidden at their contact or toe-off), the frames whose leg labels were repaired, the stature and whether it was assumed,
     whether the clip has several steady segments (their paces differ: no periodicity check)."""
 
     gait: str
@@ -71,7 +71,7 @@ class GaitFacts:
     periodic_spm: float
     slow_factor: float | None
     occluded_fraction: float
-    near_leg_only: bool
+    far_steps_left_out: int
     swapped_frames: int
     stature_cm: float
     scale_assumed: bool
@@ -141,7 +141,12 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
         notes.append(
             f"the far leg was partly hidden in {f.occluded_fraction:.0%} of frames: its positions there are "
             f"the model's guesses, so the far foot's figures are less certain"
-            + ("; headline figures use the near leg's steps (both are in the steps table)" if f.near_leg_only else "")
+            + (
+                f"; {f.far_steps_left_out} far-leg step(s) whose contact or toe-off fell there are left out of the "
+                f"headline figures (they stay in the steps table)"
+                if f.far_steps_left_out
+                else ""
+            )
         )
     if f.swapped_frames:
         notes.append(

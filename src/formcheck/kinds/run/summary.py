@@ -36,23 +36,10 @@ SUMMARISED = (
 ASYMMETRY = ("step_time_ms", "contact_ms", "knee_flexion_peak_deg", "overstride_cm", "pelvic_drop_deg")
 
 
-def column_values(
-    rows: Sequence[StepRow], key: str, prefer_foot: str | None = None, foot: str | None = None
-) -> np.ndarray:
-    """The finite values of one per-step column: of one foot's steps (`foot`), or of all steps, or,
-    with `prefer_foot`, of that foot's steps when it has at least 3 (step time: always all)."""
-
-    def pick(f: str | None) -> np.ndarray:
-        vals = [r.get(key) for r in rows if r.get(key) is not None and (f is None or r.foot == f)]
-        return np.array([float(v) for v in vals if isinstance(v, (int, float))], float)
-
-    if foot is not None:
-        return pick(foot)
-    if prefer_foot and key != "step_time_ms":
-        near = pick(prefer_foot)
-        if near.size >= 3:
-            return near
-    return pick(None)
+def column_values(rows: Sequence[StepRow], key: str, foot: str | None = None) -> np.ndarray:
+    """The finite values of one per-step column: of one foot's steps (`foot`), or of all steps."""
+    vals = [r.get(key) for r in rows if r.get(key) is not None and (foot is None or r.foot == foot)]
+    return np.array([float(v) for v in vals if isinstance(v, (int, float))], float)
 
 
 def spread_of(values: np.ndarray) -> dict[str, float | int | None]:
@@ -69,12 +56,12 @@ def spread_of(values: np.ndarray) -> dict[str, float | int | None]:
     }
 
 
-def spreads(rows: Sequence[StepRow], prefer_foot: str | None = None) -> dict[str, dict[str, Any]]:
+def spreads(rows: Sequence[StepRow]) -> dict[str, dict[str, Any]]:
     """Per summarised column: its spread over the steps used for the headline (`spread_of`), and
     each foot's (`left`, `right`). Columns without values are left out."""
     out: dict[str, dict[str, Any]] = {}
     for key in SUMMARISED:
-        both = column_values(rows, key, prefer_foot)
+        both = column_values(rows, key)
         if not both.size:
             continue
         out[key] = spread_of(both) | {
@@ -106,19 +93,17 @@ def median_standard_error(iqr: float, steps: int) -> float:
     return 1.253 * iqr / 1.349 / float(np.sqrt(max(steps, 1)))
 
 
-def summarise(rows: Sequence[StepRow], cadence_spm: float, view: str, prefer_foot: str | None = None) -> dict[str, Any]:
+def summarise(rows: Sequence[StepRow], cadence_spm: float, view: str) -> dict[str, Any]:
     """Metric name -> value: median of each per-step column, its IQR (`_iqr`), left and right
     medians (`_left`, `_right`), asymmetry (`_asymmetry_pct`), duty factor and foot strike; the
     step time is 60000 / cadence (the passes' fitted step time), its IQR that of the single steps.
-
-    prefer_foot: when given ('L'/'R', the leg nearer the camera), the headline median and IQR of
-    the per-leg measures (all but step time) use that foot's steps if it has at least 3 values: the
-    far leg's landmarks are guessed more often."""
+    `rows`: the steps the headline uses (a side view's far-leg steps timed where that leg was
+    hidden are left out before: `gait.steps_seen`)."""
     out: dict[str, Any] = {}
     for key in SUMMARISED:
         if key == "trunk_lean_deg":
             continue  # the headline is the median over frames (gait.py); its spread over steps is in `spreads`
-        vals = column_values(rows, key, prefer_foot)
+        vals = column_values(rows, key)
         if not vals.size:
             continue
         out[key] = rounded(float(np.median(vals)))

@@ -417,8 +417,6 @@ LOADING_SHARE = 0.6
 #: Foot strike from the foot strike angle (contact minus flat-foot angle, deg).
 RFS_MIN_DEG = 8.0
 FFS_MAX_DEG = -1.6
-#: Above this share of frames with the far leg hidden, headline per-leg figures use the near leg.
-NEAR_LEG_ONLY_OCCLUSION = 0.2
 #: Far-leg landmarks below this raw visibility count as occluded in that frame.
 OCCLUDED_VISIBILITY = 0.5
 
@@ -585,8 +583,6 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "LOADING_SHARE": f"{NOVACHECK_1998}: peak stance knee flexion falls at mid stance (~40-50% of stance)",
     "RFS_MIN_DEG": f"{ALTMAN_DAVIS_2012}",
     "FFS_MAX_DEG": f"{ALTMAN_DAVIS_2012}",
-    "NEAR_LEG_ONLY_OCCLUSION": "when the far leg is a guess in a fifth of the frames its figures would bias a "
-    "median of both legs",
     "OCCLUDED_VISIBILITY": "MediaPipe's visibility: below 0.5 the landmark is more likely hidden than seen",
     "CADENCE_CHECK_TOLERANCE": "a missed or doubled contact in 30 steps moves the count by ~3%",
     "PASS_GAP_STEPS": "a turn or a stop lasts more than two steps",
