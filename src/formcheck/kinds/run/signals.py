@@ -37,17 +37,23 @@ def hip_centre(seq: PoseSequence) -> np.ndarray:
     return seq.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
 
 
-def leg_length_px(seq: PoseSequence, window_s: float = LEG_LENGTH_WINDOW_S) -> np.ndarray:
-    """(T,) leg length (hip-knee plus knee-ankle) in pixels, per frame: the 90th percentile over a
-    window of `window_s` (foreshortening only shortens segments), so it follows a runner who comes
-    nearer or goes away. NaN where no leg was seen nearby."""
+def frame_leg_length_px(seq: PoseSequence) -> np.ndarray:
+    """(T,) the longer leg's hip-knee plus knee-ankle length in pixels in each frame (NaN where
+    neither leg was placed). Knee flexion does not shorten it; foreshortening does."""
     lengths = []
     for hip, knee, ankle, _, _ in LEG_IDS.values():
         lengths.append(
             np.linalg.norm(seq.xy[:, hip] - seq.xy[:, knee], axis=1)
             + np.linalg.norm(seq.xy[:, knee] - seq.xy[:, ankle], axis=1)
         )
-    per_frame = nan_reduce(np.nanmax, np.stack(lengths, axis=1), axis=1) if len(seq) else np.zeros(0)
+    return nan_reduce(np.nanmax, np.stack(lengths, axis=1), axis=1) if len(seq) else np.zeros(0)
+
+
+def leg_length_px(seq: PoseSequence, window_s: float = LEG_LENGTH_WINDOW_S) -> np.ndarray:
+    """(T,) leg length (hip-knee plus knee-ankle) in pixels, per frame: the 90th percentile over a
+    window of `window_s` (foreshortening only shortens segments), so it follows a runner who comes
+    nearer or goes away. NaN where no leg was seen nearby."""
+    per_frame = frame_leg_length_px(seq)
     half = max(1, int(round(window_s * frame_rate(seq) / 2)))
     out = np.full(len(seq), np.nan)
     for i in range(len(seq)):

@@ -14,7 +14,7 @@ from ...metrics.geometry import angle_from_vertical_deg
 from ...sequence import PoseSequence
 from .periodicity import Periodicity, step_periodicity
 from .rear import frontal_periodicity
-from .signals import forward_sign, hip_centre, leg_length_px, leg_signals
+from .signals import forward_sign, frame_leg_length_px, hip_centre, leg_length_px, leg_signals
 from .thresholds import (
     CROSSING_TRAVEL_LEGS,
     FRONTAL_SHOULDER_RATIO,
@@ -62,9 +62,10 @@ def gait_periodicity(seq: PoseSequence, view: str) -> tuple[Periodicity, np.ndar
 class Uprightness:
     """trunk_deg: median angle of the trunk (hip centre to shoulder centre) from the image vertical,
     0 = upright, 90 = horizontal; lower_foot_legs: median over frames of how far the lower ankle
-    (the one further down in the image: the stance foot) is below the hip centre, in leg lengths
-    (about 0.9 when standing or in stance, about 0 in a plank or lying). Neither depends on the
-    stride length (the swing foot is left out) or on where the camera is."""
+    (the one further down in the image: the stance foot) is below the hip centre, in leg lengths of
+    the same frame (about 0.9 when standing or in stance, about 0 in a plank or lying). Neither
+    depends on the stride length (the swing foot is left out), on where the camera is, on how fast
+    the runner comes nearer or goes away, or on the clip's timing."""
 
     trunk_deg: float
     lower_foot_legs: float
@@ -74,13 +75,17 @@ class Uprightness:
         return self.trunk_deg <= MAX_UPRIGHT_TRUNK_DEG and self.lower_foot_legs >= MIN_UPRIGHT_LEGS
 
 
-def uprightness(seq: PoseSequence, leg_px: np.ndarray) -> Uprightness:
-    """How upright the body is (see `Uprightness`); NaN-free: unseen counts as not upright."""
+def uprightness(seq: PoseSequence) -> Uprightness:
+    """How upright the body is (see `Uprightness`); NaN-free: unseen counts as not upright. The leg
+    length is each frame's own (`frame_leg_length_px`), not the running clip-wide one: a runner
+    going away from a rear camera halves in size within a second or two, and a length taken over a
+    window of seconds then read the stance ankle 0.56-0.66 leg lengths below the hips (the rear
+    sample, played 1.5x: refused as a floor exercise)."""
     hip = hip_centre(seq)
     shoulders = seq.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
     trunk = np.abs(angle_from_vertical_deg(hip, shoulders))
     lower = np.fmax(seq.xy[:, L.LEFT_ANKLE, 1], seq.xy[:, L.RIGHT_ANKLE, 1])
-    below = (lower - hip[:, 1]) / leg_px
+    below = (lower - hip[:, 1]) / frame_leg_length_px(seq)
     trunk_deg = float(np.nanmedian(trunk)) if np.isfinite(trunk).any() else 90.0
     lower_legs = float(np.nanmedian(below)) if np.isfinite(below).any() else 0.0
     return Uprightness(trunk_deg, lower_legs)
@@ -103,8 +108,8 @@ def gait_score(seq: PoseSequence) -> float:
     if len(seq) < 8 or not seq.present.any():
         return 0.0
     view = detect_view(seq)
-    per, _, leg_px = gait_periodicity(seq, view)
-    if not np.isfinite(per.step_rows) or not uprightness(seq, leg_px).upright:
+    per, _, _ = gait_periodicity(seq, view)
+    if not np.isfinite(per.step_rows) or not uprightness(seq).upright:
         return 0.0
     floor = MIN_SEPARATION_AMPLITUDE[view]
     amp = float(np.clip((per.amplitude - floor / 2) / (1.5 * floor), 0.0, 1.0))
