@@ -74,7 +74,7 @@ def test_app_starts_with_its_panels() -> None:
     assert kind_box.value == "auto" and kind_box.label == "Analysis"
     assert kind_box.options == ["Auto-detect", *(k.label for k in KINDS)]
     assert at.number_input(key="height_cm").label == "Stature (cm)"
-    assert at.number_input(key="capture_fps").label.startswith("Capture frame rate of a slow-motion clip")
+    assert at.number_input(key="capture_fps").label.startswith("Capture frame rate of a slow-motion or sped-up clip")
     assert [e.label for e in at.expander][:1] == ["More settings"]
     rule = at.selectbox(key="lordosis_rule")  # every analysis's own settings while on Auto-detect
     assert rule.options == ["The hand rule: more than one hand's thickness", "The popular 2.5-5 cm band"]

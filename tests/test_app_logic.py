@@ -371,7 +371,7 @@ def test_source_needs_its_content(tmp_path: Path) -> None:
         ("choose one with `kind` (wall, plank or run)", "choose one with 'Analysis' in the settings (wall, plank"),
         (
             "a slow-motion clip: give `capture_fps` 240",
-            "give 'Capture frame rate of a slow-motion clip (fps)' in the settings 240",
+            "give 'Capture frame rate of a slow-motion or sped-up clip (fps)' in the settings 240",
         ),
         ("`lordosis_rule` is 'x'", "'Wall test rule' under More settings is 'x'"),
         ("`not_a_setting` and --flags stay as they are", "`not_a_setting` and --flags stay as they are"),

@@ -297,7 +297,12 @@ def test_analyse_seek_report_compare_and_history(
         page.locator('[data-testid="stFileUploader"]').wait_for(timeout=60_000)
         _settled(page)
         # The settings that matter are in the main column, in view without opening anything.
-        for label in ("Athlete", "Analysis", "Stature (cm)", "Capture frame rate of a slow-motion clip (fps)"):
+        for label in (
+            "Athlete",
+            "Analysis",
+            "Stature (cm)",
+            "Capture frame rate of a slow-motion or sped-up clip (fps)",
+        ):
             page.locator('[data-testid="stWidgetLabel"]', has_text=label).first.wait_for(
                 state="visible", timeout=60_000
             )

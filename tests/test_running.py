@@ -478,6 +478,85 @@ def test_panning_slow_motion_track_is_flagged():
     assert any("`capture_fps`" in f.cue for f in r.findings if f.severity == "warning")
 
 
+def sped_up(seq: PoseSequence, factor: int) -> PoseSequence:
+    """`seq` as a `factor`x time-lapse export at the same frame rate: every `factor`-th frame kept,
+    played at the file's rate (the timestamps over `factor`)."""
+    kept = seq[np.arange(0, len(seq), factor)]
+    return PoseSequence(
+        xy=kept.xy,
+        z=kept.z,
+        visibility=kept.visibility,
+        timestamps_s=kept.timestamps_s / factor,
+        frame_size=kept.frame_size,
+        fps=seq.fps,
+    )
+
+
+def played_faster(seq: PoseSequence, factor: float) -> PoseSequence:
+    """The same frames `factor` x faster (a faster runner, every frame kept)."""
+    return PoseSequence(
+        xy=seq.xy,
+        z=seq.z,
+        visibility=seq.visibility,
+        timestamps_s=seq.timestamps_s / factor,
+        frame_size=seq.frame_size,
+        fps=seq.fps * factor,
+    )
+
+
+@pytest.fixture(scope="module")
+def treadmill_real_time():
+    return running.analyse(context_for(track("running__treadmill_side_phone60fps_mhuang")))
+
+
+@pytest.mark.parametrize("factor", [2, 3])
+def test_a_sped_up_clip_is_flagged_with_its_file_rate_cadence(treadmill_real_time, factor):
+    """The 60 fps treadmill run (167.5 steps/min) sped up 2x and 3x: 335 and 503 steps/min at the
+    file's timing, faster than any person steps (MAX_HUMAN_CADENCE_SPM, 333). The step is then
+    shorter than the step search allows (MIN_STEP_PERIOD_S, 0.18 s), and the stride (or three
+    steps) was taken for it: the 2x copy read as running at 166.8 steps/min, unflagged, the 3x
+    copy at 167.4. Now the step is found (`periodicity.sped_up_lag`), the cadence is kept at the
+    file's rate, the timing figures are withheld and the user is told to give `capture_fps`."""
+    base = treadmill_real_time.metrics["cadence_spm"]
+    r = running.analyse(context_for(sped_up(track("running__treadmill_side_phone60fps_mhuang"), factor)))
+    assert r.metrics["cadence_spm"] is None and r.metrics["contact_ms"] is None
+    assert r.metrics["cadence_at_file_rate_spm"] == pytest.approx(factor * base, rel=0.01)
+    assert r.details["sped_up_suspected"] and not r.details["slow_motion_suspected"]
+    assert r.details["sped_up_factor_estimate"] == pytest.approx(factor * base / 165.0, abs=0.1)
+    assert any("sped up" in n and f"`capture_fps` (e.g. {60 // factor})" in n for n in r.reliability)
+    assert (
+        next(f.title for f in r.findings if f.severity == "warning") == "This looks sped up: give the real frame rate"
+    )
+    # Angles and distances do not depend on the timing.
+    for key, tol in (("overstride_cm", 4.0), ("vertical_oscillation_cm", 1.5), ("trunk_lean_deg", 2.5)):
+        assert r.metrics[key] == pytest.approx(treadmill_real_time.metrics[key], abs=tol)
+
+
+def test_a_sprinters_cadence_is_not_taken_for_a_sped_up_clip(treadmill_real_time):
+    """The same run played 1.5x fast (251 steps/min: a sprinter's rate, under 333): real time, its
+    cadence 1.5x the original's within 1%, no flag."""
+    r = running.analyse(context_for(played_faster(track("running__treadmill_side_phone60fps_mhuang"), 1.5)))
+    assert r.metrics["cadence_spm"] == pytest.approx(1.5 * treadmill_real_time.metrics["cadence_spm"], rel=0.01)
+    assert not r.details["sped_up_suspected"]
+
+
+def test_uprightness_does_not_depend_on_how_fast_the_runner_goes_away():
+    """The rear sample: the runner goes away from the camera and halves in size within 2 s (legs of
+    320 px, then 150). With the leg length taken over a window of seconds, the stance ankle read
+    0.66 leg lengths below the hips (threshold 0.6), and played 1.5x (the same frames: a faster
+    runner) 0.56: refused as a floor exercise. Each frame's own leg length gives the same value at
+    both timings, as a stance leg seen from behind does (straight in the picture: about 1)."""
+    from formcheck.kinds.run.view import uprightness
+
+    seq = track("running__outdoor_rear_lowcam_openpose_overlay_radluy")
+    values = [uprightness(context_for(s).seq).lower_foot_legs for s in (seq, played_faster(seq, 1.5))]
+    assert values[0] == pytest.approx(values[1], abs=0.02)
+    assert values[0] > 0.9
+    r = running.analyse(context_for(played_faster(seq, 1.5)))
+    base = running.analyse(context_for(seq))
+    assert r.metrics["cadence_spm"] == pytest.approx(1.5 * base.metrics["cadence_spm"], rel=0.01)
+
+
 def test_short_jogging_track_too_short():
     with pytest.raises(InsufficientData, match="too short for two strides"):
         running.analyse(context_for(track("running__jogging_side_short_sports2d_demo3")))

@@ -189,8 +189,9 @@ class CommonSettings:
     )
     capture_fps: float | None = setting(
         None,
-        "Capture frame rate of a slow-motion clip (fps)",
-        "the real capture rate of a slow-motion clip (e.g. 240 for a clip filmed at 240 fps and stored at 30 fps)",
+        "Capture frame rate of a slow-motion or sped-up clip (fps)",
+        "the real capture rate of a slow-motion clip (e.g. 240 for a clip filmed at 240 fps and stored at 30 fps) "
+        "or of a sped-up one (e.g. 30 for a 60 fps clip played 2x fast)",
         "--capture-fps",
         unit="fps",
         low=1.0,

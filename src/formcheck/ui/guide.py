@@ -48,8 +48,8 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
             "(no panning or zoom); the whole body, feet included, in the frame.",
             "5-10 s of steady running or walking (at least two strides; shorter clips are refused). On a treadmill, "
             "film after a minute of warm-up.",
-            "60 fps or more; 120-240 fps for contact and flight times. For a slow-motion clip give its capture "
-            "frame rate in the settings.",
+            "60 fps or more; 120-240 fps for contact and flight times. For a slow-motion or sped-up clip give its "
+            "capture frame rate in the settings.",
             "Rear view (pelvic drop, step width, knee collapse): camera behind the runner at hip height, ideally "
             "on a treadmill (a runner moving away soon gets small).",
         ),

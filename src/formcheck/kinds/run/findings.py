@@ -277,6 +277,20 @@ def findings_for(
                 metric="cadence_spm",
             )
         )
+    if gait.sped_up_factor is not None:
+        out.append(
+            Finding(
+                "warning",
+                "This looks sped up: give the real frame rate",
+                f"The legs cycle at {m.get('cadence_at_file_rate_spm')} steps/min at the file's timing, faster than "
+                f"any person steps. Cadence and contact/flight times are withheld.",
+                why="A time-lapse or a speed ramp plays the frames faster than they were filmed; every time figure "
+                f"would be about {gait.sped_up_factor:.1f}x too short.",
+                cue="Analyse the original clip, or run the analysis again with `capture_fps` set to the rate the "
+                "frames were filmed at (the file's frame rate divided by the speed-up).",
+                metric="cadence_spm",
+            )
+        )
     steps = number(m.get("steps_counted"))
     step_s = number(gait.details.get("step_period_s"))  # type: ignore[arg-type]
     if steps is not None and steps < FULL_ANALYSIS_STEPS and step_s:

@@ -39,6 +39,7 @@ from .reliability import (
     gait_type_notes,
     segment_notes,
     slow_motion_factor,
+    sped_up_factor,
     toe_off_coverage,
     toe_off_notes,
     withhold_timing,
@@ -84,6 +85,7 @@ class GaitAnalysis:
     reliability: list[str] = field(default_factory=list)
     details: dict[str, JsonValue] = field(default_factory=dict)
     slow_motion_factor: float | None = None
+    sped_up_factor: float | None = None
     occluded_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
@@ -135,7 +137,7 @@ def check_gait(
     legs were not in the picture in at least MIN_LEGS_SEEN of the frames (whatever the setting)."""
     per, fwd, leg_px = gait_periodicity(seq, view)
     requested = gait in ("running", "walking")
-    upright = uprightness(seq, leg_px)
+    upright = uprightness(seq)
     seen = legs_in_picture(raw)
     if seen < MIN_LEGS_SEEN and (requested or upright.trunk_deg <= MAX_UPRIGHT_TRUNK_DEG):
         # An upright body whose legs are not in the picture: say that, not that there is no gait.
@@ -397,7 +399,9 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     metrics["fps_used"] = rounded(rate, 2)
 
     slow_factor = slow_motion_factor(cadence, gait)
-    if slow_factor is not None:
+    sped_factor = sped_up_factor(cadence, gait)
+    time_warped = slow_factor is not None or sped_factor is not None
+    if time_warped:
         rows = withhold_timing(metrics, rows)
         # Two decimals: tens of steps/min at the file's rate, to be multiplied by the slow-motion
         # factor; 0.1 would be 0.6% of it, too coarse for the 1% it should hold.
@@ -411,7 +415,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     if np.isfinite(cadence) and np.isfinite(cadence_se):
         # The cadence's precision (not a spread over steps: a fitted step time); its key is the
         # metric that holds the value (at the file's rate in slow motion).
-        key = "cadence_spm" if slow_factor is None else "cadence_at_file_rate_spm"
+        key = "cadence_at_file_rate_spm" if time_warped else "cadence_spm"
         spread[key] = {"median": metrics[key], "se": rounded(cadence_se, 2), "steps": metrics["steps_counted"]}
     if view == "side" and "trunk_lean_deg" in spread:
         metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
@@ -433,6 +437,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
                 rate_fps=rate,
                 periodic_spm=periodic_spm,
                 slow_factor=slow_factor,
+                sped_factor=sped_factor,
                 occluded_fraction=float(occluded.mean()),
                 far_steps_left_out=left_out,
                 swapped_frames=int(swapped.sum()),
@@ -477,9 +482,11 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
             [round(float(seq.timestamps_s[a]), 3), round(float(seq.timestamps_s[b - 1]), 3)]
             for a, b in true_runs(occluded)
         ],
-        "time_metrics_low_confidence": bool(rate < LOW_FPS or slow_factor is not None),
+        "time_metrics_low_confidence": bool(rate < LOW_FPS or time_warped),
         "slow_motion_suspected": slow_factor is not None,
         "slow_motion_factor_estimate": rounded(slow_factor, 1) if slow_factor else None,
+        "sped_up_suspected": sped_factor is not None,
+        "sped_up_factor_estimate": rounded(sped_factor, 1) if sped_factor else None,
         "passes": det.estimate.passes,
         "spreads": spread,
         "segments": [g.to_json() for g in segs],
@@ -504,5 +511,6 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         reliability=reliability,
         details=details,
         slow_motion_factor=slow_factor,
+        sped_up_factor=sped_factor,
         occluded_rows=occluded,
     )

@@ -68,12 +68,30 @@ def fundamental_lag(ac: np.ndarray, peaks: np.ndarray, lag: int) -> int:
         lag = max(near, key=lambda p: float(ac[p]))
 
 
+def sped_up_lag(ac: np.ndarray, quick: np.ndarray, lag: int) -> int:
+    """The step lag when the legs cycle faster than any person steps (a sped-up clip): the shortest
+    peak `quick` (below MIN_STEP_PERIOD_S) that divides the chosen `lag` a whole number of times
+    (within a tenth of itself or a row) with at least OCTAVE_SHARE of its periodicity, or that
+    halves it with a positive one (as `fundamental_lag` reads a stride); else `lag`. A 2x
+    time-lapse of a 170 steps/min run shows 340: its step is shorter than the search allows, and the
+    stride (or three steps) would be taken for it. A jitter of the landmarks at a period that does
+    not divide the step is no step."""
+    for p in sorted(int(q) for q in quick):
+        k = round(lag / p)
+        if k < 2 or abs(lag - k * p) > max(1.0, 0.1 * p) or not np.isfinite(ac[p]):
+            continue
+        if ac[p] >= OCTAVE_SHARE * ac[lag] or (k == 2 and ac[p] > 0.0):
+            return p
+    return lag
+
+
 def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, timestamps_s: np.ndarray) -> Periodicity:
     """The step period from the autocorrelation of the feet's separation (label-free, so label swaps
     do not matter): its first strong peak (at least OCTAVE_SHARE of the strongest) between
     MIN_STEP_PERIOD_S (at least 3 rows) and half the clip (compared with peaks up to 2.2 x the
     first one). A left/right asymmetry adds a stride peak; the share rule keeps the step, and a
-    chosen stride peak gives way to a positive peak at half its lag (`fundamental_lag`)."""
+    chosen stride peak gives way to a positive peak at half its lag (`fundamental_lag`). A shorter
+    peak that divides the chosen one is the step of a sped-up clip (`sped_up_lag`)."""
     sep = separation_signal(signals, view)
     n = len(sep)
     finite = sep[np.isfinite(sep)]
@@ -85,6 +103,7 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, times
     ac = autocorrelation(sep, n // 2)
     valid = np.isfinite(ac)
     peaks, _ = find_peaks(np.where(valid, ac, -1.0))
+    quick = peaks[peaks >= 3]
     peaks = peaks[peaks >= max(3.0, MIN_STEP_PERIOD_S / dt if dt > 0 else 0.0)]
     all_peaks = peaks
     if not peaks.size:
@@ -100,6 +119,7 @@ def step_periodicity(signals: dict[str, dict[str, np.ndarray]], view: str, times
     if best <= 0:
         return nothing
     first = int(peaks[np.flatnonzero(np.nan_to_num(vals, nan=-1.0) >= OCTAVE_SHARE * best)[0]])
+    first = sped_up_lag(ac, quick[quick < peaks[0]], first)
     chosen = first
     first = fundamental_lag(ac, all_peaks, first)
     step = parabolic_vertex(ac, first)

@@ -1,7 +1,7 @@
 """The reliability stage: what to trust less in a gait result, in plain language (low frame rate,
-slow motion, contacts that disagree with the legs' periodicity, a hidden far leg, repaired label
-swaps, an assumed stature, the limits of a rear/front view), and the slow-motion check that
-withholds timing figures when the file's time base cannot be real time.
+slow motion, a sped-up clip, contacts that disagree with the legs' periodicity, a hidden far leg,
+repaired label swaps, an assumed stature, the limits of a rear/front view), and the slow-motion and
+sped-up checks that withhold timing figures when the file's time base cannot be real time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .thresholds import (
     FRONTAL_ROLL_NOTE_DEG,
     FRONTAL_SCALE_CHANGE_NOTE,
     LOW_FPS,
+    MAX_HUMAN_CADENCE_SPM,
     MIN_RUNNING_CADENCE_SPM,
     MIN_WALKING_CADENCE_SPM,
     OCCLUSION_NOTE_FRACTION,
@@ -45,6 +46,15 @@ def slow_motion_factor(cadence_spm: float, gait: str) -> float | None:
     return None
 
 
+def sped_up_factor(cadence_spm: float, gait: str) -> float | None:
+    """How many times faster than real time the clip seems (None: it looks like real time): legs
+    that cycle faster than any person steps (MAX_HUMAN_CADENCE_SPM) are a sped-up clip (a
+    time-lapse, a speed ramp)."""
+    if np.isfinite(cadence_spm) and cadence_spm > MAX_HUMAN_CADENCE_SPM:
+        return cadence_spm / TYPICAL_CADENCE_SPM.get(gait, TYPICAL_CADENCE_SPM["running"])
+    return None
+
+
 def withhold_timing(metrics: dict[str, MetricValue], rows: list[StepRow]) -> list[StepRow]:
     """In place on `metrics`: cadence moved to `cadence_at_file_rate_spm`, every timing figure
     emptied; returns the rows with their timing columns emptied."""
@@ -61,8 +71,9 @@ class GaitFacts:
     """What the notes are about: gait type and view, the cadence (steps/min, file time), the frame
     rate of the file (fps), the cadence from the legs' periodicity, the slow-motion factor (None:
     real time), the share of frames with the far leg hidden, how many far-leg steps the headline
-    figures leave out (the leg hidden at their contact or toe-off), the frames whose leg labels were repaired, the stature and whether it was assumed,
-    whether the clip has several steady segments (their paces differ: no periodicity check)."""
+    figures leave out (the leg hidden at their contact or toe-off), the frames whose leg labels
+    were repaired, the stature and whether it was assumed, whether the clip has several steady
+    segments (their paces differ: no periodicity check), the sped-up factor (None: not sped up)."""
 
     gait: str
     view: str
@@ -76,6 +87,7 @@ class GaitFacts:
     stature_cm: float
     scale_assumed: bool
     segmented: bool = False
+    sped_factor: float | None = None
 
 
 def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
@@ -114,6 +126,16 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
             f"implausibly low cadence for {f.gait} ({f.cadence_spm:.0f} steps/min at the file's {f.rate_fps:.3g} fps): "
             f"the clip is probably slow motion (about {f.slow_factor:.1f}x); timing figures are withheld; give the "
             f"real capture rate with `capture_fps` (e.g. {suggest_capture_fps(f.rate_fps * f.slow_factor):g})"
+        )
+    if f.sped_factor is not None:
+        # Sped up 2x, the file holds every other real frame at the file's rate: the capture rate is
+        # the file's rate over the factor (to the nearest half).
+        factor = max(1.5, round(2.0 * f.sped_factor) / 2.0)
+        notes.append(
+            f"implausibly high cadence ({f.cadence_spm:.0f} steps/min at the file's timing; no person steps faster "
+            f"than about {MAX_HUMAN_CADENCE_SPM:.0f}): the clip is probably sped up (about {f.sped_factor:.1f}x, a "
+            f"time-lapse or a speed ramp); timing figures are withheld; give the real capture rate with "
+            f"`capture_fps` (e.g. {f.rate_fps / factor:.3g})"
         )
     if (
         not f.segmented

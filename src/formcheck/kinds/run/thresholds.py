@@ -495,7 +495,9 @@ MIXED_CADENCE_SHARE = 0.1
 #: Plausible real-time cadence floors (steps/min) per gait: far below them a clip is slow motion.
 MIN_RUNNING_CADENCE_SPM = 130.0
 MIN_WALKING_CADENCE_SPM = 70.0
-#: Typical cadences (steps/min), for the slow-motion factor estimate.
+#: Above this cadence (steps/min) no person steps (60 / MIN_STEP_PERIOD_S): a sped-up clip.
+MAX_HUMAN_CADENCE_SPM = 60.0 / MIN_STEP_PERIOD_S
+#: Typical cadences (steps/min), for the slow-motion and sped-up factor estimates.
 TYPICAL_CADENCE_SPM = {"running": 165.0, "walking": 110.0}
 #: Below this frame rate, timing figures are coarse.
 LOW_FPS = 60.0
@@ -620,6 +622,8 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "left/right comparison, can be had",
     "MIN_RUNNING_CADENCE_SPM": "running cadences lie ~150-200 spm at endurance speeds; below 130 a clip is slow motion",
     "MIN_WALKING_CADENCE_SPM": f"{TUDOR_LOCKE_ROWE_2012}: walking 81-138 spm; below 70 a clip is slow motion",
+    "MAX_HUMAN_CADENCE_SPM": "60 / MIN_STEP_PERIOD_S: the fastest human step rate is under 5 steps/s (Weyand et al. "
+    "2000), so a clip whose legs cycle faster plays faster than real time",
     "TYPICAL_CADENCE_SPM": f"{LIEBERMAN_2015}; {TUDOR_LOCKE_2019}",
     "LOW_FPS": "one frame at 30 fps is ~13% of a 250 ms contact",
     "OCCLUSION_NOTE_FRACTION": "hidden in 1 frame out of 20",
