@@ -136,3 +136,23 @@ def test_the_local_line_is_each_windows_least_squares_line():
             slope, intercept = np.polyfit(t, x[t], 1)
             assert got[i] == pytest.approx(slope * i + intercept, abs=1e-6), i
     assert np.isnan(got[[5, 6, 7, 90, 202, 304]]).all()
+
+
+def test_two_alike_paces_joined_do_not_pull_a_distinct_pace_in():
+    """Contacts of three paces, 0.357, 0.275 and 0.256 s a step (a runner at 168 steps/min, then
+    218 and 234: the last two 7.5% apart, under PACE_CHANGE, so one pace by the rule), a little
+    timing jitter. The last two are joined; one line through them leaves residuals of a pace's
+    drift, and when that counted as irregular the joined part was joined to the first pace too (30%
+    slower): one part, a blend. Judged by the scatter of its step-to-step intervals
+    (`cadence._timing_scatter`), the joined part is regular: two parts, split at the change."""
+    from formcheck.kinds.run.cadence import pace_parts
+
+    rng = np.random.default_rng(3)
+    first = 0.357 * np.arange(18)
+    second = first[-1] + 0.275 * np.arange(1, 19)
+    third = second[-1] + 0.256 * np.arange(1, 14)
+    t = np.concatenate([first, second, third]) + rng.normal(0.0, 0.008, 49)
+    parts = pace_parts(t, 0.3)
+    assert [p.size for p in parts] == [18, 32]
+    assert float(np.mean(np.diff(parts[0]))) == pytest.approx(0.357, rel=0.01)
+    assert 0.256 < float(np.mean(np.diff(parts[1]))) < 0.275

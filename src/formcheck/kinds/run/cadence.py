@@ -127,13 +127,13 @@ def _step_numbers(times_s: np.ndarray, step_s: float) -> np.ndarray:
     return num
 
 
-def _line_fit(num: np.ndarray, t: np.ndarray) -> tuple[float, float, float]:
-    """(slope, its standard error, RMS residual) of the least-squares line of t against num."""
+def _line_fit(num: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    """(slope, its standard error) of the least-squares line of t against num."""
     coef = np.polyfit(num, t, 1)
     resid = t - np.polyval(coef, num)
     spread = float(np.sum((num - num.mean()) ** 2))
     se = float(np.sqrt(np.sum(resid**2) / max(1, t.size - 2) / spread)) if spread > 0 else float("inf")
-    return float(coef[0]), se, float(np.sqrt(np.mean(resid**2)))
+    return float(coef[0]), se
 
 
 def pace_parts(times_s: np.ndarray, step_s: float) -> list[np.ndarray]:
@@ -141,11 +141,12 @@ def pace_parts(times_s: np.ndarray, step_s: float) -> list[np.ndarray]:
     split at the instant where the two sides' fitted step times differ the most in standard errors,
     recursively (`_split_at_pace_changes`); then, while two neighbouring parts are not distinct paces
     (step times within PACE_CHANGE or within three standard errors of each other, or either part
-    irregular: its instants further than PACE_REGULARITY of a step from its line, RMS, as a run of
-    spurious or missed contacts is and a new pace is not), the most alike pair is joined again. Each
-    part spans at least PACE_MIN_STEPS steps; neighbours share the instant between them. Splitting
-    before judging lets a run of several paces (the issue's 163 to 236 steps/min in five) be cut
-    where a single line through either half would be no pace at all."""
+    irregular: its instants' timing scatters by more than PACE_REGULARITY of a step
+    (`_timing_scatter`), as a run of spurious or missed contacts does and a new pace does not), the
+    most alike pair is joined again. Each part spans at least PACE_MIN_STEPS steps; neighbours share
+    the instant between them. Splitting before judging lets a run of several paces (the issue's 163
+    to 236 steps/min in five) be cut where a single line through either half would be no pace at
+    all."""
     return _merge_alike(_split_at_pace_changes(times_s, step_s, PACE_SPLIT_DEPTH), step_s)
 
 
@@ -171,12 +172,26 @@ def _split_at_pace_changes(times_s: np.ndarray, step_s: float, depth: int) -> li
     )
 
 
-def _pace_difference(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    """How many standard errors apart two fitted step times ((slope, se, rms) of `_line_fit`) are; 0
+def _pace_difference(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How many standard errors apart two fitted step times ((slope, se) of `_line_fit`) are; 0
     when either is not a forward step time."""
     if a[0] <= 0 or b[0] <= 0:
         return 0.0
     return abs(a[0] - b[0]) / max(float(np.hypot(a[1], b[1])), MIN_STEP_SE_S)
+
+
+def _timing_scatter(num: np.ndarray, t: np.ndarray) -> float:
+    """How much a part's instants `t` (s; step numbers `num`) scatter in time (s): the robust spread
+    of its per-step intervals over sqrt 2 (each interval carries two instants' errors), so a steady
+    drift of pace within the part does not count, as it would in the residuals of one line (two
+    alike paces joined then look irregular, and their irregularity joined them to a third pace 30%
+    slower). Infinite with fewer than three intervals."""
+    steps = np.diff(num)
+    ok = steps > 0
+    per_step = np.diff(t)[ok] / steps[ok]
+    if per_step.size < 3:
+        return float("inf")
+    return float(1.4826 * np.median(np.abs(per_step - np.median(per_step))) / np.sqrt(2.0))
 
 
 def _merge_alike(parts: list[np.ndarray], step_s: float) -> list[np.ndarray]:
@@ -184,12 +199,14 @@ def _merge_alike(parts: list[np.ndarray], step_s: float) -> list[np.ndarray]:
     pair (fewest standard errors apart) first, until every neighbouring pair is distinct."""
     parts = list(parts)
     while len(parts) > 1:
-        fits = [_line_fit(_step_numbers(p, step_s), p) for p in parts]
+        nums = [_step_numbers(p, step_s) for p in parts]
+        fits = [_line_fit(n, p) for n, p in zip(nums, parts, strict=True)]
+        scatter = [_timing_scatter(n, p) for n, p in zip(nums, parts, strict=True)]
         alike: list[tuple[float, int]] = []
         for i in range(len(parts) - 1):
-            (sa, _, ra), (sb, _, rb) = fits[i], fits[i + 1]
+            sa, sb = fits[i][0], fits[i + 1][0]
             z = _pace_difference(fits[i], fits[i + 1])
-            regular = ra <= PACE_REGULARITY * sa and rb <= PACE_REGULARITY * sb
+            regular = scatter[i] <= PACE_REGULARITY * sa and scatter[i + 1] <= PACE_REGULARITY * sb
             if not (regular and z > 3.0 and abs(sa / sb - 1) > PACE_CHANGE):
                 alike.append((z, i))
         if not alike:

@@ -435,8 +435,8 @@ STEADY_MIN_STEPS = 5
 CLOCK_AGREEMENT = 0.04
 #: A pass splits where its step time changes by more than this share ...
 PACE_CHANGE = 0.08
-#: ... into parts of at least this many steps, each regular: instants within this share of a step
-#: of its line (RMS).
+#: ... into parts of at least this many steps, each regular: its step-to-step intervals scatter by
+#: at most this share of a step (robust spread over sqrt 2).
 PACE_MIN_STEPS = 4
 PACE_REGULARITY = 0.1
 #: A pass is split this many levels down before neighbouring parts are judged (up to 2 ** 5 = 32 parts).
