@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formcheck.cli_summary import spread_words, summary_text
+from formcheck.cli_summary import spread_words, summary_text, withheld_lines
 from formcheck.pipeline import analyse
 
 TRACKS = Path(__file__).resolve().parent / "data" / "tracks"
@@ -38,3 +38,36 @@ def test_spread_words():
     assert spread_words({"se": 0.31, "steps": 17, "reliable": True}) == " (+-0.31, 17 steps)"
     assert spread_words({"se": 1.5, "steps": 6, "reliable": False}) == " (+-1.5, 6 steps) UNRELIABLE"
     assert spread_words(None) == "" and spread_words({"median": 3.0}) == ""
+
+
+def test_a_slow_motion_clips_summary_says_why_its_timing_is_withheld_and_what_to_do():
+    """The lab clip is 240 fps slow motion stored at 30 fps: its cadence and contact time are
+    withheld. The summary printed `cadence_spm=None, contact_ms=None`; it now gives the legs'
+    cadence at the file's timing, says why the two are withheld and which --capture-fps to give."""
+    result = analyse(TRACKS / "running__treadmill_side_lab_slowmo_mhuang.npz")
+    details = result.result.details
+    assert details["slow_motion_suspected"] is True and details["capture_fps_suggested"] == 240.0
+    lines = summary_text(result).splitlines()
+    assert lines[1] == "  gait=running, view=side"
+    file_rate = details["spreads"]["cadence_at_file_rate_spm"]
+    assert (
+        f"  cadence_at_file_rate_spm = {file_rate['median']:.1f} (+-{file_rate['se']:g}, {file_rate['steps']} steps)"
+        in lines
+    )
+    withheld = [line for line in lines if line.startswith("  withheld: ")]
+    assert withheld == [
+        f"  withheld: cadence_spm, contact_ms: the clip looks like slow motion (about "
+        f"{details['slow_motion_factor_estimate']}x), so its timing is not real time; rerun with --capture-fps "
+        "<the camera's capture rate> (probably 240)"
+    ]
+    assert not any("None" in line for line in lines)
+
+
+def test_withheld_lines():
+    sped = {"sped_up_suspected": True, "sped_up_factor_estimate": 2.0, "capture_fps_suggested": 30.0}
+    assert withheld_lines(["cadence_spm"], sped) == [
+        "  withheld: cadence_spm: the clip looks sped up (about 2.0x), so its timing is not real time; rerun with "
+        "--capture-fps <the camera's capture rate> (probably 30)"
+    ]
+    assert withheld_lines(["contact_ms"], {}) == ["  not measured: contact_ms"]
+    assert withheld_lines([], sped) == []

@@ -16,6 +16,8 @@ from .names import display_text
 
 #: Findings shown (worst first); the rest are in the JSON.
 SHOWN_FINDINGS = 5
+#: Figures at the file's own timing, given when the real timing is not known (slow motion, sped up).
+FILE_TIMING_FIGURES = ("cadence_at_file_rate_spm",)
 
 
 def summary_text(result: Any) -> str:
@@ -29,13 +31,14 @@ def summary_text(result: Any) -> str:
     spreads: dict[str, Any] = found if isinstance(found, dict) else {}
     headline = kind_spec(result.kind).headline
     lines = [f"{display_text(Path(result.info.path).name)}: {result.kind}"]
-    words = [f"{k}={_fmt(values.get(k))}" for k in headline if not isinstance(values.get(k), (int, float))]
+    words = [f"{k}={_fmt(values.get(k))}" for k in headline if isinstance(values.get(k), str)]
     if words:
         lines.append("  " + ", ".join(words))
-    for key in headline:
+    for key in (*headline, *FILE_TIMING_FIGURES):
         value = values.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             lines.append(f"  {key} = {_fmt(value)}{spread_words(spreads.get(key))}")
+    lines.extend(withheld_lines([k for k in headline if k in values and values[k] is None], details))
     lines.extend(segment_lines(details.get("segments")))
     for finding in worst_first(result.result.findings)[:SHOWN_FINDINGS]:
         lines.append(f"  [{finding.severity}] {cli_wording(finding.title)}")
@@ -74,6 +77,26 @@ def segment_lines(segments: Any) -> list[str]:
             f"{contact}" + (", backwards" if s.get("backward") else "")
         )
     return lines
+
+
+def withheld_lines(empty: list[str], details: Mapping[str, Any]) -> list[str]:
+    """Which headline figures have no value (`empty`) and why, with what to do: a slow-motion or
+    sped-up clip's timing figures are withheld until its capture rate is given."""
+    if not empty:
+        return []
+    names = ", ".join(empty)
+    for flag, factor, what in (
+        ("slow_motion_suspected", "slow_motion_factor_estimate", "like slow motion"),
+        ("sped_up_suspected", "sped_up_factor_estimate", "sped up"),
+    ):
+        if details.get(flag):
+            fps = details.get("capture_fps_suggested")
+            example = f" (probably {fps:g})" if isinstance(fps, (int, float)) else ""
+            return [
+                f"  withheld: {names}: the clip looks {what} (about {details.get(factor)}x), so its timing is not "
+                f"real time; rerun with --capture-fps <the camera's capture rate>{example}"
+            ]
+    return [f"  not measured: {names}"]
 
 
 def _fmt(value: Any) -> str:

@@ -35,6 +35,7 @@ from .rear import FrontalDetection, detect_frontal, frontal_midstances, frontal_
 from .rear_steps import frontal_details, frontal_rows
 from .reliability import (
     GaitFacts,
+    capture_fps_for,
     gait_notes,
     gait_type_notes,
     segment_notes,
@@ -487,6 +488,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         "slow_motion_factor_estimate": rounded(slow_factor, 1) if slow_factor else None,
         "sped_up_suspected": sped_factor is not None,
         "sped_up_factor_estimate": rounded(sped_factor, 1) if sped_factor else None,
+        "capture_fps_suggested": capture_fps_for(rate, slow_factor, sped_factor),
         "passes": det.estimate.passes,
         "spreads": spread,
         "segments": [g.to_json() for g in segs],

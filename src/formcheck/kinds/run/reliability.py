@@ -37,6 +37,18 @@ def suggest_capture_fps(fps: float) -> float:
     return float(options[np.argmin(np.abs(np.log(options / max(fps, 1.0))))])
 
 
+def capture_fps_for(rate_fps: float, slow_factor: float | None, sped_factor: float | None) -> float | None:
+    """The capture rate (fps) a slow-motion or sped-up clip was probably filmed at, to suggest for
+    `capture_fps`; None for a real-time clip. Slow motion: the common capture rate nearest to the
+    file's rate times the factor. Sped up 2x, the file holds every other real frame at the file's
+    rate: the file's rate over the factor (to the nearest half, at least 1.5)."""
+    if slow_factor is not None:
+        return suggest_capture_fps(rate_fps * slow_factor)
+    if sped_factor is not None:
+        return float(f"{rate_fps / max(1.5, round(2.0 * sped_factor) / 2.0):.3g}")
+    return None
+
+
 def slow_motion_factor(cadence_spm: float, gait: str) -> float | None:
     """How many times slower than real time the clip seems (None: it looks like real time): a
     cadence far below any real one for this gait is slow motion."""
@@ -125,17 +137,14 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
         notes.append(
             f"implausibly low cadence for {f.gait} ({f.cadence_spm:.0f} steps/min at the file's {f.rate_fps:.3g} fps): "
             f"the clip is probably slow motion (about {f.slow_factor:.1f}x); timing figures are withheld; give the "
-            f"real capture rate with `capture_fps` (e.g. {suggest_capture_fps(f.rate_fps * f.slow_factor):g})"
+            f"real capture rate with `capture_fps` (e.g. {capture_fps_for(f.rate_fps, f.slow_factor, None):g})"
         )
     if f.sped_factor is not None:
-        # Sped up 2x, the file holds every other real frame at the file's rate: the capture rate is
-        # the file's rate over the factor (to the nearest half).
-        factor = max(1.5, round(2.0 * f.sped_factor) / 2.0)
         notes.append(
             f"implausibly high cadence ({f.cadence_spm:.0f} steps/min at the file's timing; no person steps faster "
             f"than about {MAX_HUMAN_CADENCE_SPM:.0f}): the clip is probably sped up (about {f.sped_factor:.1f}x, a "
             f"time-lapse or a speed ramp); timing figures are withheld; give the real capture rate with "
-            f"`capture_fps` (e.g. {f.rate_fps / factor:.3g})"
+            f"`capture_fps` (e.g. {capture_fps_for(f.rate_fps, None, f.sped_factor):g})"
         )
     if (
         not f.segmented
