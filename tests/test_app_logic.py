@@ -436,3 +436,19 @@ def test_setting_values_are_shown_in_plain_words(name, value, expected) -> None:
     from formcheck.ui.formatting import value_words
 
     assert value_words(name, value) == expected
+
+
+def test_the_caption_for_missing_figures_says_why_a_slow_motion_clips_timing_is_withheld() -> None:
+    """Under the cards: a slow-motion clip's cadence and contact time were 'Not measured in this
+    clip' with no reason; now withheld, why, and what to set (the analysis's suggested rate)."""
+    from formcheck.pipeline import analyse
+    from formcheck.ui.results import missing_words
+
+    tracks = Path(__file__).resolve().parent / "data" / "tracks"
+    details = analyse(tracks / "running__treadmill_side_lab_slowmo_mhuang.npz").result.details
+    factor = details["slow_motion_factor_estimate"]
+    assert missing_words(["Cadence", "Contact time"], details, is_photo=False) == (
+        f"Withheld: Cadence, Contact time: the clip looks like slow motion (about {factor}x), so its timing is "
+        "not real time. Give the capture frame rate in the settings (probably 240 fps) and analyse again."
+    )
+    assert missing_words(["Hip angle"], {}, is_photo=True) == "Not measured in this photo: Hip angle"

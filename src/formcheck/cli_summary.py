@@ -13,6 +13,7 @@ from typing import Any
 
 from .cli_args import cli_wording
 from .names import display_text
+from .time_warp import suggested_capture_fps, time_warp_reason
 
 #: Findings shown (worst first); the rest are in the JSON.
 SHOWN_FINDINGS = 5
@@ -85,18 +86,12 @@ def withheld_lines(empty: list[str], details: Mapping[str, Any]) -> list[str]:
     if not empty:
         return []
     names = ", ".join(empty)
-    for flag, factor, what in (
-        ("slow_motion_suspected", "slow_motion_factor_estimate", "like slow motion"),
-        ("sped_up_suspected", "sped_up_factor_estimate", "sped up"),
-    ):
-        if details.get(flag):
-            fps = details.get("capture_fps_suggested")
-            example = f" (probably {fps:g})" if isinstance(fps, (int, float)) else ""
-            return [
-                f"  withheld: {names}: the clip looks {what} (about {details.get(factor)}x), so its timing is not "
-                f"real time; rerun with --capture-fps <the camera's capture rate>{example}"
-            ]
-    return [f"  not measured: {names}"]
+    reason = time_warp_reason(details)
+    if reason is None:
+        return [f"  not measured: {names}"]
+    fps = suggested_capture_fps(details)
+    example = f" (probably {fps:g})" if fps is not None else ""
+    return [f"  withheld: {names}: {reason}; rerun with --capture-fps <the camera's capture rate>{example}"]
 
 
 def _fmt(value: Any) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ..feedback import SCREENING_NOTICE, Finding
+from ..time_warp import suggested_capture_fps, time_warp_reason
 from ..verdict import range_words, verdict
 from .athletes import athlete_trend
 from .charts import plottable_series, series_chart
@@ -132,7 +133,7 @@ def metric_cards(view: ResultView) -> None:
         st.info("This analysis gives no headline figures for this input.")
     missing = [metric_label(n, refs.get(n)) for n in headline if metrics.get(n) is None]
     if missing:
-        st.caption("Not measured in this " + ("photo" if view.is_photo else "clip") + ": " + ", ".join(missing))
+        st.caption(missing_words(missing, view.doc.details, view.is_photo))
     words = text_metrics(view)
     if words:
         st.caption(
@@ -143,6 +144,20 @@ def metric_cards(view: ResultView) -> None:
         )
     if not view.doc.stature_given and any(unit_of(n, refs.get(n)) == "cm" for n in names):
         st.caption("Centimetres assume a stature of 170 cm: give the stature in the settings above.")
+
+
+def missing_words(labels: list[str], details: dict[str, Any], is_photo: bool) -> str:
+    """The caption under the cards for the headline figures without a value (`labels`): withheld,
+    with the reason and what to set, for a slow-motion or sped-up clip; else not measured."""
+    reason = time_warp_reason(details)
+    if reason is None:
+        return "Not measured in this " + ("photo" if is_photo else "clip") + ": " + ", ".join(labels)
+    fps = suggested_capture_fps(details)
+    example = f" (probably {fps:g} fps)" if fps is not None else ""
+    return (
+        f"Withheld: {', '.join(labels)}: {reason}. Give the capture frame rate in the settings{example} "
+        "and analyse again."
+    )
 
 
 def spread_words(view: ResultView, name: str, unit: str) -> tuple[str, bool]:
