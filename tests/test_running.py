@@ -504,6 +504,27 @@ def played_faster(seq: PoseSequence, factor: float) -> PoseSequence:
     )
 
 
+def filmed_at(seq: PoseSequence, rate_fps: float) -> PoseSequence:
+    """`seq` as if filmed in real time at `rate_fps`: every landmark interpolated linearly in time
+    (NaN next to a missing sample)."""
+    t = seq.timestamps_s
+    grid = np.arange(t[0], t[-1], 1.0 / rate_fps)
+
+    def resampled(a: np.ndarray) -> np.ndarray:
+        flat = a.reshape(len(t), -1)
+        cols = [np.interp(grid, t, flat[:, j]) for j in range(flat.shape[1])]
+        return np.stack(cols, axis=1).reshape((grid.size, *a.shape[1:])).astype(a.dtype)
+
+    return PoseSequence(
+        xy=resampled(seq.xy),
+        z=resampled(seq.z),
+        visibility=resampled(seq.visibility),
+        timestamps_s=grid,
+        frame_size=seq.frame_size,
+        fps=rate_fps,
+    )
+
+
 @pytest.fixture(scope="module")
 def treadmill_real_time():
     return running.analyse(context_for(track("running__treadmill_side_phone60fps_mhuang")))
@@ -555,6 +576,26 @@ def test_uprightness_does_not_depend_on_how_fast_the_runner_goes_away():
     r = running.analyse(context_for(played_faster(seq, 1.5)))
     base = running.analyse(context_for(seq))
     assert r.metrics["cadence_spm"] == pytest.approx(1.5 * base.metrics["cadence_spm"], rel=0.01)
+
+
+@pytest.mark.parametrize("rate", [120.0, 240.0])
+def test_the_treadmill_run_filmed_at_a_higher_rate_gives_the_same_figures(treadmill_real_time, rate):
+    """The 60 fps treadmill run as if filmed at 120 and 240 fps (every landmark interpolated in
+    time): the same motion, so the same class, cadence within 1% and each headline figure within
+    the invariance tolerances (`clipvariants`). Every window, filter and event rule has to be in
+    time (or in steps), not in frames, for this to hold."""
+    r = running.analyse(context_for(filmed_at(track("running__treadmill_side_phone60fps_mhuang"), rate)))
+    base = treadmill_real_time.metrics
+    assert r.metrics["gait"] == "running" and r.details["fps_used"] == pytest.approx(rate, rel=0.01)
+    assert r.metrics["cadence_spm"] == pytest.approx(base["cadence_spm"], rel=0.01)
+    for key, tol in (
+        ("contact_ms", 20.0),
+        ("overstride_cm", 4.0),
+        ("vertical_oscillation_cm", 1.5),
+        ("trunk_lean_deg", 2.5),
+        ("knee_flexion_contact_deg", 5.0),
+    ):
+        assert r.metrics[key] == pytest.approx(base[key], abs=tol), key
 
 
 def test_short_jogging_track_too_short():
