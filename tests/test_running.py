@@ -12,6 +12,7 @@ import pytest
 from formcheck.errors import ActivityNotFound, InsufficientData
 from formcheck.gaitsim import GaitSpec, context_for, simulate
 from formcheck.kinds.run import spec as running
+from formcheck.landmarks import Landmark as L
 from formcheck.sequence import PoseSequence
 from formcheck.settings import Settings
 
@@ -596,6 +597,42 @@ def test_the_treadmill_run_filmed_at_a_higher_rate_gives_the_same_figures(treadm
         ("knee_flexion_contact_deg", 5.0),
     ):
         assert r.metrics[key] == pytest.approx(base[key], abs=tol), key
+
+
+def seen_obliquely(seq: PoseSequence, deg: float) -> PoseSequence:
+    """`seq` as if the camera were turned `deg` from square-on: the 3D world landmarks turned about
+    the vertical axis, the picture's x foreshortened by cos(deg) about the hips' mean x."""
+    a = np.radians(deg)
+    out = seq.copy()
+    assert out.world is not None
+    x, z = out.world[..., 0].copy(), out.world[..., 2].copy()
+    out.world[..., 0] = x * np.cos(a) + z * np.sin(a)
+    out.world[..., 2] = -x * np.sin(a) + z * np.cos(a)
+    cx = float(np.nanmean(seq.xy[:, [L.LEFT_HIP, L.RIGHT_HIP], 0]))
+    out.xy[..., 0] = cx + (seq.xy[..., 0] - cx) * np.cos(a)
+    return out
+
+
+def test_a_runner_filmed_obliquely_has_the_overstride_marked_and_is_told_why(treadmill_real_time):
+    """The treadmill run as if the camera were turned 45 deg from square-on: overstride, a distance
+    along the run, reads cos 45 = 0.71 of its length (32.4 cm read 22.5 with no word of it). The
+    body's turn is read from MediaPipe's 3D landmarks (`signals.body_yaw_deg`: 11 deg on the
+    original, the side-view samples 0-16, the rear one 86-89); past OBLIQUE_VIEW_DEG (30) the
+    overstride is marked unreliable, gets no finding, and a note says why and what to do."""
+    base = treadmill_real_time
+    assert base.details["camera_yaw_deg_estimate"] < 16 and base.details["spreads"]["overstride_cm"]["reliable"]
+    r = running.analyse(context_for(seen_obliquely(track("running__treadmill_side_phone60fps_mhuang"), 45.0)))
+    yaw = r.details["camera_yaw_deg_estimate"]
+    assert yaw == pytest.approx(45.0 + base.details["camera_yaw_deg_estimate"], abs=3.0)
+    assert r.metrics["cadence_spm"] == pytest.approx(base.metrics["cadence_spm"], rel=0.01)
+    overstride = r.details["spreads"]["overstride_cm"]
+    assert overstride["reliable"] is False
+    assert overstride["unreliable_why"].startswith(f"the runner is turned about {yaw:.0f} deg from square-on")
+    assert any("square-on" in n and "line of sight at right angles to the run" in n for n in r.reliability)
+    # The shank's angle from the vertical reads smaller when turned, so "overstriding" stays true; the
+    # finding no longer quotes the distance.
+    over = next(f for f in r.findings if f.metric == "shank_angle_at_contact_deg")
+    assert "cm ahead" not in over.detail and "turned from square-on" in over.detail
 
 
 def test_short_jogging_track_too_short():

@@ -26,6 +26,7 @@ from .thresholds import (
     MIDSTANCE_FIGURES,
     MIN_RELIABLE_STEPS,
     NOVACHECK_1998,
+    OBLIQUE_VIEW_DEG,
     RANGES,
     REPRODUCIBILITY,
     WALKING_RANGES,
@@ -130,6 +131,8 @@ def number(value: MetricValue) -> float | None:
 
 #: Ranges that hold for one gait only (running's here; walking's are in WALKING_RANGES).
 GAIT_SPECIFIC_RANGES = ("cadence_spm", "contact_ms", "vertical_oscillation_cm", "duty_factor", "flight_ms")
+#: Side-view figures that are distances along the run (foreshortened in an oblique view).
+ALONG_RUN = ("overstride_cm",)
 #: The per-step figures whose headline can be marked unreliable (and then gets no finding).
 PER_STEP_HEADLINES = (
     "contact_ms",
@@ -163,6 +166,9 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
             if view == "side" and metric in MIDSTANCE_FIGURES
             else ""
         )
+        why = why or (
+            oblique_doubt(details.get("camera_yaw_deg_estimate")) if view == "side" and metric in ALONG_RUN else ""
+        )
         why = why or spread_doubt(metric, spread, ref)
         spread["reliable"] = not why
         if why:
@@ -177,6 +183,18 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
                 spread["unreliable_why"] = why
                 out[metric] = why
     return out
+
+
+def oblique_doubt(yaw_deg: Any) -> str:
+    """Why a side view's distance along the run is unreliable ('' when it is not): the runner is
+    turned more than OBLIQUE_VIEW_DEG from square-on to the camera (`signals.body_yaw_deg`), so the
+    distance is foreshortened to cos(angle) of its length."""
+    if not isinstance(yaw_deg, (int, float)) or yaw_deg <= OBLIQUE_VIEW_DEG:
+        return ""
+    return (
+        f"the runner is turned about {yaw_deg:.0f} deg from square-on to the camera, so a distance along the run "
+        f"reads about {np.cos(np.radians(yaw_deg)):.2f} of its length"
+    )
 
 
 def spread_doubt(metric: str, spread: dict[str, Any], ref: ReferenceRange | None) -> str:
@@ -358,8 +376,15 @@ def findings_for(
             Finding(
                 "attention",
                 "Reaching out in front at landing (overstriding)",
-                f"Shank {over:.0f} deg from vertical at contact, ankle {m.get('overstride_cm')} cm ahead of "
-                f"the hip ({m.get('overstride_pct_leg')}% of leg length).",
+                f"Shank {over:.0f} deg from vertical at contact"
+                + (
+                    # Turned from square-on, an angle from the vertical reads smaller, not larger.
+                    " at least: seen from a camera turned from square-on an angle from the vertical reads smaller, "
+                    "and the distance ahead of the hip cannot be measured from this angle."
+                    if "overstride_cm" in unreliable and oblique_doubt(gait.details.get("camera_yaw_deg_estimate"))
+                    else f", ankle {m.get('overstride_cm')} cm ahead of the hip ({m.get('overstride_pct_leg')}% of leg "
+                    "length)."
+                ),
                 why="Landing far ahead of the body raises braking forces and knee load.",
                 cue=cue,
                 drill=drill,

@@ -48,7 +48,7 @@ from .reliability import (
 from .rows import StepRow
 from .segments import headline_segment, rows_in, segments
 from .series import far_leg_occluded, foot_angle_series, knee_flexion_series, shank_angle_series, trunk_lean_series
-from .signals import FEET, LEG_IDS, hip_centre, leg_signals, time_at_row, travel_direction
+from .signals import FEET, LEG_IDS, body_yaw_deg, hip_centre, leg_signals, time_at_row, travel_direction
 from .steps import LEG_FRACTION, SideSeries, side_rows
 from .summary import arm_swing, spreads, summarise
 from .swaps import repair_swaps
@@ -421,6 +421,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     if view == "side" and "trunk_lean_deg" in spread:
         metrics["trunk_lean_deg_iqr"] = spread["trunk_lean_deg"]["iqr"]
     periodic_spm = 60.0 / per.step_s
+    yaw = body_yaw_deg(seq, head_frames)
     seen_s = seq.timestamps_s[inputs.raw.present] if inputs.raw.present.any() else seq.timestamps_s
     forward_spans = [(g.start_s, g.end_s) for g in segs if not g.backward] or [(float(seen_s[0]), float(seen_s[-1]))]
     head_spans = [(head.start_s, head.end_s)] if head is not None else forward_spans
@@ -445,6 +446,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
                 stature_cm=inputs.stature_cm,
                 scale_assumed=inputs.scale_assumed,
                 segmented=head is not None,
+                yaw_deg=yaw,
             ),
             frontal,
         )
@@ -489,6 +491,7 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         "sped_up_suspected": sped_factor is not None,
         "sped_up_factor_estimate": rounded(sped_factor, 1) if sped_factor else None,
         "capture_fps_suggested": capture_fps_for(rate, slow_factor, sped_factor),
+        "camera_yaw_deg_estimate": rounded(yaw, 1) if yaw is not None else None,
         "passes": det.estimate.passes,
         "spreads": spread,
         "segments": [g.to_json() for g in segs],

@@ -25,6 +25,7 @@ from .thresholds import (
     MAX_HUMAN_CADENCE_SPM,
     MIN_RUNNING_CADENCE_SPM,
     MIN_WALKING_CADENCE_SPM,
+    OBLIQUE_VIEW_DEG,
     OCCLUSION_NOTE_FRACTION,
     TOE_OFF_SEARCH_STEPS,
     TYPICAL_CADENCE_SPM,
@@ -85,7 +86,8 @@ class GaitFacts:
     real time), the share of frames with the far leg hidden, how many far-leg steps the headline
     figures leave out (the leg hidden at their contact or toe-off), the frames whose leg labels
     were repaired, the stature and whether it was assumed, whether the clip has several steady
-    segments (their paces differ: no periodicity check), the sped-up factor (None: not sped up)."""
+    segments (their paces differ: no periodicity check), the sped-up factor (None: not sped up), how
+    far the body is turned from square-on to the camera (deg, `signals.body_yaw_deg`; None: unknown)."""
 
     gait: str
     view: str
@@ -100,6 +102,7 @@ class GaitFacts:
     scale_assumed: bool
     segmented: bool = False
     sped_factor: float | None = None
+    yaw_deg: float | None = None
 
 
 def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
@@ -155,6 +158,13 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
             f"the cadence from the foot contacts ({f.cadence_spm:.1f}) and from the legs' periodicity "
             f"({f.periodic_spm:.1f} steps/min at the file's frame rate) differ by more than "
             f"{CADENCE_CHECK_TOLERANCE:.0%}: some contacts were irregular or missed"
+        )
+    if f.view == "side" and f.yaw_deg is not None and f.yaw_deg > OBLIQUE_VIEW_DEG:
+        notes.append(
+            f"the runner is turned about {f.yaw_deg:.0f} deg from square-on to the camera (from the pose model's "
+            f"3D landmarks; the side-view samples read 0-16): distances along the run read about "
+            f"{np.cos(np.radians(f.yaw_deg)):.2f} of their length (overstride is marked unreliable) and angles "
+            f"from the vertical read smaller; film with the camera's line of sight at right angles to the run"
         )
     if f.rate_fps < LOW_FPS:
         notes.append(

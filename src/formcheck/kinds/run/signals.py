@@ -64,6 +64,29 @@ def leg_length_px(seq: PoseSequence, window_s: float = LEG_LENGTH_WINDOW_S) -> n
     return out
 
 
+def body_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float | None:
+    """How far the body is turned from square-on to the camera (deg, 0 = a true side view, 90 = seen
+    from behind or in front): the direction of the left-right axis of the hips and of the
+    shoulders (pelvis and thorax counter-rotate over a stride) in the horizontal plane of
+    MediaPipe's 3D world landmarks (metres, camera-aligned axes), measured from the camera's depth
+    axis, averaged over `frames` ((T,) bool) as axes are (the mean of the doubled angle, so that
+    noise around 0 averages out and an axis at 90 is the same pointing either way), as a magnitude.
+    None without world landmarks or a finite frame."""
+    if seq.world is None:
+        return None
+    world = seq.world[frames]
+    doubled = []
+    for left, right in ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)):
+        axis = world[:, right] - world[:, left]
+        doubled.append(2.0 * np.arctan2(axis[:, 0], axis[:, 2]))
+    angles = np.concatenate(doubled)
+    angles = angles[np.isfinite(angles)]
+    if not angles.size:
+        return None
+    mean = 0.5 * np.degrees(np.arctan2(np.mean(np.sin(angles)), np.mean(np.cos(angles))))
+    return float(abs(mean))
+
+
 def nan_reduce(func: Callable[..., np.ndarray], values: np.ndarray, axis: int) -> np.ndarray:
     """np.nanmax / np.nanmean along an axis, NaN (without a RuntimeWarning) where all are NaN."""
     with warnings.catch_warnings():

@@ -445,6 +445,9 @@ PACE_SPLIT_DEPTH = 5
 PASS_MARGIN_STEPS = 0.6
 
 # -- rear / front view ------------------------------------------------------------------------------
+#: A side view whose runner is turned further than this from square-on to the camera (deg) has its
+#: distances along the run marked unreliable (foreshortened by cos of the angle).
+OBLIQUE_VIEW_DEG = 30.0
 #: The foot counts as on the ground in the bottom share of its height range.
 FRONTAL_GROUND_BAND = 0.15
 #: A frame is used when the ankles are at least this many trunk lengths below the hip centre.
@@ -601,6 +604,9 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "split is judged again when the parts are merged",
     "PASS_MARGIN_STEPS": "the pelvis's highest point falls about half a step from a contact",
     "FRONTAL_GROUND_BAND": "the stance foot stays within the bottom ~15% of its lift",
+    "OBLIQUE_VIEW_DEG": "a distance along the run reads cos(angle) of its length: 1 - cos 30 deg = 13%, 4 cm of a "
+    "30-cm overstride, its reproducibility tolerance; angles from the vertical shrink as tan x cos (a 10-deg "
+    "lean reads 8.7 at 30 deg, within its 2.5). MediaPipe's 3D pose puts the side-view samples and their variants at 0-16 deg, the rear one at 86-89",
     "FRONTAL_UPRIGHT_TRUNKS": "upright, the ankles are ~1.5 trunk lengths below the hips",
     "FRONTAL_PROMINENCE_FRACTION": "an extremum of the pelvis's bounce stands out by a third of its range",
     "FRONTAL_MIN_SIGNAL_PERIODICITY": "autocorrelation of 0.2 at the step lag: a signal with a period",
