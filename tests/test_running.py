@@ -615,24 +615,50 @@ def seen_obliquely(seq: PoseSequence, deg: float) -> PoseSequence:
 
 def test_a_runner_filmed_obliquely_has_the_overstride_marked_and_is_told_why(treadmill_real_time):
     """The treadmill run as if the camera were turned 45 deg from square-on: overstride, a distance
-    along the run, reads cos 45 = 0.71 of its length (32.4 cm read 22.5 with no word of it). The
-    body's turn is read from MediaPipe's 3D landmarks (`signals.body_yaw_deg`: 11 deg on the
-    original, the side-view samples 0-16, the rear one 86-89); past OBLIQUE_VIEW_DEG (30) the
-    overstride is marked unreliable, gets no finding, and a note says why and what to do."""
+    along the run, reads cos 45 = 0.71 of its length (32.4 cm read 22.5 with no word of it), the
+    shank at contact 11.7 deg (16.2), the knee at contact 11.8 (15.6). The body's turn is read from
+    MediaPipe's 3D landmarks (`signals.body_yaw_deg`: 11 deg on the original, the side-view samples
+    0-16, the rear one 86-89); past OBLIQUE_VIEW_DEG (30) a figure in the plane of the run that may
+    read short by more than its tolerance is marked unreliable, and a note says why and what to do."""
     base = treadmill_real_time
-    assert base.details["camera_yaw_deg_estimate"] < 16 and base.details["spreads"]["overstride_cm"]["reliable"]
+    assert base.details["camera_yaw_deg_estimate"] < 16
+    assert all(base.details["spreads"][k]["reliable"] for k in ("overstride_cm", "shank_angle_at_contact_deg"))
     r = running.analyse(context_for(seen_obliquely(track("running__treadmill_side_phone60fps_mhuang"), 45.0)))
     yaw = r.details["camera_yaw_deg_estimate"]
     assert yaw == pytest.approx(45.0 + base.details["camera_yaw_deg_estimate"], abs=3.0)
     assert r.metrics["cadence_spm"] == pytest.approx(base.metrics["cadence_spm"], rel=0.01)
-    overstride = r.details["spreads"]["overstride_cm"]
-    assert overstride["reliable"] is False
-    assert overstride["unreliable_why"].startswith(f"the runner is turned about {yaw:.0f} deg from square-on")
+    spreads = r.details["spreads"]
+    for metric in ("overstride_cm", "shank_angle_at_contact_deg", "knee_flexion_contact_deg"):
+        assert spreads[metric]["reliable"] is False
+        assert spreads[metric]["unreliable_why"].startswith(f"the runner is turned about {yaw:.0f} deg from square-on")
+    # The trunk is upright (0.3 deg): an upright segment reads the same from any side.
+    assert abs(spreads["trunk_lean_deg"]["median"]) < 1 and spreads["trunk_lean_deg"]["reliable"] is True
     assert any("square-on" in n and "line of sight at right angles to the run" in n for n in r.reliability)
-    # The shank's angle from the vertical reads smaller when turned, so "overstriding" stays true; the
-    # finding no longer quotes the distance.
+    # The shank's angle from the vertical reads smaller when turned, so "overstriding" stays true, as a
+    # lower bound; the finding no longer quotes the distance and the note says the finding holds.
     over = next(f for f in r.findings if f.metric == "shank_angle_at_contact_deg")
-    assert "cm ahead" not in over.detail and "turned from square-on" in over.detail
+    assert "cm ahead" not in over.detail and "at least" in over.detail and "turned from square-on" in over.detail
+    assert any(n.startswith("shank_angle_at_contact_deg is unreliable") and "finding holds" in n for n in r.reliability)
+    assert not any(f.metric == "knee_flexion_contact_deg" for f in r.findings)
+
+
+def test_an_oblique_view_marks_a_figure_by_how_short_it_may_read():
+    """square_on: a distance / cos(yaw), an angle atan(tan / cos(yaw)); marked past 30 deg only when
+    the difference exceeds the figure's tolerance (overstride 4 cm, trunk and shank 2.5 deg, knee 5)."""
+    from formcheck.kinds.run.oblique import oblique_doubt, square_on
+
+    assert square_on("overstride_cm", 20.0, 60.0) == pytest.approx(40.0)
+    assert square_on("trunk_lean_deg", 10.0, 60.0) == pytest.approx(19.43, abs=0.01)
+    assert oblique_doubt("overstride_cm", 30.0, 35.0).endswith(
+        "30 cm here would be about 36.6 square-on, "
+        + ("more than the 4 cm it may move between two recordings of the same run")
+    )
+    assert oblique_doubt("overstride_cm", 10.0, 35.0) == ""  # 12.2 square-on: within 4 cm
+    assert oblique_doubt("overstride_cm", 30.0, 29.0) == ""  # not turned past 30 deg
+    assert oblique_doubt("trunk_lean_deg", -1.0, 60.0) == ""  # 2.0 square-on
+    assert oblique_doubt("knee_flexion_contact_deg", 20.0, 45.0) != ""  # 27.2: 7.2 short
+    assert oblique_doubt("knee_flexion_contact_deg", 20.0, 31.0) == ""  # 23.0: 3.0 short
+    assert oblique_doubt("vertical_oscillation_cm", 8.0, 60.0) == ""  # vertical: not foreshortened
 
 
 def test_short_jogging_track_too_short():

@@ -14,6 +14,7 @@ from ...reference import ReferenceRange
 from ...verdict import verdict
 from .gait import GaitAnalysis
 from .key_frames import contact_key_frames
+from .oblique import oblique_doubt
 from .overlay import GaitOverlay
 from .reliability import unreliable_notes
 from .summary import median_standard_error, sides_differ
@@ -26,7 +27,6 @@ from .thresholds import (
     MIDSTANCE_FIGURES,
     MIN_RELIABLE_STEPS,
     NOVACHECK_1998,
-    OBLIQUE_VIEW_DEG,
     RANGES,
     REPRODUCIBILITY,
     WALKING_RANGES,
@@ -89,7 +89,7 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
         steps=list(gait.steps),
         series=gait.series,
         details=details,
-        reliability=gait.reliability + unreliable_notes(unreliable),
+        reliability=gait.reliability + unreliable_notes(unreliable, {f.metric for f in findings if f.metric}),
         overlay=overlay,
         key_frames=contact_key_frames(gait.steps, seq, gait.view, gait.facing),
     )
@@ -131,8 +131,6 @@ def number(value: MetricValue) -> float | None:
 
 #: Ranges that hold for one gait only (running's here; walking's are in WALKING_RANGES).
 GAIT_SPECIFIC_RANGES = ("cadence_spm", "contact_ms", "vertical_oscillation_cm", "duty_factor", "flight_ms")
-#: Side-view figures that are distances along the run (foreshortened in an oblique view).
-ALONG_RUN = ("overstride_cm",)
 #: The per-step figures whose headline can be marked unreliable (and then gets no finding).
 PER_STEP_HEADLINES = (
     "contact_ms",
@@ -167,7 +165,7 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
             else ""
         )
         why = why or (
-            oblique_doubt(details.get("camera_yaw_deg_estimate")) if view == "side" and metric in ALONG_RUN else ""
+            oblique_doubt(metric, spread["median"], details.get("camera_yaw_deg_estimate")) if view == "side" else ""
         )
         why = why or spread_doubt(metric, spread, ref)
         spread["reliable"] = not why
@@ -185,16 +183,17 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
     return out
 
 
-def oblique_doubt(yaw_deg: Any) -> str:
-    """Why a side view's distance along the run is unreliable ('' when it is not): the runner is
-    turned more than OBLIQUE_VIEW_DEG from square-on to the camera (`signals.body_yaw_deg`), so the
-    distance is foreshortened to cos(angle) of its length."""
-    if not isinstance(yaw_deg, (int, float)) or yaw_deg <= OBLIQUE_VIEW_DEG:
-        return ""
-    return (
-        f"the runner is turned about {yaw_deg:.0f} deg from square-on to the camera, so a distance along the run "
-        f"reads about {np.cos(np.radians(yaw_deg)):.2f} of its length"
-    )
+def only_foreshortened(
+    gait: GaitAnalysis, metric: str, references: dict[str, ReferenceRange], unreliable: dict[str, str]
+) -> bool:
+    """Whether `metric` is marked unreliable for the oblique view alone (`oblique_doubt`), its steps
+    being enough: it then reads short of its square-on value, not at random."""
+    spreads = gait.details.get("spreads")
+    spread = spreads.get(metric) if isinstance(spreads, dict) else None
+    if gait.view != "side" or metric not in unreliable or not isinstance(spread, dict):
+        return False
+    why = oblique_doubt(metric, spread.get("median"), gait.details.get("camera_yaw_deg_estimate"))
+    return bool(why) and unreliable[metric] == why and not spread_doubt(metric, spread, references.get(metric))
 
 
 def spread_doubt(metric: str, spread: dict[str, Any], ref: ReferenceRange | None) -> str:
@@ -370,7 +369,9 @@ def findings_for(
         return out
     over = number(m.get("shank_angle_at_contact_deg"))
     overstriding = verdict(over, RANGES["shank_angle_at_contact_deg"]).status == "above"
-    if over is not None and overstriding and "shank_angle_at_contact_deg" not in unreliable:
+    # Turned from square-on, an angle from the vertical reads smaller, not larger: "above" stays true.
+    turned = only_foreshortened(gait, "shank_angle_at_contact_deg", references, unreliable)
+    if over is not None and overstriding and ("shank_angle_at_contact_deg" not in unreliable or turned):
         cue, drill = COACHING[("overstride", "any")]
         out.append(
             Finding(
@@ -378,10 +379,14 @@ def findings_for(
                 "Reaching out in front at landing (overstriding)",
                 f"Shank {over:.0f} deg from vertical at contact"
                 + (
-                    # Turned from square-on, an angle from the vertical reads smaller, not larger.
-                    " at least: seen from a camera turned from square-on an angle from the vertical reads smaller, "
-                    "and the distance ahead of the hip cannot be measured from this angle."
-                    if "overstride_cm" in unreliable and oblique_doubt(gait.details.get("camera_yaw_deg_estimate"))
+                    " at least (seen from a camera turned from square-on, an angle from the vertical reads smaller)"
+                    if turned
+                    else ""
+                )
+                + (
+                    "; the distance ahead of the hip cannot be measured from this camera angle (it is turned from "
+                    "square-on)."
+                    if only_foreshortened(gait, "overstride_cm", references, unreliable)
                     else f", ankle {m.get('overstride_cm')} cm ahead of the hip ({m.get('overstride_pct_leg')}% of leg "
                     "length)."
                 ),

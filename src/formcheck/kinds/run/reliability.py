@@ -6,7 +6,7 @@ sped-up checks that withhold timing figures when the file's time base cannot be 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,8 +163,9 @@ def gait_notes(facts: GaitFacts, frontal: FrontalDetection | None) -> list[str]:
         notes.append(
             f"the runner is turned about {f.yaw_deg:.0f} deg from square-on to the camera (from the pose model's "
             f"3D landmarks; the side-view samples read 0-16): distances along the run read about "
-            f"{np.cos(np.radians(f.yaw_deg)):.2f} of their length (overstride is marked unreliable) and angles "
-            f"from the vertical read smaller; film with the camera's line of sight at right angles to the run"
+            f"{np.cos(np.radians(f.yaw_deg)):.2f} of their length and angles in the plane of the run read smaller "
+            f"(a figure that may read short by more than it should hold is marked unreliable); film with the "
+            f"camera's line of sight at right angles to the run"
         )
     if f.rate_fps < LOW_FPS:
         notes.append(
@@ -280,9 +281,15 @@ def toe_off_notes(found: int, expected: int) -> list[str]:
     ]
 
 
-def unreliable_notes(unreliable: Mapping[str, str]) -> list[str]:
-    """One note per headline figure marked unreliable (it gets no finding)."""
-    return [f"{metric} is unreliable here: {why}; it gets no finding" for metric, why in unreliable.items()]
+def unreliable_notes(unreliable: Mapping[str, str], with_finding: Collection[str] = ()) -> list[str]:
+    """One note per headline figure marked unreliable: it gets no finding, unless it is in
+    `with_finding` (a finding that holds whatever the doubt, e.g. an angle in an oblique view that
+    reads above its range and can only be larger square-on)."""
+    return [
+        f"{metric} is unreliable here: {why}; "
+        + ("its finding holds all the same and says why" if metric in with_finding else "it gets no finding")
+        for metric, why in unreliable.items()
+    ]
 
 
 def segment_notes(found: Sequence[Segment], head: Segment | None) -> list[str]:

@@ -445,8 +445,8 @@ PACE_SPLIT_DEPTH = 5
 PASS_MARGIN_STEPS = 0.6
 
 # -- rear / front view ------------------------------------------------------------------------------
-#: A side view whose runner is turned further than this from square-on to the camera (deg) has its
-#: distances along the run marked unreliable (foreshortened by cos of the angle).
+#: A side view whose runner is turned further than this from square-on to the camera (deg) gets a
+#: note, and its figures in the plane of the run are checked for foreshortening (`oblique`).
 OBLIQUE_VIEW_DEG = 30.0
 #: The foot counts as on the ground in the bottom share of its height range.
 FRONTAL_GROUND_BAND = 0.15
@@ -479,6 +479,18 @@ REPRODUCIBILITY = {
     "overstride_cm": 4.0,
     "vertical_oscillation_cm": 1.5,
 }
+#: How far a side-view figure in the plane of the run may read short in an oblique view before it is
+#: marked (its unit): the reproducibility tolerance of the figure, or of its kind of angle (a segment's
+#: angle from the vertical as the trunk's, a joint angle as the knee's at contact).
+OBLIQUE_TOLERANCE = {
+    "overstride_cm": REPRODUCIBILITY["overstride_cm"],
+    "trunk_lean_deg": REPRODUCIBILITY["trunk_lean_deg"],
+    "shank_angle_at_contact_deg": REPRODUCIBILITY["trunk_lean_deg"],
+    "knee_flexion_contact_deg": REPRODUCIBILITY["knee_flexion_contact_deg"],
+    "knee_flexion_peak_deg": REPRODUCIBILITY["knee_flexion_contact_deg"],
+}
+#: The turn (deg) a square-on value is worked out for at most (`oblique.square_on`).
+MAX_OBLIQUE_YAW_DEG = 85.0
 #: The share by which the cadence may move between two recordings of the same run (the running
 #: issue's tolerance): a cadence whose standard error is larger is marked unreliable.
 CADENCE_REPRODUCIBILITY = 0.01
@@ -606,7 +618,9 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "FRONTAL_GROUND_BAND": "the stance foot stays within the bottom ~15% of its lift",
     "OBLIQUE_VIEW_DEG": "a distance along the run reads cos(angle) of its length: 1 - cos 30 deg = 13%, 4 cm of a "
     "30-cm overstride, its reproducibility tolerance; angles from the vertical shrink as tan x cos (a 10-deg "
-    "lean reads 8.7 at 30 deg, within its 2.5). MediaPipe's 3D pose puts the side-view samples and their variants at 0-16 deg, the rear one at 86-89",
+    "lean reads 8.7 at 30 deg, within its 2.5). MediaPipe's 3D pose puts the side-view samples and their "
+    "variants at 0-16 deg (a camera set up square-on by eye), the rear one at 86-89: below 30 the reading "
+    "does not tell a turned camera from a square one",
     "FRONTAL_UPRIGHT_TRUNKS": "upright, the ankles are ~1.5 trunk lengths below the hips",
     "FRONTAL_PROMINENCE_FRACTION": "an extremum of the pelvis's bounce stands out by a third of its range",
     "FRONTAL_MIN_SIGNAL_PERIODICITY": "autocorrelation of 0.2 at the step lag: a signal with a period",
@@ -620,6 +634,10 @@ THRESHOLD_SOURCES: dict[str, str] = {
     "step rate by 5-10%); step-to-step variability is 2-3%",
     "REPRODUCIBILITY": "the running issue's tolerances: contact 20 ms (a frame at 50 fps), trunk lean 2.5 deg, knee "
     "at contact 5 deg, overstride 4 cm, vertical oscillation 1.5 cm (about a tenth of each range's width)",
+    "OBLIQUE_TOLERANCE": "REPRODUCIBILITY's tolerance of the figure; a segment's angle from the vertical (the "
+    "shank's) as the trunk's, a joint angle (the knee's peak) as the knee's at contact",
+    "MAX_OBLIQUE_YAW_DEG": "at 90 deg the plane of the run is seen edge-on (cos 90 = 0) and nothing in it can be "
+    "worked back; at 85 a distance reads a twelfth of its length, far past every tolerance",
     "CADENCE_REPRODUCIBILITY": "the running issue's 1%: 1-2 steps/min, under the 5-10% change a cadence "
     "retraining aims at (Heiderscheit 2011)",
     "MIDSTANCE_FIGURES": f"{NOVACHECK_1998}: stance knee flexion peaks at mid stance, when the other leg is at mid "
