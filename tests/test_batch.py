@@ -35,15 +35,18 @@ from formcheck.batch import (
     plan,
     run_batch,
 )
+from formcheck.batch.summary import headline_values
 from formcheck.cli import main
 from formcheck.errors import UsageError
 from formcheck.model import load_model
+from formcheck.pipeline import analyse
 from formcheck.settings import Settings
 
 JOG = "running/jogging_side_short_sports2d_demo3.mp4"
 POSTURE_PHOTO = "posture/standing_side_studio_physio.jpg"
 PLANK_PHOTO = "plank/photo_plank_correct_usama.jpg"
 ODD_NAME = "nested/deeper/Läufer clip é 1.mp4"
+TRACKS = Path(__file__).resolve().parent / "data" / "tracks"
 
 #: path -> (status, error_code) of every row of the mixed folder, in summary order.
 EXPECTED = {
@@ -57,6 +60,28 @@ EXPECTED = {
     "posture/standing_side_studio_physio.jpg": ("ok", None),
     "readme.txt": ("skipped", "skipped"),
 }
+
+
+def test_a_summary_row_names_its_unreliable_figures_and_why_figures_are_withheld() -> None:
+    """summary.csv's `unreliable` lists the headline figures the analysis marks (the indoor walker's
+    7 slow-rolling toe-offs: contact time), and `withheld` says why a slow-motion clip's cadence and
+    contact time are empty and what to do; the batch's --capture-fps would apply to every clip."""
+    walk = analyse(TRACKS / "running__walking_side_indoor_wall_sports2d_demo4.npz")
+    row = headline_values("run", walk.result.metrics, walk.result.details)
+    spreads = walk.result.details["spreads"]
+    figures = ("cadence_spm", "contact_ms", "trunk_lean_deg", "overstride_cm", "vertical_oscillation_cm")
+    marked = [m for m in figures if spreads[m]["reliable"] is False]
+    assert row["unreliable"] == "; ".join(marked) and "contact_ms" in marked
+    assert row["withheld"] is None and row["cadence_spm"] == pytest.approx(walk.result.metrics["cadence_spm"])
+    slow = analyse(TRACKS / "running__treadmill_side_lab_slowmo_mhuang.npz")
+    row = headline_values("run", slow.result.metrics, slow.result.details)
+    assert row["cadence_spm"] is None and row["contact_ms"] is None
+    assert row["withheld"] == (
+        f"cadence_spm, contact_ms: the clip looks like slow motion (about "
+        f"{slow.result.details['slow_motion_factor_estimate']}x), so its timing is not real time; analyse this "
+        "clip alone with `formcheck analyse CLIP --capture-fps <the camera's capture rate>` (probably 240)"
+    )
+    assert set(row) <= set(SUMMARY_COLUMNS)
 
 
 def make_mixed_folder(root: Path, samples: Path) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .cli_args import cli_wording
 from .names import display_text
-from .time_warp import suggested_capture_fps, time_warp_reason
+from .time_warp import withheld_words
 
 #: Findings shown (worst first); the rest are in the JSON.
 SHOWN_FINDINGS = 5
@@ -85,13 +85,8 @@ def withheld_lines(empty: list[str], details: Mapping[str, Any]) -> list[str]:
     sped-up clip's timing figures are withheld until its capture rate is given."""
     if not empty:
         return []
-    names = ", ".join(empty)
-    reason = time_warp_reason(details)
-    if reason is None:
-        return [f"  not measured: {names}"]
-    fps = suggested_capture_fps(details)
-    example = f" (probably {fps:g})" if fps is not None else ""
-    return [f"  withheld: {names}: {reason}; rerun with --capture-fps <the camera's capture rate>{example}"]
+    words = withheld_words(empty, details, "rerun with --capture-fps <the camera's capture rate>")
+    return [f"  withheld: {words}"] if words else [f"  not measured: {', '.join(empty)}"]
 
 
 def _fmt(value: Any) -> str:

@@ -13,6 +13,7 @@ from .. import __version__
 from ..export import csv_text, to_jsonable, write_json, write_text_atomic
 from ..kinds import KINDS, kind_spec
 from ..settings import Settings
+from ..time_warp import withheld_words
 from .discovery import Entry, display_path
 
 #: summary.csv has one column per headline metric of every kind (KindSpec.headline). A clip
@@ -27,6 +28,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "duration_s",
     "fps",
     *METRIC_COLUMNS,
+    "unreliable",
+    "withheld",
     "version",
     "model_sha256",
     "settings_hash",
@@ -61,12 +64,30 @@ def skipped_row(entry: Entry) -> dict[str, Any]:
 
 
 def headline_values(kind: str, metrics: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
-    """The summary's metric columns of `kind`, from the result's metrics (else its details)."""
-    values = {}
-    for name in kind_spec(kind).headline if kind else ():
+    """The summary's metric columns of `kind`, from the result's metrics (else its details), with
+    `unreliable` (the headline figures the analysis marks unreliable, '; '-separated: why is in the
+    clip's JSON) and `withheld` (the headline figures left empty, why and what to do)."""
+    values: dict[str, Any] = {}
+    headline = kind_spec(kind).headline if kind else ()
+    for name in headline:
         value = metrics.get(name, details.get(name))
         values[name] = _summary_value(value)
+    found = details.get("spreads")
+    spreads: dict[str, Any] = found if isinstance(found, dict) else {}
+    marked = [n for n in headline if isinstance(spreads.get(n), dict) and spreads[n].get("reliable") is False]
+    values["unreliable"] = "; ".join(marked) or None
+    values["withheld"] = withheld_text([n for n in headline if n in metrics and metrics[n] is None], details)
     return values
+
+
+def withheld_text(empty: list[str], details: dict[str, Any]) -> str | None:
+    """'cadence_spm, contact_ms: the clip looks like slow motion (about 9.5x), so ...; analyse it
+    alone with ... --capture-fps' for a clip whose timing is not real time; 'names: not measured in
+    this clip' otherwise; None when nothing is empty. (The batch's --capture-fps applies to every clip.)"""
+    if not empty:
+        return None
+    to_do = "analyse this clip alone with `formcheck analyse CLIP --capture-fps <the camera's capture rate>`"
+    return withheld_words(empty, details, to_do) or f"{', '.join(empty)}: not measured in this clip"
 
 
 def _summary_value(value: Any) -> Any:
