@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from cli_helpers import formcheck, one_line
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from formcheck.cli import main
@@ -108,7 +108,9 @@ def toml_value(value: Any) -> str:
     if isinstance(value, float):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
     if isinstance(value, str):
-        return json.dumps(value).replace("\x7f", "\\u007f")  # a JSON string is a TOML basic string
+        # A JSON string is a TOML basic string, but for ASCII escapes of characters beyond U+FFFF: JSON
+        # writes them as a surrogate pair ("\ud800\udc00"), which TOML refuses; kept as UTF-8 they are valid.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return str(value)
@@ -158,6 +160,7 @@ def expected_code(flat: dict[str, Any], tables: dict[str, dict[str, Any]]) -> in
 
 @LIMITS
 @given(FILES)
+@example(({"model_path": "\U00010000"}, {}))  # a character beyond U+FFFF (found by Hypothesis in CI)
 def test_any_toml_file_gives_one_line_and_the_right_exit_code(file: tuple[dict, dict]) -> None:
     flat, tables = file
     with tempfile.TemporaryDirectory() as tmp:
