@@ -308,6 +308,29 @@ def test_a_spread_wider_than_the_range_is_unreliable_and_gets_no_finding():
     assert details["spreads"]["vertical_oscillation_cm"]["reliable"] is True
 
 
+def test_a_walkers_knee_at_contact_has_the_walking_range_and_a_wide_scatter_is_marked():
+    """The indoor walker filmed with display rotation (the real model's track of that variant): her
+    7 steps' knee flexion at contact scatter over an IQR of 11.2 deg (median 9.7; the original clip
+    reads 3.9, IQR 4.5). That is wider than the whole walking range (0-10 deg: about 5 deg at initial
+    contact, Perry & Burnfield 2010), so the figure is marked unreliable; the original is not. A
+    walker's card gives the walking range, not the running one (11-21 deg)."""
+    from formcheck.pipeline import analyse
+    from formcheck.sources import TrackSource
+
+    variant = Path(__file__).resolve().parent / "data" / "variant_tracks"
+    stem = "walking_side_indoor_wall_sports2d_demo4"
+    turned = analyse(TrackSource(variant / f"{stem}.rotated.npz"), Settings.build(kind="run")).result
+    original = analyse(TrackSource(TRACKS / f"running__{stem}.npz"), Settings.build(kind="run")).result
+    assert turned.metrics["gait"] == original.metrics["gait"] == "walking"
+    knee = turned.details["spreads"]["knee_flexion_contact_deg"]
+    assert knee["iqr"] == pytest.approx(11.2, abs=0.05) and knee["reliable"] is False
+    assert "wider than the whole typical range (0-10 deg)" in knee["unreliable_why"]
+    assert original.details["spreads"]["knee_flexion_contact_deg"]["reliable"] is True
+    assert original.metrics["knee_flexion_contact_deg"] == pytest.approx(3.9, abs=0.05)
+    ref = original.references["knee_flexion_contact_deg"]
+    assert (ref.low, ref.high) == (0.0, 10.0) and "Perry" in ref.source and "walking" in ref.label
+
+
 def test_a_median_less_precise_than_its_tolerance_is_unreliable_and_says_how_many_steps_would_do():
     """7 steps with contact times spread over an IQR of 130 ms (the indoor walker's is 154): the
     median's standard error, 1.253 x 130 / 1.349 / sqrt(7) = 45.6 ms, exceeds the 20 ms contact time

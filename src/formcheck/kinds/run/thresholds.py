@@ -281,6 +281,10 @@ COACHING: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+PERRY_BURNFIELD_2010 = (
+    "Perry J, Burnfield JM. Gait Analysis: Normal and Pathological Function, 2nd ed. SLACK 2010 "
+    "(knee at initial contact in walking about 5 deg flexed)"
+)
 TUDOR_LOCKE_2019 = (
     "Tudor-Locke C et al. Walking cadence (steps/min) and intensity in 21-40 year olds: "
     "CADENCE-adults. Int J Behav Nutr Phys Act 2019;16:8 (100 steps/min ~ moderate, 130 ~ vigorous)"
@@ -303,6 +307,18 @@ WALKING_RANGES: dict[str, ReferenceRange] = {
             "steps per minute counting both feet (not strides)",
             f"{TUDOR_LOCKE_2019}; {TUDOR_LOCKE_ROWE_2012}",
             "Brisk, purposeful walking: about 100 steps/min marks moderate intensity in adults.",
+        ),
+        ReferenceRange(
+            "knee_flexion_contact_deg",
+            "Knee flexion at contact (walking)",
+            "deg",
+            0.0,
+            10.0,
+            "180 - hip-knee-ankle angle; 0 = straight knee",
+            f"{PERRY_BURNFIELD_2010}: about 5 deg at initial contact in walking; the range is that +- 5 deg "
+            "for the differences between people and a 2D side view (our widening, not the book's)",
+            "In walking the heel lands with a nearly straight knee, which then bends about 15 deg as the "
+            "weight comes on (loading response).",
         ),
     )
 }
