@@ -156,3 +156,32 @@ def test_two_alike_paces_joined_do_not_pull_a_distinct_pace_in():
     assert [p.size for p in parts] == [18, 32]
     assert float(np.mean(np.diff(parts[0]))) == pytest.approx(0.357, rel=0.01)
     assert 0.256 < float(np.mean(np.diff(parts[1]))) < 0.275
+
+
+def test_the_feet_fill_in_a_missing_step_only_where_a_step_is_missing():
+    """From behind, the feet's alternation fills in mid-stance instants where the pelvis shows no
+    minimum. An alternation extreme that a noisy frame put half a step from a pelvis minimum is not a
+    step: filled in between two minima one step apart it made two half steps, which broke the run
+    of regular steps in two. Here the pelvis is lowest every 10 rows (5, 15, ..., 95) but for row
+    55, where it stays high; the alternation's extremes lie at the same rows, except that a noisy
+    bump moves one from row 25 to row 29.5. Row 55 is filled in; row 29.5 is not (it was, 4.5 rows from row 25)."""
+    from formcheck.kinds.run.rear import FrontalSignals, frontal_midstances
+
+    n, step = 100, 10.0
+    t = np.arange(n, dtype=float)
+    pelvis = -np.cos(2 * np.pi * (t - 5.0) / step)
+    pelvis[50:61] = 1.0  # no dip between the highest points at 50 and 60
+    alternation = np.cos(np.pi * (t - 5.0) / step) + 1.5 * np.exp(-(((t - 30.0) / 1.5) ** 2))
+    sig = FrontalSignals(
+        size_px=np.full(n, 100.0),
+        pelvis=pelvis,
+        alternation=alternation,
+        sway=np.zeros(n),
+        path_x=np.full(n, 500.0),
+        height={"L": np.zeros(n), "R": np.zeros(n)},
+        step_rows=step,
+        observed=np.ones(n, dtype=bool),
+    )
+    rows, _, _, sources = frontal_midstances(sig, step, "rear")
+    assert [round(r) for r in rows] == [5, 15, 25, 35, 45, 55, 65, 75, 85, 95]
+    assert sources["alternation"] == 1
