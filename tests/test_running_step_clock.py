@@ -164,7 +164,8 @@ def test_the_feet_fill_in_a_missing_step_only_where_a_step_is_missing():
     step: filled in between two minima one step apart it made two half steps, which broke the run
     of regular steps in two. Here the pelvis is lowest every 10 rows (5, 15, ..., 95) but for row
     55, where it stays high; the alternation's extremes lie at the same rows, except that a noisy
-    bump moves one from row 25 to row 29.5. Row 55 is filled in; row 29.5 is not (it was, 4.5 rows from row 25)."""
+    bump puts the one near row 25 at row 29.5. Row 55 is filled in; row 29.5 is not (it was: 4.5
+    rows from row 25, more than the 0.4 step asked before)."""
     from formcheck.kinds.run.rear import FrontalSignals, frontal_midstances
 
     n, step = 100, 10.0

@@ -206,11 +206,10 @@ def frontal_midstances(
     points (another instant per step, for the cadence) and how many instants came from each signal.
     Pelvis minima are the instants; the alternation's extremes (the swing foot highest, also about
     the other foot's mid stance), shifted by their median offset from the pelvis minima, fill in
-    where no instant lies within STEP_TOLERANCE[0] of a step (the shortest interval that counts as
-    a step: an instant closer than that to another would make an irregular step, not complete the
-    rhythm; a noisy alternation extreme half a step from a pelvis minimum was added before and broke
-    the run of steps in two). Feet: the lower foot and the side the pelvis
-    sways to vote at each instant; the alternating pattern with more votes wins."""
+    where a step is missing: at least STEP_TOLERANCE[0] steps (the shortest interval that counts as
+    a step) from every other instant, since a fill closer than that makes an irregular half step
+    and breaks the run of regular steps. Feet: the lower foot and the side the pelvis sways to vote
+    at each instant; the alternating pattern with more votes wins."""
     pelvis = _observed_extrema(-sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
     highs = _observed_extrema(sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
     alt = sorted(
