@@ -142,3 +142,10 @@ def real_pose_run(samples_dir: Path):
         return _POSE_RUNS[relative]
 
     return get
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The suite runs in two pytest-xdist workers, a module at a time (`--dist loadfile`,
+    pyproject), in collection order: the modules marked `long` (minutes of model passes) go first,
+    so neither worker is left with one of them at the end while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

@@ -58,7 +58,7 @@ TOOLS = 'iframe[title="formcheck.ui.video.formcheck_media_tools"]'
 #: show a whole result; the phone is a real phone's size (its screenshots show what is in view).
 SIZES = [("desktop", {"width": 1400, "height": 3200}), ("phone", {"width": 390, "height": 844})]
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(1500)]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.timeout(1500)]
 
 
 def _free_port() -> int:

@@ -32,7 +32,7 @@ from formcheck.settings import Settings
 from formcheck.sources import PoseSource
 from formcheck.steadying import intended_path
 
-pytestmark = pytest.mark.real
+pytestmark = [pytest.mark.real, pytest.mark.long]
 
 #: (clip in running/, nominal fps, the variants tested here).
 CLIPS = {
