@@ -437,3 +437,24 @@ def test_the_treadmill_clips_mixed_knees_get_no_knee_peak_finding():
     metrics_with_findings = {f.metric for f in r.findings}
     assert "knee_flexion_peak_deg" not in metrics_with_findings and "knee_flexion_contact_deg" in metrics_with_findings
     assert any("knee_flexion_peak_deg is unreliable here: the left and right legs" in n for n in r.reliability)
+
+
+def test_a_pass_walked_backwards_does_not_vote_for_the_gait():
+    """The indoor walker with the camera further away (the real model's track of her clip scaled to
+    55% of the picture): her second pass is walked backwards, where the foremost heel and the
+    hindmost toe are not contact and toe-off; with its 7 toe-offs in the vote the median phase came
+    to 0.66 (a flight phase), she was called a runner, and her 112 steps/min then read as slow
+    motion with the cadence withheld. Only the forward pass's toe-offs vote now (4, too few to
+    decide alone; the pelvis's vault decides): walking, the cadence of the original within 1%."""
+    from formcheck.pipeline import analyse
+    from formcheck.sources import TrackSource
+
+    variant = Path(__file__).resolve().parent / "data" / "variant_tracks"
+    stem = "walking_side_indoor_wall_sports2d_demo4"
+    far = analyse(TrackSource(variant / f"{stem}.farther.npz"), Settings.build(kind="run")).result
+    original = analyse(TrackSource(TRACKS / f"running__{stem}.npz"), Settings.build(kind="run")).result
+    assert [s["backward"] for s in far.details["segments"]] == [False, True]
+    assert far.details["gait_evidence"]["toe_offs_timed"] == 4
+    assert far.metrics["gait"] == original.metrics["gait"] == "walking"
+    assert far.details["slow_motion_suspected"] is False
+    assert far.metrics["cadence_spm"] == pytest.approx(original.metrics["cadence_spm"], rel=0.01)

@@ -220,6 +220,7 @@ def side_events(
     prefer_flight: bool = True,
     cadence_spm: float = float("nan"),
     pelvis_flight: bool | None = None,
+    backward: np.ndarray | None = None,
 ) -> tuple[list[GaitEvent], ToeOffOwners]:
     """Side view. Contacts: peaks of the foremost heel's forward position relative to the pelvis (the
     heel most anterior); toe-offs: the deepest points of the hindmost toe's position (the toe most
@@ -234,7 +235,8 @@ def side_events(
     foot keeps moving back), so the toe-offs are moved by the clip's median offset to where the toe
     starts rising (`_vertical_corner`, the vertical-toe idea of treadmill toe-off detection;
     `shifted_by_median`). The heel is foremost within about a frame of landing: contacts stay at the
-    horizontal extreme, whose place does not depend on the landmarks' vertical jitter."""
+    horizontal extreme, whose place does not depend on the landmarks' vertical jitter. backward:
+    (T,) bool, the rows of a gait that goes backwards (see `toe_off_owners`)."""
     front = _envelope(signals, "heel_fwd", True)
     back = _envelope(signals, "toe_fwd", False)
     sharp_front = _envelope(sharp, "heel_fwd", True) if sharp else None
@@ -265,7 +267,9 @@ def side_events(
         toe_offs = shifted_by_median(toe_offs, lifted)
     # The foot that leaves the ground is behind the body: the hindmost toe's label at each toe-off.
     t_track = [_hindmost_foot(signals, r) for r in toe_offs]
-    owned = toe_off_owners(contacts, toe_offs, step_rows, prefer_flight, cadence_spm, c_feet, t_track, pelvis_flight)
+    owned = toe_off_owners(
+        contacts, toe_offs, step_rows, prefer_flight, cadence_spm, c_feet, t_track, pelvis_flight, backward
+    )
     owned = replace(owned, offset_se_rows=offset_se)
     kept = [(r, c_feet[o]) for r, o in zip(toe_offs, owned.owners, strict=True) if o is not None]
     toe_offs = [r for r, _ in kept]
@@ -307,6 +311,7 @@ def toe_off_owners(
     contact_feet: list[str] | None = None,
     toe_feet: list[str] | None = None,
     pelvis_flight: bool | None = None,
+    backward: np.ndarray | None = None,
 ) -> ToeOffOwners:
     """Which contact each toe-off ends. A foot's toe-off comes a stance after its own contact: duty
     factor DF x stride = 2 DF steps, and before that foot's next contact (2 steps). With a flight
@@ -331,9 +336,15 @@ def toe_off_owners(
     is centred on the middle of the gait's band (STANCE_STEPS_RUNNING / _WALKING). Where two contacts
     fall in the window (a spurious contact), the foot's track decides: `toe_feet[k]`, the foot whose
     toe is hindmost at toe-off k (the foot that leaves the ground is behind the body), should be
-    `contact_feet[i]`; then the nearer to the clip's stance. One toe-off per contact."""
+    `contact_feet[i]`; then the nearer to the clip's stance. One toe-off per contact.
+
+    backward: (T,) bool, the rows where the gait goes backwards (a return pass walked backwards, a
+    drill): there the foremost heel and the hindmost toe are not contact and toe-off, so those
+    toe-offs' phases do not vote; they are still given owners."""
     phases: list[float] = []
     for t in toe_offs:
+        if backward is not None and len(backward) and bool(backward[min(len(backward) - 1, max(0, round(t)))]):
+            continue
         before = [i for i, c in enumerate(contacts) if c < t]
         if before and (
             len(before) == len(contacts) or contacts[before[-1] + 1] - contacts[before[-1]] < 1.6 * step_rows

@@ -214,10 +214,12 @@ def detect_events(
     leg_px: np.ndarray,
     view: str,
     prefer_flight: bool = True,
+    backward: np.ndarray | None = None,
 ) -> Detected:
     """Stages 3-4: events, steps and cadence of the repaired sequence `fixed` (and its unsmoothed
     copy `sharp`) in this view; `prefer_flight`: whether toe-offs end the last contact's stance when
-    their timing does not decide (see `events.toe_off_owners`)."""
+    their timing does not decide (see `events.toe_off_owners`); backward: (T,) bool, the rows where the
+    gait goes backwards (`backward_gait`), whose toe-offs do not vote for the gait."""
     ts = fixed.timestamps_s
     rate = 1.0 / float(np.median(np.diff(ts)))
     if view == "side":
@@ -236,6 +238,7 @@ def detect_events(
             prefer_flight=prefer_flight,
             cadence_spm=60.0 / per.step_s,
             pelvis_flight=mechanics.flight,
+            backward=backward,
         )
         owners = replace(owners, pelvis_score=mechanics.score)
         steps = build_steps(events, per.step_s, owners.stance_of)
@@ -330,7 +333,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     sharp, _ = repair_swaps(inputs.sharp, fwd, leg_px, stride_rows, view)
     rate = 1.0 / float(np.median(np.diff(seq.timestamps_s)))
     prior = inputs.gait if inputs.gait != "auto" else body_cues(knee_flexion_series(fixed), fixed)[0]
-    det = detect_events(fixed, sharp, inputs.raw, per, fwd, leg_px, view, prefer_flight=prior == "running")
+    backward_rows = backward_gait(fixed, fwd, leg_px) if view == "side" else np.zeros(len(seq), dtype=bool)
+    det = detect_events(
+        fixed, sharp, inputs.raw, per, fwd, leg_px, view, prefer_flight=prior == "running", backward=backward_rows
+    )
     per = det.period
     frontal = det.frontal
     cadence = det.estimate.cadence_spm
@@ -370,7 +376,6 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
         gait = inputs.gait if inputs.gait != "auto" else "undetermined"
         evidence = {"decided_by": "setting"} if inputs.gait != "auto" else {}
     far_foot = "L" if near == "right" else "R"
-    backward_rows = backward_gait(fixed, fwd, leg_px) if view == "side" else np.zeros(len(seq), dtype=bool)
 
     def goes_backward(start_s: float, end_s: float) -> bool:
         inside = (seq.timestamps_s >= start_s) & (seq.timestamps_s <= end_s)
