@@ -458,3 +458,30 @@ def test_a_pass_walked_backwards_does_not_vote_for_the_gait():
     assert far.metrics["gait"] == original.metrics["gait"] == "walking"
     assert far.details["slow_motion_suspected"] is False
     assert far.metrics["cadence_spm"] == pytest.approx(original.metrics["cadence_spm"], rel=0.01)
+
+
+def test_a_left_right_difference_seen_from_one_side_is_information_with_a_check_not_a_fault():
+    """The 60 fps treadmill with the camera further away (the real model's track of the clip scaled
+    to 55% of the picture): the far leg's contacts read 331.5 ms against the near leg's 288 (14%,
+    beyond the per-side spreads), where the original reads 273 and 275. From one side the far leg is
+    seen behind the near one all the clip, so the finding says so and how to check it (film the
+    other side), with no drill. From behind both legs are seen alike: the same difference is an
+    attention finding with its drill."""
+    from types import SimpleNamespace
+
+    from formcheck.kinds.run.findings import asymmetry_findings
+    from formcheck.pipeline import analyse
+    from formcheck.sources import TrackSource
+
+    variant = Path(__file__).resolve().parent / "data" / "variant_tracks"
+    far = analyse(TrackSource(variant / "treadmill_side_phone60fps_mhuang.farther.npz"), Settings.build(kind="run"))
+    m = far.result.metrics
+    assert (m["contact_ms_left"], m["contact_ms_right"], m["contact_ms_asymmetry_pct"]) == (331.5, 288.0, 14.0)
+    (found,) = [f for f in far.result.findings if f.title.startswith("Left/right difference")]
+    assert found.severity == "info" and found.drill == ""
+    assert found.title == "Left/right difference in ground contact time: 14% (near leg against far leg)"
+    assert "other side" in found.cue
+    rear = SimpleNamespace(metrics={**m, "view": "rear"}, details=far.result.details)
+    (behind,) = asymmetry_findings(rear)  # type: ignore[arg-type]
+    assert behind.severity == "attention" and "Single-leg" in behind.drill
+    assert behind.title == "Left/right difference in ground contact time: 14%"

@@ -494,23 +494,44 @@ def _spread_text(gait: GaitAnalysis, metric: str, unit: str) -> str:
 
 def asymmetry_findings(gait: GaitAnalysis) -> list[Finding]:
     """Left/right differences above ASYMMETRY_NOTE_PCT that the per-side spreads cannot explain
-    (`summary.sides_differ`)."""
+    (`summary.sides_differ`). From a side view the left and right legs are the near and the far one
+    all through the clip: the far leg is seen behind the near one, so its events are timed on
+    landmarks the model sees less well, and a left/right difference cannot be told from a near/far
+    one. There the finding is information with a way to check it (film the other side), not a fault
+    with a drill. From behind or in front both legs are seen alike."""
     m = gait.metrics
     table = gait.details.get("spreads") or {}
+    one_side = m.get("view") == "side"
     out = []
     for key, what in (("contact_ms", "ground contact time"), ("step_time_ms", "step time")):
         v = number(m.get(f"{key}_asymmetry_pct"))
         spread = table.get(key) if isinstance(table, dict) else None
         if v is None or v <= ASYMMETRY_NOTE_PCT or not spread or not sides_differ(spread):
             continue
+        measured = (
+            f"The {what} differs by {v:.0f}% between the left and right foot (left {m.get(f'{key}_left')}, "
+            f"right {m.get(f'{key}_right')} ms; half the steps within {spread['left']['iqr']:g} and "
+            f"{spread['right']['iqr']:g} ms of each other), more than the step-to-step spread explains."
+        )
+        if one_side:
+            out.append(
+                Finding(
+                    "info",
+                    f"Left/right difference in {what}: {v:.0f}% (near leg against far leg)",
+                    measured + " Filmed from one side, the far leg is seen behind the near one all through "
+                    "the clip, so this can come from how the model sees the two legs rather than the running.",
+                    why="From a single side view a difference between the legs and a difference between the "
+                    "near and the far leg look alike.",
+                    cue="Film the same run from the other side (or from behind): a difference that stays with "
+                    "the same foot is the runner's.",
+                )
+            )
+            continue
         out.append(
             Finding(
                 "attention",
                 f"Left/right difference in {what}: {v:.0f}%",
-                f"The {what} differs by {v:.0f}% between the left and right foot (left {m.get(f'{key}_left')}, "
-                f"right {m.get(f'{key}_right')} ms; half the steps within {spread['left']['iqr']:g} and "
-                f"{spread['right']['iqr']:g} ms of each other), more than the step-to-step spread explains. With "
-                f"the far leg often hidden, part of this can come from the landmarks rather than the running.",
+                measured,
                 why="A marked asymmetry can follow an old injury or a weakness on one side.",
                 cue="Check whether one side feels different; film again to confirm.",
                 drill="Single-leg strength work on the weaker side.",
