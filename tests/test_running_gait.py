@@ -365,16 +365,56 @@ def test_asymmetry_needs_more_than_the_spreads_allow():
 
 
 def test_an_undecided_gait_gets_no_gait_ranges_until_set():
-    """From behind running and walking are not told apart: no running range is applied to what may be
-    a walker; with `gait` set, that gait's ranges are."""
-    seq, _ = simulate(GaitSpec(fps=60.0, view="rear"))
+    """From behind the flight phase is not measured: at 137 steps/min, which a brisk walk and a slow
+    jog share (walking up to 135, running from 140), no running range is applied to what may be a
+    walker; with `gait` set, that gait's ranges are."""
+    seq, _ = simulate(GaitSpec(fps=60.0, view="rear", cadence_spm=137.0, contact_ms=330.0))
     undecided = running.analyse(context_for(seq))
+    assert undecided.metrics["cadence_spm"] == pytest.approx(137.0, rel=0.01)
     assert undecided.metrics["gait"] == "undetermined"
+    assert "140 steps/min and more, walking 70-135" in undecided.findings[0].detail
     assert undecided.references["cadence_spm"].low is None and "not decided" in undecided.references["cadence_spm"].note
     ran = running.analyse(context_for(seq, Settings.build(kind="run", gait="running")))
     assert ran.metrics["gait"] == "running" and ran.references["cadence_spm"].low == 150.0
     walked = running.analyse(context_for(seq, Settings.build(kind="run", gait="walking")))
     assert walked.references["cadence_spm"].low == 100.0
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_from_behind_or_in_front_the_cadence_tells_a_run_from_a_walk(view):
+    """From behind or in front the flight phase is not measured, so the cadence decides where only one
+    gait reaches it. A runner going away from (coming towards) the camera at 170 steps/min is running,
+    with the running ranges; its contact time, read from the feet's height above the ground (284-289
+    ms for 220 here), is marked unreliable and gets no finding. A walker at 115 steps/min is walking,
+    and her steps are timed where her pelvis is highest (she vaults over the stance leg): the pelvic
+    drop then reads her 5 degrees; timed at the pelvis's lowest point, in double support, it read 0."""
+    from formcheck.kinds.run.findings import FRONTAL_TIMING_DOUBT
+
+    runner, _, _ = run(GaitSpec(fps=30.0, view=view, recede=True, noise_px=1.0, duration_s=6.0))
+    assert (runner.metrics["gait"], runner.details["gait_evidence"]["decided_by"]) == ("running", "cadence")
+    assert runner.references["cadence_spm"].low == 150.0
+    assert runner.details["spreads"]["contact_ms"]["unreliable_why"] == FRONTAL_TIMING_DOUBT
+    assert runner.details["spreads"]["flight_ms"]["reliable"] is False
+    assert not any(f.metric in ("contact_ms", "flight_ms") for f in runner.findings)
+    assert any("told from the cadence (1" in n and "only running reaches" in n for n in runner.reliability)
+    walk = GaitSpec(
+        fps=30.0,
+        view=view,
+        recede=True,
+        noise_px=1.0,
+        duration_s=6.0,
+        cadence_spm=115.0,
+        contact_ms=650.0,
+        speed_m_s=1.4,
+        swing_lift=0.15,
+        vertical_oscillation_cm=4.0,
+    )
+    walker, _, _ = run(walk)
+    assert (walker.metrics["gait"], walker.details["gait_evidence"]["decided_by"]) == ("walking", "cadence")
+    assert walker.metrics["cadence_spm"] == pytest.approx(115.0, rel=0.01)
+    assert walker.references["cadence_spm"].low == 100.0
+    assert walker.metrics["pelvic_drop_deg"] == pytest.approx(walk.pelvic_drop_deg, abs=1.0)
+    assert any("pelvis highest: a walk" in note for note in walker.reliability)
 
 
 def test_peak_knee_flexion_in_stance_is_the_stance_legs_loading_peak():

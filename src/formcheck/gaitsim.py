@@ -286,9 +286,9 @@ def _project(pts: np.ndarray, spec: GaitSpec, pelvis_depth_cm: np.ndarray | None
         # Facing image-right, the camera sees the runner's right side: the left side is farther.
         depth = lat if spec.facing > 0 else -lat
     elif spec.view == "rear":
-        x, depth = -lat, -fwd  # seen from behind: the runner's left is on the image's left
+        x, depth = -lat, fwd  # seen from behind: the runner's left is on the image's left, forward is farther
     elif spec.view == "front":
-        x, depth = lat, fwd
+        x, depth = lat, -fwd  # seen from the front: forward is nearer
     else:
         raise ValueError(f"unknown view {spec.view!r}")
     x0 = (

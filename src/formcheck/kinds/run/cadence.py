@@ -60,8 +60,8 @@ def cadence_from_steps(steps: list[Step]) -> tuple[float, int, float]:
 
 
 def frontal_cadence(det: FrontalDetection) -> tuple[float, int, float]:
-    """(cadence spm, steps, seconds) of a rear/front view: the pelvis's lowest points (mid stance)
-    and its highest points each mark every step; steps / time over the regular runs of both series,
+    """(cadence spm, steps, seconds) of a rear/front view: the pelvis's lowest points (a runner's mid
+    stance; a walker's are the highest) and its other extremes each mark every step; steps / time over the regular runs of both series,
     pooled (two independent clocks halve the effect of one mis-placed extremum). The step count is
     the larger of the two series' counts (they overlap in time)."""
     _c1, n1, s1 = cadence_from_intervals(

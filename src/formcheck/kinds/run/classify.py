@@ -3,7 +3,11 @@
 in the step (`events.toe_off_owners`). Where the phase leaves it open (a sprint and a very slow walk
 share it), from the pelvis's motion (lowest at mid stance: running; highest: walking; `mechanics`),
 then the cadence. Where the toe-offs are too few, from the body's cues: peak knee flexion in swing
-and the elbow angle. A gait set by the user (`gait`) is used as given. The evidence says which decided."""
+and the elbow angle. A gait set by the user (`gait`) is used as given. The evidence says which decided.
+
+From behind or in front (`frontal_gait`) neither the flight phase nor the knee is seen well enough
+to decide (the feet move in depth; the ground under them moves in the picture as the runner goes
+away), so the cadence decides where only one gait reaches it, else the gait is left undetermined."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from ...sequence import PoseSequence
 from .events import ToeOffOwners
 from .rows import StepRow
 from .signals import FEET
-from .thresholds import RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG
+from .thresholds import RUN_ELBOW_ANGLE_DEG, RUN_SWING_KNEE_DEG, RUNNING_CADENCE_SPM, WALKING_CADENCE_SPM
 
 
 def body_cues(knee: dict[str, np.ndarray], seq: PoseSequence) -> tuple[str, dict[str, Any]]:
@@ -79,3 +83,19 @@ def classify_gait(
         return event_gait, evidence
     evidence["decided_by"] = "body cues"
     return cue_gait, evidence
+
+
+def frontal_gait(cadence_spm: float, setting: str) -> tuple[str, dict[str, Any]]:
+    """('running', 'walking' or 'undetermined', evidence) of a rear or front view: the `gait` setting
+    when given, else the cadence (steps/min at the file's timing) where only one gait reaches it:
+    at least RUNNING_CADENCE_SPM running, WALKING_CADENCE_SPM[0]-[1] walking (the same bands as the
+    side view's tie-break in `events.toe_off_owners`); between them, or slower (slow motion?),
+    undetermined. A race walker (180+ steps/min) would be called a runner: `gait` says otherwise."""
+    evidence: dict[str, Any] = {"cadence_spm": rounded(cadence_spm)}
+    if setting in ("running", "walking"):
+        return setting, evidence | {"decided_by": "setting"}
+    if np.isfinite(cadence_spm) and cadence_spm >= RUNNING_CADENCE_SPM:
+        return "running", evidence | {"decided_by": "cadence"}
+    if np.isfinite(cadence_spm) and WALKING_CADENCE_SPM[0] <= cadence_spm <= WALKING_CADENCE_SPM[1]:
+        return "walking", evidence | {"decided_by": "cadence"}
+    return "undetermined", evidence

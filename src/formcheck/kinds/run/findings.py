@@ -29,6 +29,9 @@ from .thresholds import (
     NOVACHECK_1998,
     RANGES,
     REPRODUCIBILITY,
+    RUNNING_CADENCE_SPM,
+    TUDOR_LOCKE_ROWE_2012,
+    WALKING_CADENCE_SPM,
     WALKING_RANGES,
 )
 
@@ -75,7 +78,7 @@ def build_result(gait: GaitAnalysis, seq: Any) -> KindResult:
             "rear/front view: step period from the combined autocorrelation of the pelvis's vertical "
             "oscillation, the feet's alternating height and the pelvis's lateral sway, each scaled by "
             "the trunk length frame by frame; one instant per step at the pelvis's lowest point (about "
-            "mid stance), completed by the feet's alternation extremes; feet voted by the lower foot "
+            "mid stance in a run; its highest in a walk, told from the cadence), completed by the feet's alternation extremes; feet voted by the lower foot "
             "and the sway, then alternated; cadence = steps / time over the regular runs of the "
             "pelvis's lowest and of its highest points, pooled; contact / toe-off where the stance "
             "foot's height above the ground line enters / leaves the bottom 15% of its range"
@@ -147,9 +150,22 @@ PER_STEP_HEADLINES = (
 )
 
 
+#: Seen from behind or in front, contact and toe-off come from the foot's height above a ground line,
+#: which the feet's motion in depth and the camera's perspective move (`rear.frontal_steps`): the
+#: generated runner going away from a camera reads 284-289 ms of contact for 220, and a walker a few
+#: tens of ms for 650. These figures are marked, whatever their spread.
+FRONTAL_TIMINGS = ("contact_ms", "flight_ms")
+FRONTAL_TIMING_DOUBT = (
+    "from behind or in front, contact and toe-off are read from the foot's height above the ground, which "
+    "perspective and the feet's motion in depth move: film from the side for contact and flight times"
+)
+
+
 def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRange], view: str) -> dict[str, str]:
     """Per-step headline figures that are unreliable, with why: (side view) a mid-stance figure whose
-    legs disagree (`crossing_doubt`), else what its steps alone say (`spread_doubt`). Marks each in
+    legs disagree (`crossing_doubt`) or one the camera's angle shortens (`oblique_doubt`), (rear/front
+    view) a contact or flight time (FRONTAL_TIMING_DOUBT), else what its steps alone say
+    (`spread_doubt`). Marks each in
     `details["spreads"][metric]` (`reliable`, `unreliable_why`) and returns {metric: why}."""
     table = details.get("spreads") or {}
     out: dict[str, str] = {}
@@ -167,6 +183,7 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
         why = why or (
             oblique_doubt(metric, spread["median"], details.get("camera_yaw_deg_estimate")) if view == "side" else ""
         )
+        why = why or (FRONTAL_TIMING_DOUBT if view != "side" and metric in FRONTAL_TIMINGS else "")
         why = why or spread_doubt(metric, spread, ref)
         spread["reliable"] = not why
         if why:
@@ -331,6 +348,8 @@ def findings_for(
         "did not show whether there is a flight phase",
         "body cues": "told from the body's cues (swing knee, elbow): the foot events were not clear",
         "setting": "as set by `gait`",
+        "cadence": "told from the cadence, which only one gait reaches: from this view the flight phase is not "
+        "measured",
     }.get(str(by), "")
     out.append(
         Finding(
@@ -340,13 +359,20 @@ def findings_for(
             + (f", {basis}" if basis else "")
             + ". "
             + (
-                "Double support (no flight phase): walking metrics and ranges are reported."
+                "Walking metrics and ranges are reported."
+                if walking and by == "cadence"
+                else "Running metrics and ranges are reported."
+                if gait.gait == "running" and by == "cadence"
+                else "Double support (no flight phase): walking metrics and ranges are reported."
                 if walking
                 else "A flight phase: running metrics and ranges are reported."
                 if gait.gait == "running"
-                else "Running or walking cannot be told apart reliably from a rear/front view: set `gait`."
+                else f"From a rear/front view running and walking are told apart by the cadence only where one "
+                f"gait reaches it (running {RUNNING_CADENCE_SPM:.0f} steps/min and more, walking "
+                f"{WALKING_CADENCE_SPM[0]:.0f}-{WALKING_CADENCE_SPM[1]:.0f}): set `gait`."
             ),
-            source=NOVACHECK_1998,  # duty factor: a flight phase (running) or double support (walking)
+            # The cadence bands (rear/front view), else the duty factor: flight (running) or double support.
+            source=f"{TUDOR_LOCKE_ROWE_2012}; {HEIDERSCHEIT_2011}" if by == "cadence" else NOVACHECK_1998,
         )
     )
     cad = number(m.get("cadence_spm"))

@@ -27,7 +27,7 @@ from ...masks import true_runs
 from ...numbers import rounded
 from ...sequence import PoseSequence
 from .cadence import CadenceEstimate, cadence_by_pass, cadence_from_steps, frontal_cadence
-from .classify import body_cues, classify_gait
+from .classify import body_cues, classify_gait, frontal_gait
 from .events import GaitEvent, Step, ToeOffOwners, build_steps, side_events
 from .mechanics import pelvis_mechanics
 from .periodicity import Periodicity
@@ -215,11 +215,13 @@ def detect_events(
     view: str,
     prefer_flight: bool = True,
     backward: np.ndarray | None = None,
+    vault: bool = False,
 ) -> Detected:
     """Stages 3-4: events, steps and cadence of the repaired sequence `fixed` (and its unsmoothed
     copy `sharp`) in this view; `prefer_flight`: whether toe-offs end the last contact's stance when
     their timing does not decide (see `events.toe_off_owners`); backward: (T,) bool, the rows where the
-    gait goes backwards (`backward_gait`), whose toe-offs do not vote for the gait."""
+    gait goes backwards (`backward_gait`), whose toe-offs do not vote for the gait; vault: (rear/front
+    view) a walker's steps, timed at the pelvis's highest points (`rear.frontal_midstances`)."""
     ts = fixed.timestamps_s
     rate = 1.0 / float(np.median(np.diff(ts)))
     if view == "side":
@@ -254,7 +256,7 @@ def detect_events(
             per.step_s,
         )
         return Detected(steps, events, est, simple_spm, n_steps, None, per, signals, owners)
-    frontal = detect_frontal(fixed, per, view, raw.present)
+    frontal = detect_frontal(fixed, per, view, raw.present, vault)
     per = frontal.period if np.isfinite(frontal.period.step_rows) else per
     simple_spm, n_steps, _ = frontal_cadence(frontal)
     est = cadence_by_pass(
@@ -337,6 +339,11 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     det = detect_events(
         fixed, sharp, inputs.raw, per, fwd, leg_px, view, prefer_flight=prior == "running", backward=backward_rows
     )
+    frontal_class = frontal_gait(det.estimate.cadence_spm, inputs.gait) if view != "side" else None
+    if frontal_class is not None and frontal_class[0] == "walking":
+        # From behind the steps were timed at the pelvis's lowest points, a runner's mid stance; a
+        # walker's are at its highest (a vault over the stance leg).
+        det = detect_events(fixed, sharp, inputs.raw, per, fwd, leg_px, view, vault=True)
     per = det.period
     frontal = det.frontal
     cadence = det.estimate.cadence_spm
@@ -370,11 +377,10 @@ def analyse_gait(inputs: GaitInputs) -> GaitAnalysis:
     else:
         rows = list(frontal_rows(frontal, fixed, px_per_cm, inputs.stature_cm))
 
-    if view == "side":
+    if frontal_class is None:
         gait, evidence = classify_gait(det.owners, rows, knee, fixed, inputs.gait)
     else:
-        gait = inputs.gait if inputs.gait != "auto" else "undetermined"
-        evidence = {"decided_by": "setting"} if inputs.gait != "auto" else {}
+        gait, evidence = frontal_class
     far_foot = "L" if near == "right" else "R"
 
     def goes_backward(start_s: float, end_s: float) -> bool:

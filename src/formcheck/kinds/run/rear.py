@@ -4,12 +4,13 @@ foot's contact and toe-off where observed.
 From behind (or in front) the feet move up and down rather than forwards and back, and a runner
 going away from the camera (or coming towards it) changes size by a large factor. Steps are found
 from three signals, each measured relative to the runner's own body size frame by frame:
-the pelvis's vertical oscillation (lowest around mid stance: one minimum per step), the
-alternating height of the two feet (one cycle per stride; the lower foot is the stance foot) and
-the lateral sway of the pelvis towards the stance leg (one cycle per stride). Their common period
-comes from a combined autocorrelation; step instants are the pelvis minima, completed where the
-pelvis is flat by the feet's alternation extremes (shifted by their median phase offset); each
-instant's foot is voted by the feet's heights and the sway, then made to alternate.
+the pelvis's vertical oscillation (one minimum and one maximum per step), the alternating height
+of the two feet (one cycle per stride; the lower foot is the stance foot) and the lateral sway of
+the pelvis towards the stance leg (one cycle per stride). Their common period comes from a
+combined autocorrelation; step instants are the pelvis minima (a runner is lowest at mid stance;
+a walker, who vaults over the stance leg, highest: the maxima), completed where the pelvis is
+flat by the feet's alternation extremes (shifted by their median phase offset); each instant's
+foot is voted by the feet's heights and the sway, then made to alternate.
 
 Contact and toe-off are where the stance foot's height above a local ground line enters and leaves
 the bottom 15% of its range, or twice the height's own noise where that is more (approximate,
@@ -200,18 +201,21 @@ def _observed_extrema(x: np.ndarray, step_rows: float, min_distance: float, obse
 
 
 def frontal_midstances(
-    sig: FrontalSignals, step_rows: float, view: str
+    sig: FrontalSignals, step_rows: float, view: str, vault: bool = False
 ) -> tuple[list[float], list[str], list[float], dict[str, int]]:
-    """Step instants (fractional rows, sorted) at about mid stance, their feet, the pelvis's highest
-    points (another instant per step, for the cadence) and how many instants came from each signal.
-    Pelvis minima are the instants; the alternation's extremes (the swing foot highest, also about
-    the other foot's mid stance), shifted by their median offset from the pelvis minima, fill in
+    """Step instants (fractional rows, sorted) at about mid stance, their feet, the pelvis's other
+    extremes (another instant per step, for the cadence) and how many instants came from each signal.
+    A runner's pelvis is lowest at mid stance (a bounce), a walker's highest (`vault`: a vault over
+    the stance leg; Cavagna et al. 1977), so the pelvis minima (maxima with `vault`) are the
+    instants; the alternation's extremes (the swing foot highest, also about the other foot's mid
+    stance), shifted by their median offset from those instants, fill in
     where a step is missing: at least STEP_TOLERANCE[0] steps (the shortest interval that counts as
     a step) from every other instant, since a fill closer than that makes an irregular half step
     and breaks the run of regular steps. Feet: the lower foot and the side the pelvis sways to vote
     at each instant; the alternating pattern with more votes wins."""
-    pelvis = _observed_extrema(-sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
-    highs = _observed_extrema(sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
+    mid_sign = 1.0 if vault else -1.0
+    pelvis = _observed_extrema(mid_sign * sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
+    highs = _observed_extrema(-mid_sign * sig.pelvis, step_rows, 0.6 * step_rows, sig.observed)
     alt = sorted(
         _observed_extrema(sig.alternation, step_rows, 1.2 * step_rows, sig.observed)
         + _observed_extrema(-sig.alternation, step_rows, 1.2 * step_rows, sig.observed)
@@ -269,7 +273,7 @@ def _band_crossing(h: np.ndarray, row: float, level: float, limit: float, forwar
 
 @dataclass(frozen=True)
 class FrontalStep:
-    """One step in a rear/front view, centred on its mid stance: `midstance` (pelvis lowest),
+    """One step in a rear/front view, centred on its mid stance: `midstance` (pelvis lowest; highest in a walk),
     `contact` / `toe_off` of the stance foot from its height above the ground (None when not
     observed), `next_midstance_s` (the next step's mid stance when it is of the other foot and
     regular, else None). step_s: mid stance to the next mid stance."""
@@ -293,14 +297,19 @@ class FrontalStep:
 
 
 def frontal_steps(
-    sig: FrontalSignals, timestamps_s: np.ndarray, step_rows: float, view: str, band: float = FRONTAL_GROUND_BAND
+    sig: FrontalSignals,
+    timestamps_s: np.ndarray,
+    step_rows: float,
+    view: str,
+    band: float = FRONTAL_GROUND_BAND,
+    vault: bool = False,
 ) -> tuple[list[FrontalStep], list[float], list[float | None], dict[str, int]]:
     """Steps of a rear/front view (see `frontal_midstances`), with contact and toe-off of each
     stance foot where its height above the ground line crosses the bottom `band` of its range over
     the surrounding stride, or twice its noise (`height_noise`) where that is more (within one step
-    of the mid stance). Also the pelvis's highest points as
-    (time, next time when regular, else None) for the cadence, and the instants' sources."""
-    rows, feet, highs, sources = frontal_midstances(sig, step_rows, view)
+    of the mid stance). Also the pelvis's other extremes (highest points; lowest with `vault`, a
+    walker) as (time, next time when regular, else None) for the cadence, and the instants' sources."""
+    rows, feet, highs, sources = frontal_midstances(sig, step_rows, view, vault)
     steps: list[FrontalStep] = []
     step_s = step_rows * (float(np.median(np.diff(timestamps_s))) if len(timestamps_s) > 1 else 0.0)
     mids = [time_at_row(r, timestamps_s) for r in rows]
@@ -337,7 +346,9 @@ def frontal_steps(
 class FrontalDetection:
     """Rear/front-view step detection: the signals, the combined period, each signal's own step
     period (rows), the steps, the events (mid stances, contacts, toe-offs, sorted), how many step
-    instants came from each signal, and the camera roll estimate (deg, + = image right side lower)."""
+    instants came from each signal, the camera roll estimate (deg, + = image right side lower) and
+    whether the steps were timed as a walker's (`vault`: at the pelvis's highest points, `highs_s`
+    then holding its lowest)."""
 
     signals: FrontalSignals
     period: Periodicity
@@ -349,6 +360,7 @@ class FrontalDetection:
     sources: dict[str, int]
     roll_deg: float
     view: str
+    vault: bool = False
 
 
 def hip_line_deg(seq: PoseSequence) -> np.ndarray:
@@ -395,17 +407,18 @@ def frontal_periodicity(
 
 
 def detect_frontal(
-    seq: PoseSequence, per: Periodicity, view: str, observed: np.ndarray | None = None
+    seq: PoseSequence, per: Periodicity, view: str, observed: np.ndarray | None = None, vault: bool = False
 ) -> FrontalDetection:
     """Steps of a rear/front view (see the module docstring), with the step period from
-    `frontal_periodicity` seeded by the separation-based period `per`."""
+    `frontal_periodicity` seeded by the separation-based period `per`; `vault`: a walker's steps,
+    timed at the pelvis's highest points (see `frontal_midstances`)."""
     ts = seq.timestamps_s
     sig, period, own = frontal_periodicity(seq, per.step_rows, observed)
     step_rows = period.step_rows if np.isfinite(period.step_rows) else per.step_rows
-    steps, highs, highs_next, sources = frontal_steps(sig, ts, step_rows, view)
+    steps, highs, highs_next, sources = frontal_steps(sig, ts, step_rows, view, vault=vault)
     events = [s.midstance for s in steps] + [e for s in steps for e in (s.contact, s.toe_off) if e is not None]
     line = hip_line_deg(seq)[np.isfinite(sig.size_px)]
     roll = float(np.nanmedian(line)) if np.isfinite(line).any() else 0.0
     return FrontalDetection(
-        sig, period, own, steps, highs, highs_next, sorted(events, key=lambda e: e.time_s), sources, roll, view
+        sig, period, own, steps, highs, highs_next, sorted(events, key=lambda e: e.time_s), sources, roll, view, vault
     )

@@ -124,6 +124,13 @@ def gait_type_notes(gait: str, evidence: Mapping[str, object]) -> list[str]:
             f"{evidence.get('toe_off_phase')} of a step) did not show whether there is a flight phase; set `gait` "
             f"if it is wrong"
         ]
+    if by == "cadence":
+        return [
+            f"running or walking was told from the cadence ({evidence.get('cadence_spm')} steps/min: "
+            f"{'only running reaches' if gait == 'running' else 'only walking has'} that rate in real time): from "
+            f"behind or in front the flight phase is not measured; set `gait` if it is wrong (a race walker, or "
+            f"a slow-motion clip without `capture_fps`)"
+        ]
     if by == "setting" and from_events is not None and from_events != gait:
         return [
             f"analysed as {gait} because `gait` says so, but the foot events look like {from_events} "
@@ -210,7 +217,7 @@ def frontal_notes(det: FrontalDetection, rate: float) -> list[str]:
     notes = [
         f"{det.view} view: steps come from the pelvis's up-down motion, the feet's alternating height and the "
         f"pelvis's sway, scaled by the trunk length frame by frame; each step is timed at about mid stance "
-        f"(pelvis lowest), so cadence and step time are the figures to trust; contact and toe-off (from the "
+        f"(pelvis {'highest: a walk' if det.vault else 'lowest: a run'}), so cadence and step time are the figures to trust; contact and toe-off (from the "
         f"foot's height above the ground) are approximate, and pelvic drop, step width and knee collapse are "
         f"2D proxies (hip landmarks are joint centres, not the iliac crests)"
     ]

@@ -149,7 +149,7 @@ RANGES: dict[str, ReferenceRange] = {
             "deg",
             None,
             None,
-            "at mid stance (the pelvis's lowest point), drop of the swing-side hip below the stance-side "
+            "at mid stance (the pelvis's lowest point in a run, its highest in a walk), drop of the swing-side hip below the stance-side "
             "hip, from the image horizontal after removing the clip's median hip-line tilt; + = swing "
             "side lower",
             f"{BRAMAH_2018}",
