@@ -151,10 +151,13 @@ def test_bundled_example_gives_a_full_running_result() -> None:
     verdicts = [d for d in deltas if d.startswith(("within the", "above the", "below the", "at or "))]
     assert verdicts, deltas
     # The rest are figures the analysis marks unreliable (this walk's 7 timed steps give its contact time
-    # and overstride to +-45 ms and +-6 cm only); their tooltip says why.
+    # and overstride to +-45 ms and +-6 cm only; the duty factor is made from the contact time); their
+    # tooltip says why.
     marked = [m for m in at.metric if m.proto.delta == "unreliable"]
     assert len(verdicts) + len(marked) == len(deltas), deltas
-    assert all("Unreliable: the median of its" in m.proto.help for m in marked)
+    assert all("Unreliable: " in m.proto.help and "the median of its" in m.proto.help for m in marked)
+    duty = [m for m in marked if m.proto.help.startswith("Unreliable: it is the contact time over the stride")]
+    assert len(duty) == 1
     assert any(m.proto.help.startswith("Reference:") and "Source:" in m.proto.help for m in at.metric)
     assert len(at.get("vega_lite_chart")) >= 1
     assert "Per step" in subheaders(at) and "What to work on" in subheaders(at)

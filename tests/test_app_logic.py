@@ -245,6 +245,7 @@ def test_card_tooltips_give_the_spread_or_the_standard_error_and_the_unreliable_
             "unreliable_why": "the median of its 7 steps is known to about +-54 ms only",
         },
         "cadence_spm": {"median": 110.9, "se": 1.49, "steps": 6, "reliable": True},
+        "duty_factor": {"derived_from": "contact_ms", "reliable": False, "unreliable_why": "made from contact_ms"},
     }
     view = _view(tmp_path, "run", {"contact_ms": 686.0, "cadence_spm": 110.9}, {}, details={"spreads": spreads})
     text, unreliable = spread_words(view, "contact_ms", "ms")
@@ -255,6 +256,8 @@ def test_card_tooltips_give_the_spread_or_the_standard_error_and_the_unreliable_
         False,
     )
     assert spread_words(view, "trunk_lean_deg", "deg") == ("", False)
+    # A figure made from another (no spread of its own) carries that one's mark.
+    assert spread_words(view, "duty_factor", "") == ("Unreliable: made from contact_ms.", True)
 
 
 def test_the_segments_table_has_a_row_per_segment_and_marks_the_headline() -> None:

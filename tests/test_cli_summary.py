@@ -38,6 +38,7 @@ def test_spread_words():
     assert spread_words({"se": 0.31, "steps": 17, "reliable": True}) == " (+-0.31, 17 steps)"
     assert spread_words({"se": 1.5, "steps": 6, "reliable": False}) == " (+-1.5, 6 steps) UNRELIABLE"
     assert spread_words(None) == "" and spread_words({"median": 3.0}) == ""
+    assert spread_words({"derived_from": "contact_ms", "reliable": False}) == " UNRELIABLE"
 
 
 def test_a_slow_motion_clips_summary_says_why_its_timing_is_withheld_and_what_to_do():

@@ -338,8 +338,9 @@ def test_a_median_less_precise_than_its_tolerance_is_unreliable_and_says_how_man
     spread over 60 steps (standard error 15.6 ms) is precise enough."""
     few = {"spreads": {"contact_ms": {"median": 250.0, "q1": 190.0, "q3": 320.0, "iqr": 130.0, "steps": 7}}}
     why = mark_unreliable(few, RANGES, "side")
-    assert set(why) == {"contact_ms"}
+    assert set(why) == {"contact_ms", "duty_factor"}  # the duty factor is made from the contact time
     assert "+-46 ms" in why["contact_ms"] and "about 37 steps" in why["contact_ms"]
+    assert why["duty_factor"] == f"it is the contact time over the stride, and {why['contact_ms']}"
     many = {"spreads": {"contact_ms": {"median": 250.0, "q1": 190.0, "q3": 320.0, "iqr": 130.0, "steps": 60}}}
     assert mark_unreliable(many, RANGES, "side") == {} and many["spreads"]["contact_ms"]["reliable"] is True
 
@@ -388,6 +389,7 @@ def test_from_behind_or_in_front_the_cadence_tells_a_run_from_a_walk(view):
     ms for 220 here), is marked unreliable and gets no finding. A walker at 115 steps/min is walking,
     and her steps are timed where her pelvis is highest (she vaults over the stance leg): the pelvic
     drop then reads her 5 degrees; timed at the pelvis's lowest point, in double support, it read 0."""
+    from formcheck.cli_summary import spread_words
     from formcheck.kinds.run.findings import FRONTAL_TIMING_DOUBT
 
     runner, _, _ = run(GaitSpec(fps=30.0, view=view, recede=True, noise_px=1.0, duration_s=6.0))
@@ -395,6 +397,10 @@ def test_from_behind_or_in_front_the_cadence_tells_a_run_from_a_walk(view):
     assert runner.references["cadence_spm"].low == 150.0
     assert runner.details["spreads"]["contact_ms"]["unreliable_why"] == FRONTAL_TIMING_DOUBT
     assert runner.details["spreads"]["flight_ms"]["reliable"] is False
+    # The duty factor is made from the contact time: it carries its mark (the app's card, the terminal).
+    duty = runner.details["spreads"]["duty_factor"]
+    assert duty["reliable"] is False and FRONTAL_TIMING_DOUBT in duty["unreliable_why"]
+    assert spread_words(duty) == " UNRELIABLE"
     assert not any(f.metric in ("contact_ms", "flight_ms") for f in runner.findings)
     assert any("told from the cadence (1" in n and "only running reaches" in n for n in runner.reliability)
     walk = GaitSpec(
@@ -525,3 +531,34 @@ def test_a_left_right_difference_seen_from_one_side_is_information_with_a_check_
     (behind,) = asymmetry_findings(rear)  # type: ignore[arg-type]
     assert behind.severity == "attention" and "Single-leg" in behind.drill
     assert behind.title == "Left/right difference in ground contact time: 14%"
+
+
+def test_a_median_of_two_legs_that_read_apart_from_one_side_is_marked():
+    """From one side the far leg is seen behind the near one all the clip, so the median of both feet's
+    steps may be off by half their difference, whichever leg is right. The 60 fps treadmill with the
+    camera further away read 303 ms of contact (the original 273: 30 ms off, outside the 20-ms
+    tolerance) with its feet at 331.5 and 288: it is now marked, and told to check the legs from the
+    other side. The original (273 and 275) is not. From behind, where both legs are seen alike, half
+    the difference is not added."""
+    from formcheck.kinds.run.findings import imprecision
+    from formcheck.pipeline import analyse
+    from formcheck.sources import TrackSource
+
+    variant = Path(__file__).resolve().parent / "data" / "variant_tracks"
+    far = analyse(TrackSource(variant / "treadmill_side_phone60fps_mhuang.farther.npz"), Settings.build(kind="run"))
+    contact = far.result.details["spreads"]["contact_ms"]
+    assert (far.result.metrics["contact_ms"], contact["reliable"]) == (303.0, False)
+    assert "+-21.75 ms: the left and right feet's steps read 331.5 and 288 ms" in contact["unreliable_why"]
+    assert contact["unreliable_why"].endswith("film the other side, or from behind, to check the legs")
+    original = running.analyse(
+        context_for(PoseSequence.load_npz(TRACKS / "running__treadmill_side_phone60fps_mhuang.npz"))
+    )
+    assert original.details["spreads"]["contact_ms"]["reliable"] is True
+    # Known answers: 9 steps a side, IQR 18 ms (the median's standard error 3.9 ms for the 18 steps),
+    # feet 30 ms apart: hypot(3.9, 15) = +-15.5 ms, within 20; 46 ms apart: hypot(3.9, 23) = +-23.
+    sides = {"left": {"median": 260.0, "iqr": 18.0, "steps": 9}, "right": {"median": 290.0, "iqr": 18.0, "steps": 9}}
+    spread = {"median": 275.0, "iqr": 18.0, "steps": 18, **sides}
+    assert imprecision(spread, 20.0, "ms", one_side=True) == ""
+    spread["right"] = {"median": 306.0, "iqr": 18.0, "steps": 9}
+    assert "known to about +-23 ms" in imprecision(spread, 20.0, "ms", one_side=True)
+    assert imprecision(spread, 20.0, "ms", one_side=False) == ""

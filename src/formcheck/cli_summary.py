@@ -53,13 +53,16 @@ def summary_text(result: Any) -> str:
 
 def spread_words(spread: Any) -> str:
     """' (half the steps q1-q3, n steps)' or ' (+-se, n steps)', with ' UNRELIABLE' when the analysis
-    marks the figure; '' without a spread."""
+    marks the figure; '' without a spread (a figure made from another, such as the duty factor from
+    the contact time, gets the mark alone)."""
     if not isinstance(spread, dict):
         return ""
     if spread.get("q1") is not None:
         text = f" (half the steps {spread['q1']:g}-{spread['q3']:g}, {spread['steps']} steps)"
     elif spread.get("se") is not None:
         text = f" (+-{spread['se']:g}, {spread['steps']} steps)"
+    elif spread.get("derived_from"):  # a figure made from another (the duty factor from the contact time)
+        text = ""
     else:
         return ""
     return text + (" UNRELIABLE" if spread.get("reliable") is False else "")

@@ -1,7 +1,8 @@
 """Variants of a real clip that change only the file, not the run: mirrored, re-encoded at another
 quality, HEVC 10-bit in a .MOV (as an iPhone stores it), stored rotated with a display rotation,
 30% of the frames dropped with their true timestamps (variable frame rate), 60 -> 30 fps, a
-hand-held look (a slowly drifting crop with shake); and two that re-time the run (`TIME_SCALE`): a
+hand-held look (a slowly drifting crop with shake), the camera further away (the picture scaled
+down in the same frame); and two that re-time the run (`TIME_SCALE`): a
 faster runner (played 1.25x faster, resampled to the clip's frame rate) and a slower one (the same
 frames at 0.9x the frame rate), whose timing figures must scale and whose angles and distances must
 not. Made with the ffmpeg binary that the
@@ -27,10 +28,21 @@ VARIANTS: dict[str, str] = {
     "vfr_drop30": "30% of the frames dropped at random, the kept frames' true timestamps kept (variable frame rate)",
     "fps30": "60 fps resampled to 30 fps (only for clips above 50 fps)",
     "handheld": "a hand-held look: a 92% crop drifting slowly across the frame with a small shake",
+    "farther": "the camera further away: the picture scaled to 55% in the same frame, low in it, over a blurred "
+    "copy of itself (the runner about half the size, as from a phone at the side of a track), H.264 CRF 18",
     "faster": "re-timed 1.25x faster and resampled to the clip's frame rate (a faster runner with the same stride "
     "geometry: cadence x1.25, contact time /1.25, angles and distances the same)",
     "slower": "re-timed 0.9x: the same frames at 0.9x the frame rate (cadence x0.9, contact time /0.9)",
 }
+
+#: The `farther` variant's scale: the runner at 55% of the size, about 60 px of foot on a 1080p clip.
+FARTHER_SCALE = 0.55
+#: Its picture: the clip scaled down, centred and low (where a farther runner's feet would be), over a
+#: blurred full-size copy, so the frame keeps its size and its surround is not a flat border.
+FARTHER_FILTER = (
+    f"split[a][b];[a]boxblur=20[bg];[b]scale=trunc(iw*{FARTHER_SCALE}/2)*2:trunc(ih*{FARTHER_SCALE}/2)*2[fg];"
+    "[bg][fg]overlay=(W-w)/2:(H-h)*0.75"
+)
 
 #: The variants that re-time the run: how many times faster their gait is than the original's.
 TIME_SCALE: dict[str, float] = {"faster": 1.25, "slower": 0.9}
@@ -110,6 +122,7 @@ def make_variant(source: Path, name: str, out_dir: Path, fps: float) -> Variant 
                 *_h264(),
             ],
         ),
+        "farther": lambda: _simple(src, out_dir / f"{stem}.farther.mp4", ["-vf", FARTHER_FILTER, *_h264()]),
         "faster": lambda: _simple(
             src, out_dir / f"{stem}.faster.mp4", ["-vf", f"setpts=PTS/{TIME_SCALE['faster']},fps={fps:g}", *_h264()]
         ),

@@ -172,10 +172,12 @@ def spread_words(view: ResultView, name: str, unit: str) -> tuple[str, bool]:
         text = f"Half the steps between {spread['q1']:g} and {spread['q3']:g} {unit} ({spread['steps']} steps)."
     elif spread.get("se") is not None:
         text = f"Known to +-{spread['se']:g} {unit} (standard error over {spread['steps']} steps)."
+    elif spread.get("derived_from"):  # a figure made from another (the duty factor from the contact time)
+        text = ""
     else:
         return "", False
     if spread.get("reliable") is False:
-        text += f" Unreliable: {spread.get('unreliable_why', '')}."
+        text = f"{text} Unreliable: {spread.get('unreliable_why', '')}.".strip()
     return text, spread.get("reliable") is False
 
 

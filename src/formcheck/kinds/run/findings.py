@@ -165,7 +165,8 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
     """Per-step headline figures that are unreliable, with why: (side view) a mid-stance figure whose
     legs disagree (`crossing_doubt`) or one the camera's angle shortens (`oblique_doubt`), (rear/front
     view) a contact or flight time (FRONTAL_TIMING_DOUBT), else what its steps alone say
-    (`spread_doubt`). Marks each in
+    (`spread_doubt`); the duty factor with the contact time it is made from (an entry with
+    `derived_from` and no spread of its own). Marks each in
     `details["spreads"][metric]` (`reliable`, `unreliable_why`) and returns {metric: why}."""
     table = details.get("spreads") or {}
     out: dict[str, str] = {}
@@ -184,11 +185,16 @@ def mark_unreliable(details: dict[str, Any], references: dict[str, ReferenceRang
             oblique_doubt(metric, spread["median"], details.get("camera_yaw_deg_estimate")) if view == "side" else ""
         )
         why = why or (FRONTAL_TIMING_DOUBT if view != "side" and metric in FRONTAL_TIMINGS else "")
-        why = why or spread_doubt(metric, spread, ref)
+        why = why or spread_doubt(metric, spread, ref, one_side=view == "side")
         spread["reliable"] = not why
         if why:
             spread["unreliable_why"] = why
             out[metric] = why
+    if "contact_ms" in out and "duty_factor" not in table:
+        # The duty factor is the contact time over the stride: as unreliable as the contact time.
+        why = f"it is the contact time over the stride, and {out['contact_ms']}"
+        table["duty_factor"] = {"derived_from": "contact_ms", "reliable": False, "unreliable_why": why}
+        out["duty_factor"] = why
     for metric in ("cadence_spm", "cadence_at_file_rate_spm"):
         spread = table.get(metric)
         if spread and spread.get("median") and spread.get("se") is not None:
@@ -213,10 +219,11 @@ def only_foreshortened(
     return bool(why) and unreliable[metric] == why and not spread_doubt(metric, spread, references.get(metric))
 
 
-def spread_doubt(metric: str, spread: dict[str, Any], ref: ReferenceRange | None) -> str:
+def spread_doubt(metric: str, spread: dict[str, Any], ref: ReferenceRange | None, one_side: bool = False) -> str:
     """Why a per-step headline figure is unreliable from its steps alone ('' when it is not): fewer
     than MIN_RELIABLE_STEPS, an IQR wider than the whole reference range, or a median less precise
-    than the figure must be reproducible (`imprecision`)."""
+    than the figure must be reproducible (`imprecision`; `one_side`: a side view, whose two legs are
+    the near and the far one)."""
     if spread["steps"] < MIN_RELIABLE_STEPS:
         return f"only {spread['steps']} step(s) measured (at least {MIN_RELIABLE_STEPS} needed)"
     if ref is not None and ref.low is not None and ref.high is not None and (spread["iqr"] or 0) > ref.high - ref.low:
@@ -225,7 +232,7 @@ def spread_doubt(metric: str, spread: dict[str, Any], ref: ReferenceRange | None
             f"range ({ref.range_text()})"
         )
     if metric in REPRODUCIBILITY:
-        return imprecision(spread, REPRODUCIBILITY[metric], ref.unit if ref is not None else "")
+        return imprecision(spread, REPRODUCIBILITY[metric], ref.unit if ref is not None else "", one_side)
     return ""
 
 
@@ -245,27 +252,46 @@ def cadence_imprecision(cadence_spm: float, se_spm: float, steps: int) -> str:
     )
 
 
-def imprecision(spread: dict[str, Any], tolerance: float, unit: str) -> str:
+def imprecision(spread: dict[str, Any], tolerance: float, unit: str, one_side: bool = False) -> str:
     """Why a headline median is too imprecise to trust ('' when it is not): its standard error over its
     steps (`summary.median_standard_error`), combined in quadrature with a standard error shared by
     every step (`shared_se`: the contact time's toe-offs all moved by one offset, which does not
-    average out over the steps), exceeds `tolerance`, how far the figure may move between two
-    recordings of the same run (thresholds.REPRODUCIBILITY); says how many steps would bring it within
-    (both fall as 1 / sqrt(steps))."""
+    average out over the steps) and, from one side view (`one_side`), half the difference of the two
+    feet's medians, exceeds `tolerance`,
+    how far the figure may move between two recordings of the same run (thresholds.REPRODUCIBILITY).
+    From one side the legs are the near and the far one all the clip, and the far leg is seen behind
+    the near one: a real difference between the legs cannot be told from one in how the model sees
+    them, so the median of both may be off by half their difference, and that does not fall with more
+    steps. Says how many steps would bring it within (the first two fall as 1 / sqrt(steps)), or,
+    where the legs' difference alone is too much, how to check it."""
     steps = int(spread["steps"])
     shared = float(spread.get("shared_se") or 0.0)
-    se = float(np.hypot(median_standard_error(float(spread["iqr"] or 0.0), steps), shared))
+    legs = 0.0
+    sides = (spread.get("left") or {}, spread.get("right") or {})
+    if one_side and all(side.get("median") is not None for side in sides):
+        legs = abs(float(sides[0]["median"]) - float(sides[1]["median"])) / 2.0
+    se = float(np.linalg.norm([median_standard_error(float(spread["iqr"] or 0.0), steps), shared, legs]))
     if se <= tolerance:
         return ""
-    needed = int(np.ceil(steps * (se / tolerance) ** 2))
     source = f"spread, IQR {spread['iqr']:g} {unit}"
     if shared:
         source += f", and +-{shared:g} {unit} of the toe-offs' common timing offset"
+    if legs:
+        source += (
+            f", and +-{legs:g} {unit}: the left and right feet's steps read {spread['left']['median']:g} and "
+            f"{spread['right']['median']:g} {unit}, and from one side the far leg is seen behind the near one, so "
+            f"which is right is not known"
+        )
+    advice = (
+        "film the other side, or from behind, to check the legs"
+        if legs >= tolerance
+        else f"about {int(np.ceil(steps * (se / tolerance) ** 2))} steps of steady gait would give that: film a "
+        f"longer pass"
+    )
     return (
         f"the median of its {steps} steps is known to about +-{se:.2g} {unit} only (the standard error from their "
         f"{source}), more than the +-{tolerance:g} {unit} it should hold from one "
-        f"recording of the same run to the next; about {needed} steps of steady gait would give that: film a "
-        f"longer pass"
+        f"recording of the same run to the next; {advice}"
     ).replace("  ", " ")
 
 
