@@ -158,7 +158,8 @@ def check_gait(
             f"no running or walking found in this clip: the feet do not alternate back and forth "
             f"(foot separation range {per.amplitude:.2f} leg lengths, periodicity {strength:.2f}; a gait gives "
             f"> {MIN_SEPARATION_AMPLITUDE[view]} and > {MIN_PERIODICITY}); film at least two strides of running or walking, "
-            f"whole body in view, or choose another analysis with `kind`"
+            f"whole body in view, or choose another analysis with `kind`; if it is a run or a walk (seen small, or "
+            f"from behind), set `gait` to analyse it with that doubt noted"
         )
     if weak:
         notes.append(
