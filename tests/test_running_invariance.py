@@ -8,9 +8,10 @@ real model on the real clips, made once for every module that analyses them).
 A figure outside its tolerance passes only when the analysis itself marks it unreliable, in the
 original or the variant (the user is told; it gets no finding); on the 60 fps treadmill none is
 (its contact time from all 17 steps: 261-280 ms against 273; from the near leg's 8 alone, before
-round 9, 246-278 against 275, marked), except on the copy filmed from further away (the picture at
-55%), whose far leg reads 331.5 ms against the near leg's 288: its 303 ms (30 ms off) is marked,
-since from one side which leg is right is not known (`findings.imprecision`). The rear clip's re-timed copies (2.1 and 2.9 s) test the rear view's step period: their
+round 9, 246-278 against 275, marked). The copy filmed from further away (`farther`, the picture
+at 55%) reads 295 ms with its feet at 284 and 316.5, marked since from one side which leg is right
+is not known (`findings.imprecision`); it is in the bench table, and its recorded track is checked
+in test_running_gait rather than here (one model pass less). The rear clip's re-timed copies (2.1 and 2.9 s) test the rear view's step period: their
 feet's height difference, seen from behind, gave about half a step (0.42 and 0.55) for the step,
 and the pelvis's bounce settles it (`rear.frontal_periodicity`). Known gaps, measured and kept as strict expected failures (they fail the suite the day they hold):
 contact time moves by 27-40 ms on the walkers' re-encodes (30 fps, noisy feet: wide trousers, low
@@ -39,13 +40,15 @@ pytestmark = [pytest.mark.real, pytest.mark.long]
 
 #: (clip in running/, nominal fps, the variants tested here).
 CLIPS = {
-    "treadmill": ("treadmill_side_phone60fps_mhuang.mp4", 60.0, tuple(VARIANTS)),
+    # `farther` is in the bench table; its treadmill track is committed and checked in test_running_gait
+    # (a model pass less here: the suite is kept well under 15 minutes).
+    "treadmill": ("treadmill_side_phone60fps_mhuang.mp4", 60.0, tuple(v for v in VARIANTS if v != "farther")),
     "walking": ("walking_side_indoor_wall_sports2d_demo4.mp4", 30.0, ("h264_crf30",)),
     "walking2": ("walking_side_2people_sports2d_demo.mp4", 30.0, ("h264_crf30",)),
     "rear": ("outdoor_rear_lowcam_openpose_overlay_radluy.mp4", 30.0, ("faster", "slower")),
 }
 #: (clip, variant, the figures known to miss their tolerance there: measured, see the module docstring).
-CASES = [("treadmill", v, ()) for v in VARIANTS] + [
+CASES = [("treadmill", v, ()) for v in CLIPS["treadmill"][2]] + [
     ("walking", "h264_crf30", ("contact_ms", "vertical_oscillation_cm")),
     ("walking2", "h264_crf30", ("contact_ms",)),
     ("rear", "faster", ()),

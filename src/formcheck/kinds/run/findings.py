@@ -152,7 +152,7 @@ PER_STEP_HEADLINES = (
 
 #: Seen from behind or in front, contact and toe-off come from the foot's height above a ground line,
 #: which the feet's motion in depth and the camera's perspective move (`rear.frontal_steps`): the
-#: generated runner going away from a camera reads 284-289 ms of contact for 220, and a walker a few
+#: generated runner going away from a camera reads 284-297 ms of contact for 220, and a walker a few
 #: tens of ms for 650. These figures are marked, whatever their spread.
 FRONTAL_TIMINGS = ("contact_ms", "flight_ms")
 FRONTAL_TIMING_DOUBT = (
