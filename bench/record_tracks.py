@@ -48,6 +48,7 @@ def main() -> int:
                 "max_people": run.max_people,
                 "others": len(run.others),
                 "multi_person_fraction": run.multi_person_fraction,
+                "closer_finds": run.closer_finds,
                 "note": "<stem>.npz is the main subject (largest, most present); <stem>.otherK.npz other people",
                 "person_fraction": float(run.sequence.present.mean()),
             }

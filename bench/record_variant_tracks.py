@@ -47,6 +47,7 @@ def record(src: Path, fps: float, out: Path, work: Path) -> None:
             "media": run.info.to_json(),
             "max_people": run.max_people,
             "multi_person_fraction": run.multi_person_fraction,
+            "closer_finds": run.closer_finds,
         }
         (out / f"{stem}.json").write_text(json.dumps(meta, indent=1))
         if variant != "original":

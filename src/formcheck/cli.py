@@ -132,7 +132,7 @@ def run_analyse(args: argparse.Namespace) -> int:
 class ProgressBars:
     """tqdm bars for the stages reported through `on_progress(stage, done, total)`."""
 
-    LABELS: ClassVar[dict[str, str]] = {"pose": "pose", "render": "video"}
+    LABELS: ClassVar[dict[str, str]] = {"pose": "pose", "closer": "closer look", "render": "video"}
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = (enabled and sys.stderr.isatty()) or enabled == "force"

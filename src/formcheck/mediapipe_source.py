@@ -25,7 +25,7 @@ from .media import iter_frames, prefetch, probe
 from .model import ModelBundle, load_model
 from .pose import PartFrames, PoseEstimator, estimate_poses, segment_frames
 from .sequence import MediaInfo
-from .sources import ModelFacts, PoseRun, ProgressCallback
+from .sources import MIN_PERSON_FRACTION, ModelFacts, PoseRun, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +40,34 @@ class MediaPipeSource:
     live_video: Path | None = None
 
     def estimate(self, settings: CommonSettings, on_progress: ProgressCallback | None = None) -> PoseRun:
+        """The pose pass; when it finds a person in fewer than MIN_PERSON_FRACTION of a clip's frames
+        (too few to analyse), a second pass that looks closer for a person too small for the model's
+        detector (`refind`), kept when it finds the person in more frames."""
         info = probe(self.path, settings.capture_fps)
         try:
-            return self._estimate(info, settings, on_progress, PARTS)
+            run = self._estimate(info, settings, on_progress, PARTS)
         except PartMismatch as exc:  # the file does not decode as its packets say: one stream, as ever
             log.info("%s: pose pass as one stream (%s)", Path(info.path).name, exc)
-            return self._estimate(info, settings, on_progress, 1)
+            run = self._estimate(info, settings, on_progress, 1)
+        found = person_fraction(run)
+        if info.is_photo or found >= MIN_PERSON_FRACTION:
+            return run
+        closer = self._estimate(info, settings, on_progress, 1, closer_look=True)
+        log.info(
+            "%s: a person in %.0f%% of frames, %.0f%% with the closer look",
+            info.path,
+            100 * found,
+            100 * person_fraction(closer),
+        )
+        return closer if person_fraction(closer) > found else run
 
     def _estimate(
-        self, info: MediaInfo, settings: CommonSettings, on_progress: ProgressCallback | None, parts: int
+        self,
+        info: MediaInfo,
+        settings: CommonSettings,
+        on_progress: ProgressCallback | None,
+        parts: int,
+        closer_look: bool = False,
     ) -> PoseRun:
         report = DecodeReport()
         total = expected_frames(info, settings)
@@ -66,7 +85,15 @@ class MediaPipeSource:
             except BaseException:
                 first.close()
                 raise
-            run = estimate_poses(pose_parts, info, model, on_frame=_on_pose_frame(total, on_progress), first=first)
+            stage = "closer" if closer_look else "pose"
+            run = estimate_poses(
+                pose_parts,
+                info,
+                model,
+                on_frame=_on_pose_frame(total, on_progress, stage),
+                first=first,
+                closer_look=closer_look,
+            )
         release_freed_memory()  # the landmarkers and the per-frame detections are gone: give the heap back
         check_complete(report, total)
         info = with_decoded_facts(info, report, len(run.sequence))
@@ -80,6 +107,7 @@ class MediaPipeSource:
             frames=_frames_getter(info, settings),
             segment=_segmenter(info, settings, model),
             live_video=None if run.resumed else src.live_video,  # drawn from the dropped part's people
+            closer_finds=run.closer_finds,
         )
 
 
@@ -146,7 +174,15 @@ def import_analyses() -> None:
         importlib.import_module(name)
 
 
-def _on_pose_frame(total: int, on_progress: ProgressCallback | None) -> Callable[[int, float], None]:
+def person_fraction(run: PoseRun) -> float:
+    """The share of frames in which the main person was found."""
+    seq = run.people[0] if run.people else None
+    return float(seq.present.mean()) if seq is not None and len(seq) else 0.0
+
+
+def _on_pose_frame(
+    total: int, on_progress: ProgressCallback | None, stage: str = "pose"
+) -> Callable[[int, float], None]:
     """Called after each frame of the pose pass: reports progress, and after the first frame starts
     importing what the analyses need next (ANALYSIS_MODULES) in a background thread: while the model
     runs, this process's interpreter is mostly idle."""
@@ -155,7 +191,7 @@ def _on_pose_frame(total: int, on_progress: ProgressCallback | None) -> Callable
         if done == 1:
             threading.Thread(target=import_analyses, daemon=True).start()
         if on_progress is not None:
-            on_progress("pose", done, max(total, done))
+            on_progress(stage, done, max(total, done))
 
     return report
 

@@ -23,12 +23,10 @@ from .frames import DecodeReport, SegmentedFrame
 from .kinds import auto_kinds, kind_spec
 from .sequence import MediaInfo, PoseSequence
 from .settings import Settings
-from .sources import ModelFacts, PoseRun, PoseSource, ProgressCallback, TrackSource
+from .sources import MIN_PERSON_FRACTION, ModelFacts, PoseRun, PoseSource, ProgressCallback, TrackSource
 
 log = logging.getLogger(__name__)
 
-#: Below this share of frames with a person, a clip cannot be analysed.
-MIN_PERSON_FRACTION = 0.2
 #: With kind = auto, the best-scoring analysis must reach this score.
 MIN_RECOGNITION_SCORE = 0.5
 #: File names read as recorded landmark tracks rather than media.
@@ -94,7 +92,9 @@ def analyse(
         del contexts  # the people not analysed: a long clip's tracks are tens of MB each
         result = measure(kind, ctx, settings)
     run.people = (ctx.raw,)
-    warnings = capture_warnings(run.info, run.decode, ctx.quality, main_subject=main_subject)
+    warnings = capture_warnings(
+        run.info, run.decode, ctx.quality, main_subject=main_subject, closer=run.closer_finds > 0
+    )
     return AnalysisResult(
         run=run,
         settings=settings,
@@ -200,10 +200,11 @@ def choose_analysis(
 
 
 def capture_warnings(
-    info: MediaInfo, report: DecodeReport, quality: QualityReport, main_subject: bool = True
+    info: MediaInfo, report: DecodeReport, quality: QualityReport, main_subject: bool = True, closer: bool = False
 ) -> list[str]:
     """Plain-language notes on the capture that make results less reliable. `main_subject`: the
-    analysed person is the largest, most consistently visible one (else the one doing the activity)."""
+    analysed person is the largest, most consistently visible one (else the one doing the activity);
+    `closer`: the person was found by looking closer (`refind`: too small for the model's detector)."""
     notes: list[str] = []
     if report.truncated:
         notes.append(
@@ -223,6 +224,12 @@ def capture_warnings(
             else "the person doing the activity (not the largest one in view)"
         )
         notes.append(f"more than one person in {quality.multi_person_fraction:.0%} of frames: {who} was analysed")
+    if closer:
+        notes.append(
+            "the person is small in the picture: the pose model's detector missed them, and they were found by "
+            "looking closer at parts of each frame; a small person's landmarks are less precise: film closer, "
+            "or zoom in, so that the person fills at least a third of the frame's height"
+        )
     if not info.is_photo and quality.person_fraction < 0.8:
         notes.append(f"the person was found in {quality.person_fraction:.0%} of frames only")
     if quality.mean_visibility < 0.6:

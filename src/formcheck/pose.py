@@ -34,6 +34,7 @@ from .errors import ModelError
 from .frames import Detection, Frame, SegmentedFrame
 from .interrupts import stop_if_interrupted
 from .model import ModelBundle
+from .refind import CloserLook
 from .sequence import MediaInfo, PoseSequence
 
 log = logging.getLogger(__name__)
@@ -181,6 +182,7 @@ class PoseRun:
     max_people: int
     multi_person_fraction: float
     resumed: bool = False  # a part's landmarker went on through the later parts (see estimate_poses)
+    closer_finds: int = 0  # people found by the closer look (`refind`), summed over frames
 
     @property
     def candidates(self) -> tuple[PoseSequence, ...]:
@@ -214,6 +216,7 @@ def estimate_poses(
     on_frame: ProgressCallback | None = None,
     on_detections: DetectionsCallback | None = None,
     first: PoseEstimator | None = None,
+    closer_look: bool = False,
 ) -> PoseRun:
     """Run the landmarker over a clip's frames and link the detections into people.
 
@@ -222,15 +225,19 @@ def estimate_poses(
     `on_frame(frames_done, time_s)` is called after each frame, from the calling thread;
     `on_detections(frame, people)` too for a single stream (a part has its own). first: a landmarker
     made beforehand for the first part (`PoseEstimator(model, video=not info.is_photo)`, e.g. while
-    the decoder starts; the same options, so the same landmarks); it is closed here."""
+    the decoder starts; the same options, so the same landmarks); it is closed here. closer_look:
+    look closer for people too small for the detector (`refind.CloserLook`; one stream only)."""
     if isinstance(frames, Sequence) and frames and isinstance(frames[0], PartFrames):
         parts = list(frames)
     else:
         parts = [PartFrames(frames, on_detections=on_detections)]  # type: ignore[arg-type]
+    if closer_look and len(parts) > 1:
+        raise ValueError("the closer look runs on one stream of frames, not on parts")
+    closer_finds = 0
     with first if first is not None else contextlib.nullcontext():
         if len(parts) == 1:
             logs = [DetectionLog()]
-            _run_part(parts[0], logs[0], info, model, on_frame, first)
+            closer_finds = _run_part(parts[0], logs[0], info, model, on_frame, first, closer_look)
             resumed = False
         else:
             logs, resumed = _run_parts_side_by_side(parts, info, model, on_frame, first)
@@ -258,6 +265,7 @@ def estimate_poses(
         int(counts.max(initial=0)),
         float(np.mean(counts > 1)) if len(counts) else 0.0,
         resumed,
+        closer_finds,
     )
 
 
@@ -268,18 +276,29 @@ def _run_part(
     model: ModelBundle,
     on_frame: ProgressCallback | None = None,
     first: PoseEstimator | None = None,
-) -> None:
-    """The pose pass over a single stream (or a photo), with `first` if given (else a landmarker of its own)."""
+    closer_look: bool = False,
+) -> int:
+    """The pose pass over a single stream (or a photo), with `first` if given (else a landmarker of
+    its own), looking closer for small people with `closer_look` (a clip); returns how many people
+    the closer look found (summed over frames)."""
     camera = None if info.is_photo else CameraTracker()
-    with first or PoseEstimator(model, video=not info.is_photo) as estimator:
+    closer = closer_look and not info.is_photo
+    with (
+        first or PoseEstimator(model, video=not info.is_photo) as estimator,
+        PoseEstimator(model, video=False, num_poses=1) if closer else contextlib.nullcontext() as finder,
+    ):
+        look = CloserLook(finder, DEFAULT_NUM_POSES) if finder is not None else None
         for frame in part.frames:
             stop_if_interrupted()
             people, _ = estimator.detect(frame, info.width, info.height)
+            if look is not None:
+                people = look.people(frame, people)
             log.add(frame.index, frame.time_s, people, camera.step(frame, people) if camera else UNKNOWN)
             if part.on_detections is not None:
                 part.on_detections(frame, people)
             if on_frame is not None:
                 on_frame(len(log), frame.time_s)
+    return look.added if look is not None else 0
 
 
 def _same_people(a: list[Detection], b: list[Detection]) -> bool:

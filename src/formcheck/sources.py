@@ -24,8 +24,12 @@ from .errors import MediaNotFound, UnreadableMedia, UsageError
 from .frames import DecodeReport, Frame, SegmentedFrame
 from .sequence import MediaInfo, PoseSequence
 
-#: on_progress(stage, done, total): stage is "pose" or "render"; total is 0 when unknown.
+#: on_progress(stage, done, total): stage is "pose", "closer" (the pose pass again, looking closer for a
+#: small person: `refind`) or "render"; total is 0 when unknown.
 ProgressCallback = Callable[[str, int, int], None]
+
+#: A clip is analysed when a person is found in at least this share of its frames.
+MIN_PERSON_FRACTION = 0.2
 
 #: Background of a skeleton-only rendering (a landmark track without its video), RGB.
 CANVAS_RGB = (38, 41, 48)
@@ -51,6 +55,8 @@ class PoseRun:
     frames(max_side, fast): the frames of the analysed span, upright RGB, for drawing
     segment(frame_indices): person masks of those frames (nothing for a source without media)
     live_video: an annotated video the source already wrote during the pose pass (else None)
+    closer_finds: people found only by looking closer (`refind`: the person is small in the picture),
+             summed over frames (0: the ordinary pass sufficed)
     """
 
     info: MediaInfo
@@ -62,6 +68,7 @@ class PoseRun:
     frames: Callable[[int | None, bool], Iterator[Frame]] = lambda max_side, fast: iter(())
     segment: Callable[[Iterable[int]], Iterator[SegmentedFrame | None]] = lambda indices: iter(())
     live_video: Path | None = None
+    closer_finds: int = 0
 
 
 class PoseSource(Protocol):
@@ -162,12 +169,14 @@ class TrackSource:
             others = tuple(PoseSequence.load_npz(p) for p in sorted(path.parent.glob(f"{path.stem}.other*.npz")))
         except (OSError, ValueError, KeyError) as exc:
             raise UnreadableMedia(f"{path.name} is not a formcheck landmark track ({exc})") from exc
-        media, max_people, multi = self.media, 1 + len(others), 0.0
+        media, max_people, multi, closer = self.media, 1 + len(others), 0.0, 0
         meta_path = path.with_suffix(".json")
         if media is None and meta_path.is_file():
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             media = meta.get("media")
             max_people = int(meta.get("max_people", max_people))
             multi = float(meta.get("multi_person_fraction", 0.0))
+            closer = int(meta.get("closer_finds", 0))
         info = media_info_for_track(path, main, media)
-        return SequenceSource((main, *others), info, max_people, multi).estimate(settings, on_progress)
+        run = SequenceSource((main, *others), info, max_people, multi).estimate(settings, on_progress)
+        return replace(run, closer_finds=closer)

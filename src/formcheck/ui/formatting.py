@@ -38,7 +38,11 @@ NAME_UNITS = {
     "_m": "m",
 }
 
-STAGE_LABELS = {"pose": "Finding the pose", "render": "Drawing the annotated video"}
+STAGE_LABELS = {
+    "pose": "Finding the pose",
+    "closer": "Looking closer for a person small in the picture",
+    "render": "Drawing the annotated video",
+}
 
 
 _SETTING_REF = re.compile(r"`([a-z][a-z0-9_]*)`")
