@@ -168,6 +168,8 @@ class KindSpec:
     summary:   one sentence for the guide: what it measures
     compare_by: headline classes that must match for two sessions to be compared in an athlete's
                history (a walk is not a slow run, a knee plank not a short full plank)
+    prefer:    context -> a finer score, to choose between people `recognise` scores the same (two
+               walkers both at 1: the one whose legs move more cyclically); None: the main subject
     """
 
     name: str
@@ -180,3 +182,4 @@ class KindSpec:
     auto: bool = True
     summary: str = ""
     compare_by: tuple[str, ...] = ()
+    prefer: Callable[[AnalysisContext], float] | None = None

@@ -173,9 +173,9 @@ def choose_analysis(
 ) -> tuple[str, AnalysisContext, dict[str, float]]:
     """The analysis to run and the person to run it on.
 
-    With a kind given, the person it recognises best (the main subject on a tie); with kind = auto,
-    the (kind, person) pair whose `recognise` scores best. `contexts[0]` is the main subject.
-    Returns (kind, context, the main subject's score per kind).
+    With a kind given, the person it recognises best; with kind = auto, the (kind, person) pair
+    whose `recognise` scores best. On a tie, the person the kind's `prefer` scores higher, else the
+    main subject (`contexts[0]`). Returns (kind, context, the main subject's score per kind).
     """
     wanted = [settings.kind] if settings.kind != "auto" else [k.name for k in auto_kinds()]
     scores = []
@@ -190,6 +190,14 @@ def choose_analysis(
         for k, v in person_scores.items():
             if v > scores[best_person][best_kind] + 1e-9:
                 best_kind, best_person = k, person_index
+    spec = kind_spec(best_kind)
+    tied = [i for i, person in enumerate(scores) if abs(person[best_kind] - scores[best_person][best_kind]) <= 1e-9]
+    if len(tied) > 1 and spec.prefer is not None:
+        finer = {}
+        for i in tied:
+            contexts[i].options = settings.of(best_kind)
+            finer[i] = float(spec.prefer(contexts[i]))
+        best_person = max(tied, key=lambda i: (finer[i], -i))
     if settings.kind == "auto" and scores[best_person][best_kind] < MIN_RECOGNITION_SCORE:
         found = ", ".join(f"{k} {v:.2f}" for k, v in scores[0].items())
         raise ActivityNotFound(

@@ -44,6 +44,24 @@ def recognise(ctx: AnalysisContext) -> float:
     return gait_score(ctx.seq)
 
 
+def prefer(ctx: AnalysisContext) -> float:
+    """0-1, between people both recognised as walking or running: how cyclically their legs move
+    (`view.gait_strength`, the periodicity at the step) times the share of the frames they are seen
+    in (the cycles seen). A walker crossing the picture repeats every step; a bystander who shifts
+    about, or a track that strays from one person to another, less so; and of one runner's track
+    broken in two, the longer piece."""
+    from .view import detect_view, gait_periodicity, gait_strength
+
+    seq = ctx.seq
+    if len(seq) < 8 or not seq.present.any():
+        return 0.0
+    view = detect_view(seq)
+    per, _, _ = gait_periodicity(seq, view)
+    if not np.isfinite(per.step_rows):
+        return 0.0
+    return gait_strength(seq, per, view) * float(ctx.raw.present.mean())
+
+
 def analyse(ctx: AnalysisContext) -> KindResult:
     """Gait analysis of the clip in `ctx` (raises ActivityNotFound / InsufficientData). A shaking
     camera's landmarks are steadied against the background first (`steadying`), then cleaned again.
@@ -138,6 +156,7 @@ SPEC = KindSpec(
     settings=RunSettings,
     clean=clean,
     recognise=recognise,
+    prefer=prefer,
     analyse=analyse,
     summary="cadence, contact time, trunk lean, overstride, knee flexion, oscillation, pelvic drop, symmetry",
     compare_by=("gait", "view"),
