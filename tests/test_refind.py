@@ -18,11 +18,13 @@ from formcheck.model import load_model
 from formcheck.pipeline import analyse
 from formcheck.pose import PoseEstimator
 from formcheck.refind import (
+    MAX_TILE_SEARCHES,
     TILE_SEARCH_EVERY_S,
     CloserLook,
     look_again,
     look_in_tiles,
     tile_boxes,
+    tile_interval_s,
 )
 from formcheck.settings import Settings
 
@@ -99,6 +101,9 @@ def test_the_tiles_are_searched_at_most_every_fifth_of_a_second_while_someone_is
     tiles = len(tile_boxes(192, 108))
     assert finder.calls == tiles * int(np.ceil(1.0 / TILE_SEARCH_EVERY_S))
     assert look.added == 0
+    # A 10-minute clip: at most MAX_TILE_SEARCHES searches, every 4 s.
+    assert tile_interval_s(600.0) == pytest.approx(600.0 / MAX_TILE_SEARCHES) == pytest.approx(4.0)
+    assert tile_interval_s(6.5) == TILE_SEARCH_EVERY_S
 
 
 def small_person_frame(samples_dir: Path) -> tuple[np.ndarray, np.ndarray]:

@@ -34,7 +34,7 @@ from .errors import ModelError
 from .frames import Detection, Frame, SegmentedFrame
 from .interrupts import stop_if_interrupted
 from .model import ModelBundle
-from .refind import CloserLook
+from .refind import CloserLook, tile_interval_s
 from .sequence import MediaInfo, PoseSequence
 
 log = logging.getLogger(__name__)
@@ -287,7 +287,11 @@ def _run_part(
         first or PoseEstimator(model, video=not info.is_photo) as estimator,
         PoseEstimator(model, video=False, num_poses=1) if closer else contextlib.nullcontext() as finder,
     ):
-        look = CloserLook(finder, DEFAULT_NUM_POSES) if finder is not None else None
+        look = (
+            CloserLook(finder, DEFAULT_NUM_POSES, tile_interval_s(info.duration_s / info.time_scale))
+            if finder is not None
+            else None
+        )
         for frame in part.frames:
             stop_if_interrupted()
             people, _ = estimator.detect(frame, info.width, info.height)

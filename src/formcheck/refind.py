@@ -7,8 +7,8 @@ a person in too few frames to analyse, the pipeline runs the pass again with a `
 
 - while fewer than two people are found, the same model looks in square tiles two thirds of the
   frame's short side, overlapping by half (a person who fits in a third of the frame's height fits
-  in a tile, 1.6-2.7 times larger at the model's input), at most every TILE_SEARCH_EVERY_S (the
-  tiles cost ten inferences at 16:9);
+  in a tile, 1.5 (square frame) to 2.7 (16:9) times larger at the model's input), at most every
+  TILE_SEARCH_EVERY_S and MAX_TILE_SEARCHES times a clip (the tiles cost ten inferences at 16:9);
 - for each person of the previous frame with no match in this one, it looks in a square around
   where they were, twice their size. What it finds there is kept only if it is the same person:
   its box centre within MAX_CENTRE_SHIFT of the previous box's size of the previous centre and its
@@ -40,8 +40,11 @@ SAME_PERSON_SHIFT = 0.6
 MIN_SEARCH_PX = 32
 #: A tile's side, as a share of the frame's short side; tiles overlap by half of it.
 TILE_SHARE = 2.0 / 3.0
-#: The tiles are searched at most this often (s of the clip) while nobody is found.
+#: The tiles are searched at most this often (s of the clip) while fewer than two people are found...
 TILE_SEARCH_EVERY_S = 0.2
+#: ... and at most this many times in a clip (a long clip with nobody in it would otherwise cost ten
+#: inferences every 0.2 s: a 10-minute clip 30,000, about 20 minutes; capped, about a minute).
+MAX_TILE_SEARCHES = 150
 
 
 class PersonFinder(Protocol):
@@ -116,6 +119,12 @@ def same_person(lost: Detection, candidate: Detection) -> bool:
     return shift <= MAX_CENTRE_SHIFT and 1.0 / MAX_SIZE_RATIO <= ratio <= MAX_SIZE_RATIO
 
 
+def tile_interval_s(duration_s: float) -> float:
+    """Seconds between two tile searches in a clip of `duration_s`: TILE_SEARCH_EVERY_S, longer
+    where the clip would need more than MAX_TILE_SEARCHES."""
+    return max(TILE_SEARCH_EVERY_S, duration_s / MAX_TILE_SEARCHES)
+
+
 def look_again(
     finder: PersonFinder, frame: Frame, previous: list[Detection], found: list[Detection], max_people: int
 ) -> list[Detection]:
@@ -149,11 +158,13 @@ def look_in_tiles(finder: PersonFinder, frame: Frame, max_people: int) -> list[D
 
 class CloserLook:
     """The closer look along one stream of frames (see the module docstring), with `finder` (an
-    IMAGE-mode landmarker of one person); `people(frame, found)` gives each frame's people."""
+    IMAGE-mode landmarker of one person), the tiles searched at most every `tiles_every_s`
+    (`tile_interval_s`); `people(frame, found)` gives each frame's people."""
 
-    def __init__(self, finder: PersonFinder, max_people: int) -> None:
+    def __init__(self, finder: PersonFinder, max_people: int, tiles_every_s: float = TILE_SEARCH_EVERY_S) -> None:
         self._finder = finder
         self._max_people = max_people
+        self._tiles_every_s = tiles_every_s
         self._previous: list[Detection] = []
         self._last_tiles_s = -np.inf
         self.added = 0  # people found by the closer look, summed over frames
@@ -164,7 +175,7 @@ class CloserLook:
         people = found
         if len(found) < self._max_people and unmatched(self._previous, found):
             people = look_again(self._finder, frame, self._previous, found, self._max_people)
-        if len(people) < self._max_people and frame.time_s - self._last_tiles_s >= TILE_SEARCH_EVERY_S:
+        if len(people) < self._max_people and frame.time_s - self._last_tiles_s >= self._tiles_every_s:
             self._last_tiles_s = frame.time_s
             new = [d for d in look_in_tiles(self._finder, frame, self._max_people) if unmatched([d], people)]
             people = people + new[: self._max_people - len(people)]
